@@ -1,0 +1,27 @@
+/** @module CLI exit codes: the only place they are defined. */
+import { TransferError } from '../core/transfer-error.ts';
+import { UsageError } from '../core/usage-error.ts';
+
+export const EXIT = {
+  ok: 0,
+  someFailed: 1,
+  usage: 2,
+  authRequired: 3,
+  notFound: 4,
+  permanent: 5,
+  cancelled: 130,
+} as const;
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof TransferError) {
+    switch (err.kind) {
+      case 'auth-required': return EXIT.authRequired;
+      case 'invalid-input': return EXIT.usage;
+      case 'not-found': return EXIT.notFound;
+      case 'cancelled': return EXIT.cancelled;
+      default: return EXIT.permanent;
+    }
+  }
+  return EXIT.permanent;
+}

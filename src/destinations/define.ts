@@ -1,0 +1,21 @@
+/** @module defineDestination: how a destination connector declares its kind, options schema and factory. */
+import type { z } from 'zod';
+import type { Destination } from './destination.ts';
+import type { FileStore } from './file-store.ts';
+import type { ConnectorContext } from '../connectors/context.ts';
+
+export interface DestinationDefinition<O extends z.ZodType = z.ZodType> {
+  readonly kind: string;
+  readonly title: string;
+  /** zod schema of the options: typed options, CLI flags, env vars, web form and docs all come from it. */
+  readonly options: O;
+  /** Options implied by the text after `kind:` in a target such as `local:/backup` or `s3:bucket/prefix`. */
+  parseTarget(target: string): Record<string, unknown>;
+  /** A stable id for the configured destination (what placements are recorded under). */
+  idOf(options: z.output<O>): string;
+  create(options: z.output<O>, ctx: ConnectorContext): FileStore | Destination;
+}
+
+export const defineDestination = <O extends z.ZodType>(d: DestinationDefinition<O>): DestinationDefinition<O> => d;
+
+export const isFileStore = (x: FileStore | Destination): x is FileStore => !('put' in x);

@@ -1,0 +1,68 @@
+/** @module The Destination contract the engine talks to; file-destination.ts adapts any FileStore to it. */
+import type { Readable } from 'node:stream';
+import type { Asset, AssetId, Resource, ResourceRole } from '../core/asset.ts';
+import type { StoredFile } from './file-store.ts';
+
+/** What the engine knows about the bytes it streamed once the body has ended. */
+export interface StreamDigest {
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly md5?: string;
+}
+
+export interface PutItem {
+  readonly asset: Asset;
+  readonly resource: Resource;
+  /** Rendered, sanitized destination path (relative, `/`-separated). */
+  readonly path: string;
+  readonly body: Readable;
+  /**
+   * Called by the destination after the bytes are stored but before they become visible at `path`;
+   * throws TransferError('corrupted') when what was stored is not what was sent. The destination then
+   * removes what it staged and rethrows.
+   */
+  readonly verify: (stored: StoredFile) => StreamDigest;
+}
+
+export interface Placement {
+  readonly destinationId: string;
+  readonly sourceId: string;
+  readonly assetId: AssetId;
+  readonly role: ResourceRole;
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** Identity of the source resource placed (its checksum, or size+name): a change means re-send. */
+  readonly fingerprint: string;
+  readonly version: string;
+  readonly verifiedAt: Date;
+}
+
+export interface DestinationCapabilities {
+  readonly albums: boolean;
+  readonly deletions: boolean;
+  readonly serverSideCopy: boolean;
+  /** Target folders treat `A.jpg` and `a.jpg` as one name (assumed true unless the store says otherwise). */
+  readonly caseInsensitive: boolean;
+  readonly read: boolean;
+}
+
+export interface Destination {
+  /** Stable id, e.g. `local:/abs/path` or `s3:bucket/prefix`. */
+  readonly id: string;
+  readonly kind: string;
+  readonly capabilities: DestinationCapabilities;
+  /** Proves credentials and write permission by writing and removing a marker; throws a TransferError saying what is wrong. */
+  check(signal: AbortSignal): Promise<void>;
+  /** Stores one resource: staged, verified, then visible at `item.path`. Returns what is now there. */
+  put(item: PutItem, signal: AbortSignal): Promise<StoredFile>;
+  /** What is at `path` now, or null. */
+  stat(path: string, signal: AbortSignal): Promise<StoredFile | null>;
+  /** Streams back what is at `path` (verify --deep, restore). Only when `capabilities.read`. */
+  read?(path: string, signal: AbortSignal): Promise<Readable>;
+  /** Removes what is at `path`; missing is fine. */
+  remove(path: string, signal: AbortSignal): Promise<void>;
+  /** Removes staging leftovers of an interrupted run. */
+  cleanup(signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+/** @module defineSource: how a source connector declares its kind, options schema and factory. */
+import type { z } from 'zod';
+import type { Source } from './source.ts';
+import type { ConnectorContext } from '../connectors/context.ts';
+
+/** Interactive needs of a source (the 2FA code prompt); the CLI reads a TTY, the server asks the dashboard. */
+export interface SourceInteraction {
+  /** Asks the user for a one-time code; `hint` says where Apple sent it. */
+  promptCode(hint: string): Promise<string>;
+}
+
+export interface SourceContext extends ConnectorContext {
+  readonly interaction: SourceInteraction;
+  /** Encrypted secret storage (passwords, session tokens). */
+  readonly secrets: SecretStore;
+}
+
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SourceDefinition<O extends z.ZodType = z.ZodType> {
+  readonly kind: string;
+  readonly title: string;
+  readonly options: O;
+  /** Options implied by the text after `kind:`, e.g. `folder:/photos` or `icloud:user@example.com`. */
+  parseTarget(target: string): Record<string, unknown>;
+  idOf(options: z.output<O>): string;
+  create(options: z.output<O>, ctx: SourceContext): Source;
+}
+
+export const defineSource = <O extends z.ZodType>(d: SourceDefinition<O>): SourceDefinition<O> => d;

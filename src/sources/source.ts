@@ -1,0 +1,53 @@
+/** @module The Source contract: what the engine needs from a photo library (iCloud, a folder, an archive). */
+import type { Readable } from 'node:stream';
+import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
+
+export interface Album {
+  readonly id: string;
+  /** Folder path, outermost first, ending with the album's name. */
+  readonly path: readonly string[];
+  readonly kind: 'user' | 'smart' | 'shared';
+}
+
+/**
+ * One page of a change feed. A page with `reset: true` starts a full listing: once the listing's last
+ * page (`done: true`) is applied, every asset of the source that the listing did not mention is gone.
+ */
+export interface ChangePage {
+  readonly upserts: readonly Asset[];
+  readonly deletions: readonly AssetId[];
+  /** Replaces the source's album list when present. */
+  readonly albums?: readonly Album[];
+  /** Opaque position to resume from; saved in the same transaction as the page's changes. */
+  readonly cursor: string | null;
+  readonly reset: boolean;
+  readonly done: boolean;
+}
+
+export interface SourceCapabilities {
+  /** `changes(cursor)` returns only what changed since the cursor (iCloud sync tokens). */
+  readonly changeFeed: boolean;
+  readonly albums: boolean;
+}
+
+export interface OpenOptions {
+  /** Start at this byte, to resume a broken download. */
+  readonly offset?: number;
+}
+
+export interface Source {
+  readonly kind: string;
+  /** Stable id of this library, e.g. `folder:/abs/path` or `icloud:user@example.com`. */
+  readonly id: string;
+  readonly capabilities: SourceCapabilities;
+  /** Authenticates and checks the library is readable. Throws TransferError('auth-required') when the user must act. */
+  connect(signal: AbortSignal): Promise<void>;
+  /** Changes since `cursor` (a full listing when null), one page at a time. */
+  changes(cursor: string | null, signal: AbortSignal): AsyncIterable<ChangePage>;
+  /**
+   * Bytes of one resource of an asset. Errors (on open or mid-stream) are TransferErrors, never vendor
+   * errors; a resource the asset does not have is TransferError('not-found').
+   */
+  open(asset: Asset, role: ResourceRole, signal: AbortSignal, options?: OpenOptions): Promise<Readable>;
+  close(): Promise<void>;
+}
