@@ -1,0 +1,7 @@
+/** @module The explicit list of destination connectors (a meta-test checks every folder is here). */
+import type { DestinationDefinition } from './define.ts';
+import { localDestination } from './local/index.ts';
+
+export const destinationDefinitions: readonly DestinationDefinition[] = [
+  localDestination,
+];

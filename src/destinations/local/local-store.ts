@@ -1,0 +1,138 @@
+/** @module FileStore on a local or mounted file system: temp file + fsync + atomic rename. */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join, relative, sep } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
+import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
+import { checkStorePath, parentOf } from '../store-path.ts';
+
+const KIND = 'local';
+
+export interface LocalStoreOptions {
+  readonly root: string;
+  /** fsync each file and its folder before it counts as written (durable across power loss). */
+  readonly fsync: boolean;
+}
+
+export function createLocalStore(options: LocalStoreOptions): FileStore {
+  const { root } = options;
+  const abs = (path: string) => join(root, ...checkStorePath(path, KIND).split('/'));
+  const fail = (err: unknown, what: string) => fromSystemError(err, KIND, what);
+
+  async function syncDir(dir: string): Promise<void> {
+    if (!options.fsync) return;
+    const handle = await open(dir, 'r');
+    try { await handle.sync(); } finally { await handle.close(); }
+  }
+
+  async function toStored(path: string): Promise<StoredFile | null> {
+    try {
+      const s = await stat(abs(path));
+      return s.isFile() ? { path, size: s.size, modTime: s.mtime } : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+      throw fail(err, `stat ${path}`);
+    }
+  }
+
+  return {
+    kind: KIND,
+    capabilities: { atomicRename: true, atomicWrite: true, hashes: [], serverSideCopy: true, read: true },
+
+    stat: (path) => toStored(path),
+
+    async write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+      const target = abs(path);
+      const dir = join(root, ...parentOf(path).split('/').filter(Boolean));
+      const temp = join(dir, `.${randomUUID()}.photoferry-tmp`);
+      try {
+        await mkdir(dir, { recursive: true });
+        const out = createWriteStream(temp, { flags: 'wx', flush: options.fsync });
+        let seen = 0;
+        const count = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            seen += chunk.length;
+            if (seen > meta.size) done(new TransferError('corrupted', `${path}: body longer than ${meta.size} bytes`, { connector: KIND }));
+            else done(null, chunk);
+          },
+        });
+        await pipeline(body, count, out, { signal });
+        if (seen !== meta.size) {
+          throw new TransferError('corrupted', `${path}: body ended after ${seen} of ${meta.size} bytes`, { connector: KIND });
+        }
+        await rename(temp, target);
+        await syncDir(dir);
+        return { path, size: seen, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
+      } catch (err) {
+        body.destroy();
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw fail(err, `write ${path}`);
+      }
+    },
+
+    async rename(from, to) {
+      const target = abs(to);
+      try {
+        await mkdir(join(target, '..'), { recursive: true });
+        await rename(abs(from), target);
+        await syncDir(join(target, '..'));
+      } catch (err) {
+        throw fail(err, `rename ${from} → ${to}`);
+      }
+    },
+
+    async copy(from, to) {
+      // A hard link shares the bytes (albums without storing them twice); the link is made under a temp
+      // name and renamed so `to` never shows a half-made state.
+      const target = abs(to);
+      const temp = join(target, '..', `.${randomUUID()}.photoferry-tmp`);
+      try {
+        await mkdir(join(target, '..'), { recursive: true });
+        await link(abs(from), temp);
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        throw fail(err, `copy ${from} → ${to}`);
+      }
+    },
+
+    async read(path) {
+      const file = abs(path);
+      const handle = await open(file, 'r').catch((err: unknown) => { throw fail(err, `read ${path}`); });
+      return createReadStream('', { fd: handle });
+    },
+
+    async remove(path) {
+      try { await unlink(abs(path)); } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fail(err, `remove ${path}`);
+      }
+    },
+
+    async *list(prefix, signal) {
+      const base = join(root, ...parentOf(prefix.endsWith('/') ? `${prefix}x` : prefix).split('/').filter(Boolean));
+      yield* walk(base, signal);
+      async function* walk(dir: string, sig: AbortSignal): AsyncGenerator<StoredFile> {
+        let entries;
+        try { entries = await readdir(dir, { withFileTypes: true }); } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+          throw fail(err, `list ${prefix}`);
+        }
+        for (const entry of entries) {
+          sig.throwIfAborted();
+          const full = join(dir, entry.name);
+          const rel = relative(root, full).split(sep).join('/');
+          if (entry.isDirectory()) yield* walk(full, sig);
+          else if (entry.isFile() && rel.startsWith(prefix) && !entry.name.endsWith('.photoferry-tmp')) {
+            const s = await stat(full);
+            yield { path: rel, size: s.size, modTime: s.mtime };
+          }
+        }
+      }
+    },
+
+    async close() {},
+  } satisfies FileStore;
+}
