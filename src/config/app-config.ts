@@ -1,0 +1,65 @@
+/** @module The app config: zod schemas of config.yaml and of the resolved AppConfig that the rest of the app reads. */
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Remote names end up in vault keys (`remote/NAME/option`) and CLI targets (`NAME:path`), so no `/` or `:`. */
+export const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+export const remoteNameSchema = z.string().regex(REMOTE_NAME, {
+  error: 'remote names are 1–64 letters, digits, "_", ".", "@" or "-", starting with a letter or digit',
+});
+
+/**
+ * One named remote. Only `type` is checked here: the options belong to the connector and are checked
+ * against its own schema (resolveRemoteOptions) once we know which connector it is.
+ */
+export const remoteEntrySchema = z.looseObject({
+  type: z.string({ error: 'every remote needs a "type" (e.g. s3, sftp, local)' }).min(1),
+});
+export type RemoteEntry = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+export const DEFAULTS = {
+  concurrency: 4,
+  template: '{yyyy}/{mm}/{filename}',
+  retries: 3,
+  logLevel: 'info',
+} as const satisfies Defaults;
+
+const defaultsFields = {
+  concurrency: z.int({ error: 'expected a whole number' }).min(1).max(64),
+  template: z.string().min(1),
+  retries: z.int({ error: 'expected a whole number' }).min(0).max(20),
+  logLevel: z.enum(LOG_LEVELS),
+};
+
+/** config.yaml as written by the user: everything optional, unknown keys rejected (typos must not pass silently). */
+export const configFileSchema = z.strictObject({
+  catalog: z.string().min(1).optional(),
+  vault: z.string().min(1).optional(),
+  remotes: z.record(remoteNameSchema, remoteEntrySchema).optional(),
+  defaults: z.strictObject(defaultsFields).partial().optional(),
+});
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+/** What env vars and flags may set: the same fields minus remotes (those only live in the file). */
+export const overridesSchema = configFileSchema.omit({ remotes: true });
+export type ConfigOverrides = z.output<typeof overridesSchema>;
+
+export interface Defaults {
+  readonly concurrency: number;
+  /** Path template of destination files, e.g. `{yyyy}/{mm}/{filename}`. */
+  readonly template: string;
+  readonly retries: number;
+  readonly logLevel: LogLevel;
+}
+
+/** The resolved configuration: absolute paths, every default filled in. */
+export interface AppConfig {
+  /** The config file that was read (or would be written by `remote add`), even when it does not exist yet. */
+  readonly configPath: string;
+  readonly catalog: string;
+  readonly vault: string;
+  readonly remotes: Readonly<Record<string, RemoteEntry>>;
+  readonly defaults: Defaults;
+}
