@@ -19,6 +19,14 @@ export const remoteEntrySchema = z.looseObject({
 });
 export type RemoteEntry = { readonly type: string } & Readonly<Record<string, unknown>>;
 
+/**
+ * Stands in config.yaml for an option whose value lives in the vault (`password: <vault>`), so the file shows
+ * which options exist without holding them, and readers know what to fetch without the passphrase.
+ */
+export const VAULT_REF = '<vault>';
+/** Where a remote's secret option is kept in the vault. */
+export const vaultKeyOf = (remote: string, option: string): string => `remote/${remote}/${option}`;
+
 export const DEFAULTS = {
   concurrency: 4,
   template: '{yyyy}/{mm}/{filename}',
