@@ -29,7 +29,7 @@ export const vaultKeyOf = (remote: string, option: string): string => `remote/${
 
 export const DEFAULTS = {
   concurrency: 4,
-  template: '{yyyy}/{mm}/{filename}',
+  template: '{yyyy}/{mm}/{dd}/{filename}',
   retries: 3,
   logLevel: 'info',
 } as const satisfies Defaults;

@@ -1,6 +1,6 @@
 /** @module The Destination contract the engine talks to; file-destination.ts adapts any FileStore to it. */
 import type { Readable } from 'node:stream';
-import type { Asset, AssetId, Resource, ResourceRole } from '../core/asset.ts';
+import type { Asset, AssetId, ChecksumAlgorithm, Resource, ResourceRole } from '../core/asset.ts';
 import type { StoredFile } from './file-store.ts';
 
 /** What the engine knows about the bytes it streamed once the body has ended. */
@@ -45,6 +45,8 @@ export interface DestinationCapabilities {
   /** Target folders treat `A.jpg` and `a.jpg` as one name (assumed true unless the store says otherwise). */
   readonly caseInsensitive: boolean;
   readonly read: boolean;
+  /** Hashes the destination reports for what it stored; the engine computes the same ones while streaming. */
+  readonly hashes: readonly ChecksumAlgorithm[];
 }
 
 export interface Destination {

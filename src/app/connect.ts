@@ -1,0 +1,32 @@
+/** @module Opens the source and destination a command names, ready for the engine. */
+import type { Destination } from '../destinations/destination.ts';
+import { isFileStore } from '../destinations/define.ts';
+import { createFileDestination } from '../destinations/file-destination.ts';
+import type { Source } from '../sources/source.ts';
+import type { SourceInteraction } from '../sources/define.ts';
+import type { AppContext } from './context.ts';
+import { resolveTarget } from './targets.ts';
+
+export async function openDestination(ctx: AppContext, spec: string): Promise<Destination> {
+  const target = await resolveTarget(spec, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local');
+  const made = target.definition.create(target.options as never, { log: ctx.log, state: ctx.catalog.state(target.id) });
+  return isFileStore(made) ? createFileDestination(target.id, made) : made;
+}
+
+export type { SourceInteraction };
+
+export const noInteraction: SourceInteraction = {
+  promptCode: () => Promise.reject(new Error('a verification code is needed but nobody can type it here')),
+};
+
+export async function openSource(ctx: AppContext, spec: string, interaction: SourceInteraction = noInteraction): Promise<Source> {
+  const target = await resolveTarget(spec, 'source', ctx.sources, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'folder');
+  const lazySecrets = {
+    get: async (key: string) => (await ctx.secrets()).get(key),
+    set: async (key: string, value: string) => (await ctx.secrets()).set(key, value),
+    delete: async (key: string) => (await ctx.secrets()).delete(key),
+  };
+  return target.definition.create(target.options as never, {
+    log: ctx.log, state: ctx.catalog.state(target.id), interaction, secrets: lazySecrets,
+  });
+}

@@ -1,0 +1,56 @@
+/** @module What a plan would do, counted per year, media type and album (the `plan` command and the dashboard). */
+import type { Plan } from '../engine/plan.ts';
+import { mediaTypesOf } from '../engine/filters.ts';
+
+export interface Bucket { files: number; bytes: number }
+export interface PlanReport {
+  readonly files: number;
+  readonly bytes: number;
+  readonly assets: number;
+  readonly present: number;
+  readonly filtered: number;
+  readonly removes: number;
+  readonly byYear: Record<string, Bucket>;
+  readonly byType: Record<string, Bucket>;
+  readonly byAlbum: Record<string, Bucket>;
+  readonly text: string;
+}
+
+const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
+  const b = (map[key] ??= { files: 0, bytes: 0 });
+  b.files += 1;
+  b.bytes += bytes;
+};
+
+const human = (n: number) => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n; let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+};
+
+export function summarizePlan(plan: Plan): PlanReport {
+  const byYear: Record<string, Bucket> = {};
+  const byType: Record<string, Bucket> = {};
+  const byAlbum: Record<string, Bucket> = {};
+  for (const c of plan.copies) {
+    add(byYear, String(c.asset.takenAt.getUTCFullYear()), c.resource.size);
+    for (const t of mediaTypesOf(c.asset)) add(byType, t, c.resource.size);
+    if (c.asset.albums.length === 0) add(byAlbum, '(no album)', c.resource.size);
+    for (const a of c.asset.albums) add(byAlbum, a.path.join('/'), c.resource.size);
+  }
+  const table = (title: string, map: Record<string, Bucket>) => [
+    `${title}:`,
+    ...Object.entries(map).sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `  ${k.padEnd(24)} ${String(v.files).padStart(7)} files ${human(v.bytes).padStart(10)}`),
+  ];
+  const lines = [
+    `Would copy ${plan.totals.files} files (${human(plan.totals.bytes)}) of ${plan.totals.assets} assets; ` +
+      `${plan.present} files already present, ${plan.filtered} assets filtered out, ${plan.removes.length} removals.`,
+    ...(plan.totals.files > 0 ? [...table('By year', byYear), ...table('By type', byType), ...table('By album', byAlbum)] : []),
+  ];
+  return {
+    files: plan.totals.files, bytes: plan.totals.bytes, assets: plan.totals.assets, present: plan.present,
+    filtered: plan.filtered, removes: plan.removes.length, byYear, byType, byAlbum, text: `${lines.join('\n')}\n`,
+  };
+}

@@ -1,0 +1,62 @@
+/** @module Turns "kind:rest", "remote:rest" or a bare path into a validated connector definition + options. */
+import { UsageError } from '../core/usage-error.ts';
+import type { RemoteEntry } from '../config/app-config.ts';
+import { resolveRemoteOptions } from '../config/remote-options.ts';
+
+export interface ConnectorDefinitionLike {
+  readonly kind: string;
+  readonly options: import('zod').ZodType;
+  parseTarget(target: string): Record<string, unknown>;
+  idOf(options: never): string;
+}
+
+export interface ResolvedTarget<D extends ConnectorDefinitionLike> {
+  readonly definition: D;
+  readonly options: unknown;
+  readonly id: string;
+  /** What the user typed, for messages. */
+  readonly spec: string;
+}
+
+const KIND_PREFIX = /^([A-Za-z][A-Za-z0-9_.@-]*):(.*)$/s;
+
+/**
+ * `local:/x`, `s3:bucket/prefix`, `myremote:sub/path` (a named remote from config.yaml, its secrets from
+ * the vault via `secretsOf`) or a bare filesystem path (`./backup`, `/mnt/nas`) for `bare`.
+ */
+export async function resolveTarget<D extends ConnectorDefinitionLike>(
+  spec: string,
+  role: 'source' | 'destination',
+  definitions: readonly D[],
+  remotes: Readonly<Record<string, RemoteEntry>>,
+  secretsOf: (remote: string) => Promise<Record<string, unknown>>,
+  bare: string,
+): Promise<ResolvedTarget<D>> {
+  const match = KIND_PREFIX.exec(spec);
+  const find = (kind: string) => definitions.find((d) => d.kind === kind);
+  let definition: D | undefined;
+  let raw: Record<string, unknown>;
+  if (!match) {
+    definition = find(bare);
+    raw = definition ? definition.parseTarget(spec) : {};
+  } else {
+    const [, name, rest] = match as unknown as [string, string, string];
+    const remote = remotes[name];
+    if (remote) {
+      definition = find(remote.type);
+      if (!definition) throw new UsageError(`remote "${name}" has type "${remote.type}", which is not a ${role} type (${definitions.map((d) => d.kind).join(', ')})`);
+      const { type: _type, ...stored } = remote;
+      raw = { ...stored, ...(await secretsOf(name)), ...(rest ? definition.parseTarget(rest) : {}) };
+    } else {
+      definition = find(name);
+      if (!definition) {
+        const known = [...definitions.map((d) => `${d.kind}:`), ...Object.keys(remotes).map((r) => `${r}: (remote)`)];
+        throw new UsageError(`unknown ${role} "${name}:" in "${spec}" — use one of ${known.join(', ')}, or add a remote with "photoferry remote add ${name} --type …"`);
+      }
+      raw = definition.parseTarget(rest);
+    }
+  }
+  if (!definition) throw new UsageError(`cannot tell what kind of ${role} "${spec}" is`);
+  const options = resolveRemoteOptions(definition, raw);
+  return { definition, options, id: definition.idOf(options as never), spec };
+}

@@ -1,0 +1,46 @@
+/** @module The Catalog contract: the only persistent state (sources, assets, placements, runs, outcomes). */
+import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
+import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
+import type { Placement } from '../destinations/destination.ts';
+import type { Album, ChangePage } from '../sources/source.ts';
+import type { ConnectorState } from '../connectors/context.ts';
+
+export interface RunRecord {
+  readonly id: RunId;
+  readonly sourceId: string;
+  readonly destinationId: string;
+  readonly command: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly status: string;
+  readonly summary: RunSummary | null;
+}
+
+export interface Catalog {
+  /** Registers a source (idempotent). */
+  ensureSource(sourceId: string, kind: string): Promise<void>;
+  /** The saved change cursor, null before the first complete listing. */
+  cursor(sourceId: string): Promise<string | null>;
+  /**
+   * Applies one page in one transaction, cursor included, so a crash leaves either all of it or none.
+   * A `reset` page starts a full listing; its `done` page marks every asset it did not mention deleted.
+   */
+  applyChanges(sourceId: string, page: ChangePage): Promise<void>;
+  /** Assets of a source that are not deleted. */
+  assets(sourceId: string): Promise<Asset[]>;
+  albums(sourceId: string): Promise<Album[]>;
+  /** Verified placements on a destination (for one source's assets, or all). */
+  placements(destinationId: string, sourceId?: string): Promise<Placement[]>;
+  /** Records (or replaces) where one resource now verifiably is. */
+  recordPlacement(placement: Placement): Promise<void>;
+  removePlacement(destinationId: string, sourceId: string, assetId: AssetId, role: ResourceRole): Promise<void>;
+  startRun(spec: { sourceId: string; destinationId: string; command: string }): Promise<RunId>;
+  recordOutcome(runId: RunId, outcome: Outcome): Promise<void>;
+  finishRun(runId: RunId, summary: RunSummary): Promise<void>;
+  runs(limit: number): Promise<RunRecord[]>;
+  run(runId: string): Promise<RunRecord | null>;
+  outcomes(runId: string, filter?: { status?: Outcome['status'] }): Promise<Outcome[]>;
+  /** Durable key-value state for one connector instance. */
+  state(scope: string): ConnectorState;
+  close(): Promise<void>;
+}

@@ -1,0 +1,181 @@
+/** @module Catalog implemented once over Kysely, so the SQLite default and PostgreSQL share every query. */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AssetId, ResourceRole } from '../core/asset.ts';
+import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
+import type { Placement } from '../destinations/destination.ts';
+import type { Album, ChangePage } from '../sources/source.ts';
+import type { ConnectorState } from '../connectors/context.ts';
+import type { Catalog, RunRecord } from './catalog.ts';
+import type { CatalogDatabase } from './schema.ts';
+import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
+import { pathKey } from './path-key.ts';
+
+type Db = Kysely<CatalogDatabase>;
+const BATCH = 200;
+
+export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catalog {
+  return {
+    async ensureSource(sourceId, kind) {
+      await db.insertInto('sources')
+        .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+    },
+
+    async cursor(sourceId) {
+      const row = await db.selectFrom('sources').select('cursor').where('id', '=', sourceId).executeTakeFirst();
+      return row?.cursor ?? null;
+    },
+
+    applyChanges: (sourceId, page) => db.transaction().execute(async (tx) => applyPage(tx, sourceId, page)),
+
+    async assets(sourceId) {
+      const rows = await db.selectFrom('assets').select('data')
+        .where('source_id', '=', sourceId).where('deleted', '=', 0).orderBy('taken_at').orderBy('id').execute();
+      return rows.map((r) => assetFromJson(r.data));
+    },
+
+    async albums(sourceId) {
+      const rows = await db.selectFrom('albums').selectAll().where('source_id', '=', sourceId).orderBy('path').execute();
+      return rows.map((r) => ({ id: r.id, path: JSON.parse(r.path) as string[], kind: r.kind as Album['kind'] }));
+    },
+
+    async placements(destinationId, sourceId) {
+      let q = db.selectFrom('placements').selectAll().where('destination_id', '=', destinationId);
+      if (sourceId !== undefined) q = q.where('source_id', '=', sourceId);
+      const rows = await q.orderBy('path').execute();
+      return rows.map((r) => ({
+        destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as ResourceRole,
+        path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
+        verifiedAt: new Date(Number(r.verified_at)),
+      }));
+    },
+
+    async recordPlacement(p: Placement) {
+      const row = {
+        destination_id: p.destinationId, source_id: p.sourceId, asset_id: p.assetId, role: p.role, path: p.path,
+        path_key: pathKey(p.path), size: p.size, sha256: p.sha256, fingerprint: p.fingerprint, version: p.version,
+        verified_at: p.verifiedAt.getTime(),
+      };
+      await db.insertInto('placements').values(row)
+        .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet(row)).execute();
+    },
+
+    async removePlacement(destinationId, sourceId, assetId, role) {
+      await db.deleteFrom('placements').where('destination_id', '=', destinationId).where('source_id', '=', sourceId)
+        .where('asset_id', '=', assetId).where('role', '=', role).execute();
+    },
+
+    async startRun(spec) {
+      const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 6)}` as RunId;
+      await db.insertInto('runs').values({
+        id, source_id: spec.sourceId, destination_id: spec.destinationId, command: spec.command,
+        started_at: Date.now(), finished_at: null, status: 'running', summary: null,
+      }).execute();
+      return id;
+    },
+
+    async recordOutcome(runId, o) {
+      await db.insertInto('outcomes').values({
+        run_id: runId, asset_id: o.assetId, role: o.role, status: o.status, code: o.code, bytes: o.bytes,
+        path: o.path ?? null, error_kind: o.errorKind ?? null, message: o.message ?? null,
+      }).execute();
+    },
+
+    async finishRun(runId, summary) {
+      await db.updateTable('runs').set({ finished_at: Date.now(), status: summary.status, summary: JSON.stringify(summary) })
+        .where('id', '=', runId).execute();
+    },
+
+    async runs(limit) {
+      const rows = await db.selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+      return rows.map(toRunRecord);
+    },
+
+    async run(runId) {
+      const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+      return row ? toRunRecord(row) : null;
+    },
+
+    async outcomes(runId, filter = {}) {
+      let q = db.selectFrom('outcomes').selectAll().where('run_id', '=', runId);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      const rows = await q.orderBy('seq').execute();
+      return rows.map((r) => ({
+        assetId: r.asset_id as AssetId, role: r.role as ResourceRole, status: r.status as Outcome['status'],
+        code: r.code as Outcome['code'], bytes: Number(r.bytes),
+        ...(r.path === null ? {} : { path: r.path }),
+        ...(r.error_kind === null ? {} : { errorKind: r.error_kind as NonNullable<Outcome['errorKind']> }),
+        ...(r.message === null ? {} : { message: r.message }),
+      }));
+    },
+
+    state: (scope) => connectorState(db, scope),
+    close: onClose,
+  };
+}
+
+async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<void> {
+  const source = await tx.selectFrom('sources').select(['listing_gen', 'listing_open']).where('id', '=', sourceId).executeTakeFirstOrThrow();
+  let gen = Number(source.listing_gen);
+  let open = Number(source.listing_open);
+  if (page.reset) { gen += 1; open = 1; }
+  const seenGen = open ? gen : 0;
+  for (let i = 0; i < page.upserts.length; i += BATCH) {
+    const rows = page.upserts.slice(i, i + BATCH).map((a) => ({
+      source_id: sourceId, id: a.id, version: a.version, kind: a.kind, taken_at: a.takenAt.getTime(),
+      filename: a.filename, bytes: totalBytes(a), data: assetToJson(a), deleted: 0, seen_gen: seenGen,
+    }));
+    await tx.insertInto('assets').values(rows).onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet((eb) => ({
+      version: eb.ref('excluded.version'), kind: eb.ref('excluded.kind'), taken_at: eb.ref('excluded.taken_at'),
+      filename: eb.ref('excluded.filename'), bytes: eb.ref('excluded.bytes'), data: eb.ref('excluded.data'),
+      deleted: 0, seen_gen: eb.ref('excluded.seen_gen'),
+    }))).execute();
+  }
+  for (let i = 0; i < page.deletions.length; i += BATCH) {
+    await tx.updateTable('assets').set({ deleted: 1 }).where('source_id', '=', sourceId)
+      .where('id', 'in', page.deletions.slice(i, i + BATCH)).execute();
+  }
+  if (page.albums) {
+    await tx.deleteFrom('albums').where('source_id', '=', sourceId).execute();
+    for (let i = 0; i < page.albums.length; i += BATCH) {
+      await tx.insertInto('albums').values(page.albums.slice(i, i + BATCH).map((a) => ({
+        source_id: sourceId, id: a.id, path: JSON.stringify(a.path), kind: a.kind,
+      }))).execute();
+    }
+  }
+  if (page.done && open) {
+    await tx.updateTable('assets').set({ deleted: 1 }).where('source_id', '=', sourceId).where('seen_gen', '<', gen).execute();
+    open = 0;
+  }
+  await tx.updateTable('sources').set({ cursor: page.cursor, listing_gen: gen, listing_open: open, updated_at: Date.now() })
+    .where('id', '=', sourceId).execute();
+}
+
+function toRunRecord(row: CatalogDatabase['runs']): RunRecord {
+  return {
+    id: row.id as RunId, sourceId: row.source_id, destinationId: row.destination_id, command: row.command,
+    startedAt: new Date(Number(row.started_at)), finishedAt: row.finished_at === null ? null : new Date(Number(row.finished_at)),
+    status: row.status, summary: row.summary === null ? null : JSON.parse(row.summary) as RunSummary,
+  };
+}
+
+function connectorState(db: Db, scope: string): ConnectorState {
+  return {
+    async get<T>(key: string) {
+      const row = await db.selectFrom('connector_state').select('value').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+      return row ? JSON.parse(row.value) as T : undefined;
+    },
+    async set(key, value) {
+      const row = { scope, key, value: JSON.stringify(value) };
+      await db.insertInto('connector_state').values(row).onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ value: row.value })).execute();
+    },
+    async delete(key) {
+      await db.deleteFrom('connector_state').where('scope', '=', scope).where('key', '=', key).execute();
+    },
+    async keys(prefix) {
+      const rows = await db.selectFrom('connector_state').select('key').where('scope', '=', scope).execute();
+      return rows.map((r) => r.key).filter((k) => k.startsWith(prefix));
+    },
+  };
+}

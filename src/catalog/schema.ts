@@ -1,0 +1,87 @@
+/** @module Table types of the catalog, shared by the SQLite and (later) PostgreSQL implementations. */
+import type { Generated } from 'kysely';
+
+export interface SourcesTable {
+  id: string;
+  kind: string;
+  cursor: string | null;
+  /** Generation of the latest full listing; assets not seen in it are gone once it completes. */
+  listing_gen: number;
+  listing_open: number;
+  updated_at: number;
+}
+
+export interface AssetsTable {
+  source_id: string;
+  id: string;
+  version: string;
+  kind: string;
+  taken_at: number;
+  filename: string;
+  bytes: number;
+  /** The whole Asset as JSON: the catalog stores what the source said, columns exist for queries. */
+  data: string;
+  deleted: number;
+  seen_gen: number;
+}
+
+export interface AlbumsTable {
+  source_id: string;
+  id: string;
+  path: string;
+  kind: string;
+}
+
+export interface PlacementsTable {
+  destination_id: string;
+  source_id: string;
+  asset_id: string;
+  role: string;
+  path: string;
+  path_key: string;
+  size: number;
+  sha256: string;
+  fingerprint: string;
+  version: string;
+  verified_at: number;
+}
+
+export interface RunsTable {
+  id: string;
+  source_id: string;
+  destination_id: string;
+  command: string;
+  started_at: number;
+  finished_at: number | null;
+  status: string;
+  summary: string | null;
+}
+
+export interface OutcomesTable {
+  seq: Generated<number>;
+  run_id: string;
+  asset_id: string;
+  role: string;
+  status: string;
+  code: string;
+  bytes: number;
+  path: string | null;
+  error_kind: string | null;
+  message: string | null;
+}
+
+export interface ConnectorStateTable {
+  scope: string;
+  key: string;
+  value: string;
+}
+
+export interface CatalogDatabase {
+  sources: SourcesTable;
+  assets: AssetsTable;
+  albums: AlbumsTable;
+  placements: PlacementsTable;
+  runs: RunsTable;
+  outcomes: OutcomesTable;
+  connector_state: ConnectorStateTable;
+}

@@ -1,0 +1,26 @@
+/** @module The embedded default catalog: SQLite through better-sqlite3, migrated on open. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Catalog } from '../catalog.ts';
+import type { CatalogDatabase } from '../schema.ts';
+import { migrations } from '../migrations.ts';
+import { createKyselyCatalog } from '../kysely-catalog.ts';
+
+/** Opens (creating and migrating) the catalog at `file`; ':memory:' for tests. */
+export async function openSqliteCatalog(file: string): Promise<Catalog> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process kill (not a power loss), which is what crash-safety needs here.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+  return createKyselyCatalog(db, () => db.destroy());
+}

@@ -1,0 +1,69 @@
+/** @module `photoferry copy|sync|plan SRC DST`: thin edges over the copy use case. */
+import type { Command } from 'commander';
+import { copyLibrary, type CopyResult } from '../../app/copy.ts';
+import { summarizePlan } from '../../app/plan-report.ts';
+import { EXIT, exitCodeOf } from '../exit-codes.ts';
+import { addFilterOptions, filtersFrom, type FilterFlags } from '../options.ts';
+import { formatBytes, formatDuration, runDisplay } from '../output.ts';
+import { globalsOf, reportError, withContext } from '../runtime.ts';
+import { cliInteraction } from '../interaction.ts';
+
+type CopyFlags = FilterFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string };
+
+export function register(program: Command): void {
+  for (const command of ['copy', 'sync', 'plan'] as const) {
+    const cmd = program.command(`${command} <source> <destination>`)
+      .description({
+        copy: 'copy new and changed assets from source to destination (idempotent; never deletes)',
+        sync: 'like copy; with --delete also removes from the destination what the source deleted',
+        plan: 'dry run: what copy would send, with counts and bytes per year, type and album; nothing is written',
+      }[command]);
+    addFilterOptions(cmd).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
+    if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
+    cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
+      await withContext(self, async (ctx, signal) => {
+        const globals = globalsOf(self);
+        const display = runDisplay({ json: Boolean(globals.json), quiet: Boolean(globals.quiet) });
+        const { filters, policy } = filtersFrom(flags);
+        try {
+          const result = await copyLibrary(ctx, {
+            source, destination, command, filters, policy, events: display.sink,
+            interaction: cliInteraction(flags.code),
+            ...(flags.template ? { template: flags.template } : {}),
+            ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+            ...(flags.delete ? { propagateDeletes: true } : {}),
+          }, signal);
+          display.stop();
+          if (command === 'plan') {
+            const report = summarizePlan(result.plan);
+            if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'plan', ...report })}\n`);
+            else if (!globals.quiet) process.stdout.write(report.text);
+            return EXIT.ok;
+          }
+          return finish(result, Boolean(globals.json), Boolean(globals.quiet));
+        } finally {
+          display.stop();
+        }
+      });
+    });
+  }
+}
+
+function finish(result: CopyResult, json: boolean, quiet: boolean): number {
+  const s = result.summary!;
+  if (!json && !quiet) {
+    const rate = s.durationMs > 0 ? ` (${formatBytes((s.bytes * 1000) / s.durationMs)}/s)` : '';
+    const lines = s.files.copied === 0 && s.files.failed === 0 && s.files.removed === 0
+      ? [`Nothing to copy: ${s.files.present} files already at the destination, 0 bytes transferred.`]
+      : [`Copied ${s.files.copied} files, ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)}${rate}.`];
+    lines.push(`Run ${result.runId}: ${s.files.copied} copied, ${s.files.present} already present, ${s.files.removed} removed, ` +
+      `${s.files.filtered} assets filtered out, ${s.files.failed} failed — ${s.status}.`);
+    if (s.files.failed > 0) lines.push(`See the failures with: photoferry runs show ${result.runId}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (result.fatal) {
+    reportError(result.fatal, { json });
+    return exitCodeOf(result.fatal);
+  }
+  return s.files.failed > 0 ? EXIT.someFailed : EXIT.ok;
+}

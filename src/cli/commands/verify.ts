@@ -1,0 +1,25 @@
+/** @module `photoferry verify DST [--deep]`: re-stat (or re-hash) what the catalog says is there. */
+import type { Command } from 'commander';
+import { verifyDestination } from '../../app/verify.ts';
+import { EXIT } from '../exit-codes.ts';
+import { globalsOf, withContext } from '../runtime.ts';
+
+export function register(program: Command): void {
+  program.command('verify <destination>')
+    .description('check that every file the catalog recorded is at the destination with its size (and --deep: its SHA-256)')
+    .option('--deep', 're-read every file and compare its SHA-256')
+    .action(async (destination: string, flags: { deep?: boolean }, self: Command) => {
+      await withContext(self, async (ctx, signal) => {
+        const globals = globalsOf(self);
+        const report = await verifyDestination(ctx, destination, { deep: Boolean(flags.deep) }, signal);
+        if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'verify', ...report })}\n`);
+        else if (!globals.quiet || report.problems.length > 0) {
+          for (const p of report.problems) process.stdout.write(`${p.problem}: ${p.path} (${p.detail})\n`);
+          const how = report.deep ? 'size and SHA-256' : 'presence and size';
+          process.stdout.write(`Checked ${report.checked} files (${how}) at ${report.destinationId}: ` +
+            `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}.\n`);
+        }
+        return report.problems.length === 0 ? EXIT.ok : EXIT.someFailed;
+      });
+    });
+}

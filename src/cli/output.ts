@@ -1,0 +1,71 @@
+/** @module Human and machine output of runs: progress bar on a TTY, JSON lines with --json, nothing with --quiet. */
+import cliProgress from 'cli-progress';
+import type { RunEvent } from '../app/events.ts';
+
+export interface OutputMode {
+  readonly json: boolean;
+  readonly quiet: boolean;
+}
+
+export const formatBytes = (n: number): string => {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
+  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+};
+
+export const formatDuration = (ms: number): string => {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${(ms / 1000).toFixed(s < 10 ? 1 : 0)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+};
+
+/** Returns the event sink for a run and a function that tears the display down. */
+export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = process.stderr): { sink: (e: RunEvent) => void; stop: () => void } {
+  if (mode.json) return { sink: (e) => process.stdout.write(`${JSON.stringify(e)}\n`), stop: () => {} };
+  if (mode.quiet || !stream.isTTY) {
+    return {
+      sink: (e) => {
+        if (mode.quiet) return;
+        if (e.type === 'file-done' && e.outcome.status === 'failed') stream.write(`failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? ''}\n`);
+        if (e.type === 'retry') stream.write(`retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${e.path}: ${e.reason}\n`);
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({
+    stream,
+    format: '{bar} {percentage}% | {files}/{totalFiles} files | {done}/{totalBytes} | {speed}/s | ETA {eta_formatted} {note}',
+    hideCursor: true,
+    etaBuffer: 50,
+  }, cliProgress.Presets.shades_classic);
+  let totalBytes = 0;
+  let totalFiles = 0;
+  let started = Date.now();
+  let note = '';
+  const payload = (done: number, files: number) => ({
+    files, totalFiles, done: formatBytes(done), totalBytes: formatBytes(totalBytes),
+    speed: formatBytes(done / Math.max(0.001, (Date.now() - started) / 1000)), note,
+  });
+  return {
+    sink(e) {
+      if (e.type === 'planned') {
+        totalBytes = e.bytes; totalFiles = e.files; started = Date.now();
+        if (e.files > 0) bar.start(Math.max(1, e.bytes), 0, payload(0, 0));
+      } else if (e.type === 'progress' && totalFiles > 0) {
+        bar.update(Math.min(e.bytesDone, totalBytes), payload(e.bytesDone, e.filesDone));
+      } else if (e.type === 'retry' || e.type === 'pace') {
+        note = e.type === 'retry' ? `(retrying: ${e.reason.slice(0, 40)})` : `(pace ${e.concurrency}, back-off ${formatDuration(e.backoffMs)})`;
+      } else if (e.type === 'file-done' && e.outcome.status === 'failed') {
+        bar.stop();
+        stream.write(`failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? ''}\n`);
+        bar.start(Math.max(1, totalBytes), 0, payload(0, 0));
+      } else if (e.type === 'finished') {
+        bar.stop();
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}

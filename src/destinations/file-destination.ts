@@ -1,0 +1,70 @@
+/** @module Adapts any FileStore to a Destination: staging, verify before visible, cleanup of interrupted runs. */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { TransferError } from '../core/transfer-error.ts';
+import type { Destination, PutItem } from './destination.ts';
+import type { FileStore, StoredFile } from './file-store.ts';
+import { STAGING_DIR } from './store-path.ts';
+
+const MARKER = '.photoferry/check';
+
+export function createFileDestination(id: string, store: FileStore): Destination {
+  const caps = store.capabilities;
+  const meta = (item: PutItem) => ({
+    size: item.resource.size, modTime: item.asset.takenAt, contentType: item.resource.contentType,
+  });
+
+  /** Runs the engine's verify; on mismatch removes what was stored at `at` so nothing wrong stays visible. */
+  async function verified(item: PutItem, stored: StoredFile, at: string, signal: AbortSignal): Promise<void> {
+    try {
+      item.verify(stored);
+    } catch (err) {
+      await store.remove(at, signal).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  return {
+    id,
+    kind: store.kind,
+    capabilities: {
+      albums: false, deletions: true, serverSideCopy: caps.serverSideCopy, caseInsensitive: true,
+      read: caps.read, hashes: caps.hashes,
+    },
+
+    async check(signal) {
+      const body = `photoferry write check ${new Date().toISOString()}\n`;
+      await store.write(MARKER, Readable.from([Buffer.from(body)]), { size: Buffer.byteLength(body) }, signal);
+      const stored = await store.stat(MARKER, signal);
+      if (!stored || stored.size !== Buffer.byteLength(body)) {
+        throw new TransferError('permanent', `${id}: a test file was written but cannot be read back`, { connector: store.kind });
+      }
+      await store.remove(MARKER, signal);
+    },
+
+    async put(item, signal) {
+      if (caps.atomicRename && store.rename) {
+        const staged = `${STAGING_DIR}/${randomUUID()}`;
+        const stored = await store.write(staged, item.body, meta(item), signal);
+        await verified(item, stored, staged, signal);
+        await store.rename(staged, item.path, signal);
+        return { ...stored, path: item.path };
+      }
+      // No rename: the store's write is all-or-nothing (S3 PUT, multipart complete); verify right after.
+      const stored = await store.write(item.path, item.body, meta(item), signal);
+      await verified(item, stored, item.path, signal);
+      return stored;
+    },
+
+    stat: (path, signal) => store.stat(path, signal),
+    ...(store.read ? { read: store.read.bind(store) } : {}),
+    remove: (path, signal) => store.remove(path, signal),
+
+    async cleanup(signal) {
+      if (!caps.atomicRename) return;
+      for await (const leftover of store.list(`${STAGING_DIR}/`, signal)) await store.remove(leftover.path, signal);
+    },
+
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,38 @@
+/** @module A pass-through stream that hashes and counts the bytes flowing to a destination. */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { StreamDigest } from '../destinations/destination.ts';
+
+export interface HashTap {
+  readonly stream: Transform;
+  /** Final digest; only valid after the stream has ended. */
+  digest(): StreamDigest;
+}
+
+export function hashTap(options: { md5: boolean; onBytes?: (n: number) => void }): HashTap {
+  const sha256 = createHash('sha256');
+  const md5: Hash | undefined = options.md5 ? createHash('md5') : undefined;
+  let bytes = 0;
+  let result: StreamDigest | undefined;
+  const stream = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, done) {
+      sha256.update(chunk);
+      md5?.update(chunk);
+      bytes += chunk.length;
+      options.onBytes?.(chunk.length);
+      done(null, chunk);
+    },
+    flush(done) {
+      result = { bytes, sha256: sha256.digest('hex'), ...(md5 ? { md5: md5.digest('hex') } : {}) };
+      done();
+    },
+  });
+  return {
+    stream,
+    digest() {
+      if (!result) throw new Error('hash tap read before the stream ended');
+      return result;
+    },
+  };
+}

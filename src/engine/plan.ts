@@ -1,0 +1,125 @@
+/** @module The pure diff: what the source has (after filters and policy) against what a destination verifiably holds. */
+import { createHash } from 'node:crypto';
+import type { Asset, Resource } from '../core/asset.ts';
+import type { Placement } from '../destinations/destination.ts';
+import { pathKey } from '../catalog/path-key.ts';
+import { renderPath, withSuffix } from './path-template.ts';
+
+export interface ResourcePolicy {
+  /** Send the motion half of Live Photos. */
+  readonly liveVideo: boolean;
+  /** RAW+JPEG pairs: the JPEG/HEIC original, the RAW alternative, or both. */
+  readonly raw: 'original' | 'alternative' | 'both';
+  /** Edited assets: the untouched original, the rendered edit, or both. */
+  readonly edits: 'original' | 'edited' | 'both';
+}
+
+export const DEFAULT_POLICY: ResourcePolicy = { liveVideo: true, raw: 'both', edits: 'both' };
+
+export interface PlanInput {
+  readonly assets: readonly Asset[];
+  readonly placements: readonly Placement[];
+  readonly template: string;
+  readonly include: (asset: Asset) => boolean;
+  readonly policy: ResourcePolicy;
+  /** Remove placements whose asset the source deleted (sync --delete). */
+  readonly propagateDeletes: boolean;
+}
+
+export interface CopyAction {
+  readonly type: 'copy';
+  readonly asset: Asset;
+  readonly resource: Resource;
+  readonly path: string;
+  readonly fingerprint: string;
+}
+
+export interface RemoveAction {
+  readonly type: 'remove';
+  readonly placement: Placement;
+}
+
+export interface Plan {
+  readonly copies: readonly CopyAction[];
+  readonly removes: readonly RemoveAction[];
+  /** Resources the destination already holds in this version. */
+  readonly present: number;
+  /** Assets excluded by filters. */
+  readonly filtered: number;
+  readonly totals: { readonly assets: number; readonly files: number; readonly bytes: number };
+}
+
+/** Identity of a resource's bytes: a source checksum when there is one, else size, name and asset version. */
+export function fingerprintOf(asset: Asset, resource: Resource): string {
+  return resource.checksum
+    ? `${resource.checksum.algorithm}:${resource.checksum.value}`
+    : `size:${resource.size}|${resource.filename}|${asset.version}`;
+}
+
+/** The resources of an asset that the policy sends. */
+export function selectResources(asset: Asset, policy: ResourcePolicy): Resource[] {
+  const has = (role: Resource['role']) => asset.resources.some((r) => r.role === role);
+  return asset.resources.filter((r) => {
+    switch (r.role) {
+      case 'original':
+        if (policy.raw === 'alternative' && has('raw')) return false;
+        return !(policy.edits === 'edited' && has('edited'));
+      case 'raw': return policy.raw !== 'original';
+      case 'live-video': return policy.liveVideo;
+      case 'edited': return policy.edits !== 'original';
+      case 'edited-video': return policy.edits !== 'original' && policy.liveVideo;
+      case 'sidecar': return true;
+    }
+  });
+}
+
+const shortHash = (text: string, length: number) => createHash('sha1').update(text).digest('hex').slice(0, length);
+
+export function plan(input: PlanInput): Plan {
+  const placed = new Map<string, Placement>();
+  const claimed = new Map<string, string>();
+  for (const p of input.placements) {
+    placed.set(`${p.assetId}\u0000${p.role}`, p);
+    claimed.set(pathKey(p.path), p.assetId);
+  }
+  const live = new Set<string>();
+  const copies: CopyAction[] = [];
+  let present = 0;
+  let filtered = 0;
+  let bytes = 0;
+  const copiedAssets = new Set<string>();
+
+  for (const asset of input.assets) {
+    live.add(asset.id);
+    if (!input.include(asset)) { filtered += 1; continue; }
+    const fresh: { resource: Resource; path: string }[] = [];
+    for (const resource of selectResources(asset, input.policy)) {
+      const fingerprint = fingerprintOf(asset, resource);
+      const existing = placed.get(`${asset.id}\u0000${resource.role}`);
+      if (existing && existing.fingerprint === fingerprint) { present += 1; continue; }
+      if (existing) copies.push({ type: 'copy', asset, resource, path: existing.path, fingerprint });
+      else fresh.push({ resource, path: renderPath(input.template, asset, resource, asset.albums[0]?.path) });
+    }
+    // One suffix for all of an asset's new files, so a Live Photo's halves keep one base name.
+    let suffix = '';
+    for (let length = 6; fresh.some((f) => isTaken(claimed, withSuffix(f.path, suffix), asset.id)); length += 4) {
+      suffix = `~${shortHash(asset.id, length)}`;
+    }
+    for (const f of fresh) {
+      const path = suffix ? withSuffix(f.path, suffix) : f.path;
+      claimed.set(pathKey(path), asset.id);
+      copies.push({ type: 'copy', asset, resource: f.resource, path, fingerprint: fingerprintOf(asset, f.resource) });
+    }
+  }
+  for (const c of copies) { bytes += c.resource.size; copiedAssets.add(c.asset.id); }
+
+  const removes: RemoveAction[] = input.propagateDeletes
+    ? input.placements.filter((p) => !live.has(p.assetId)).map((placement) => ({ type: 'remove', placement }))
+    : [];
+  return { copies, removes, present, filtered, totals: { assets: copiedAssets.size, files: copies.length, bytes } };
+}
+
+function isTaken(claimed: ReadonlyMap<string, string>, path: string, assetId: string): boolean {
+  const owner = claimed.get(pathKey(path));
+  return owner !== undefined && owner !== assetId;
+}

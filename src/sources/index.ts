@@ -1,0 +1,7 @@
+/** @module The explicit list of source connectors. */
+import type { SourceDefinition } from './define.ts';
+import { folderSource } from './folder/index.ts';
+
+export const sourceDefinitions: readonly SourceDefinition[] = [
+  folderSource,
+];
