@@ -30,7 +30,7 @@ test('a missing default file is an empty config with PHOTOFERRY_HOME paths', () 
   assert.equal(config.catalog, join(dir, 'catalog.db'));
   assert.equal(config.vault, join(dir, 'vault.json'));
   assert.deepEqual(config.remotes, {});
-  assert.deepEqual(config.defaults, { concurrency: 4, template: '{yyyy}/{mm}/{filename}', retries: 3, logLevel: 'info' });
+  assert.deepEqual(config.defaults, { concurrency: 4, template: '{yyyy}/{mm}/{dd}/{filename}', retries: 3, logLevel: 'info' });
 });
 
 test('XDG folders are used when PHOTOFERRY_HOME is not set', () => {
