@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs everything photoferry's demo and tests need on a fresh Debian machine (run as root, or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(rclone apache2 openssh-server libheif-examples chromium)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# better-sqlite3 builds from source here (its prebuilt download is unreachable): python3, make, g++ are on the image.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
