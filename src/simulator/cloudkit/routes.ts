@@ -1,0 +1,66 @@
+/** @module The CloudKit route group: `/database/1/com.apple.photos.cloud/production/{private|shared}/<op>`, behind session and throttle checks. */
+import type { SimRequest, SimRoutes } from '../types.ts';
+import type { SimState } from '../state.ts';
+import { changesDatabase, changesZone, zonesList } from './changes.ts';
+import { asObj, sendCkError, sendInvalidSession, sendJson } from './http.ts';
+import { queryBatch, recordsQuery, type CkResult } from './query.ts';
+import { recordsLookup, recordsModify } from './records.ts';
+
+const PREFIX = /^\/database\/1\/com\.apple\.photos\.cloud\/production\/(private|shared)\/(.+)$/;
+
+/** Decides whether a CloudKit request carries a live web session. */
+export type Authenticate = (request: SimRequest) => boolean;
+
+export function cookieValue(request: SimRequest, name: string): string | undefined {
+  for (const part of (request.req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim().replace(/^"|"$/g, '');
+  }
+  return undefined;
+}
+
+/** Fallback check when the auth route group is absent: the token must be one the simulator minted. */
+export const tokenAuthenticate = (sim: SimState): Authenticate => (request) => {
+  const token = cookieValue(request, 'X-APPLE-WEBAUTH-TOKEN');
+  return token !== undefined && sim.sessions.has(token);
+};
+
+function dispatch(sim: SimState, db: 'private' | 'shared', op: string, body: Record<string, unknown>): CkResult | undefined {
+  switch (op) {
+    case 'zones/list': return zonesList(sim, db);
+    case 'changes/database': return changesDatabase(sim, body, db);
+    case 'changes/zone': case 'records/changes': return changesZone(sim, body);
+    case 'records/query': return recordsQuery(sim, body);
+    case 'internal/records/query/batch': return queryBatch(sim, body);
+    case 'records/lookup': return recordsLookup(sim, body);
+    case 'records/modify': return recordsModify(sim, body);
+    default: return undefined;
+  }
+}
+
+export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire: () => void): SimRoutes {
+  return async (request) => {
+    const m = PREFIX.exec(request.url.pathname);
+    if (m === null) return false;
+    const [, db, op] = m as unknown as [string, 'private' | 'shared', string];
+    const { res } = request;
+    sim.requests.cloudkit++;
+    sim.requests.byOp.set(op, (sim.requests.byOp.get(op) ?? 0) + 1);
+    if (request.req.method !== 'POST') { sendCkError(res, 405, 'BAD_REQUEST', 'POST only'); return true; }
+    const throttle = sim.clock.nextThrottle();
+    if (sim.clock.sessionExpiresNow()) expire();
+    if (!authenticate(request)) { sendInvalidSession(res); return true; }
+    if (throttle !== undefined) {
+      const retry = { 'retry-after': String(throttle.retryAfterSec ?? 1) };
+      if (throttle.kind === '503') sendCkError(res, 503, 'TRY_AGAIN_LATER', 'Service Temporarily Unavailable', retry);
+      else if (throttle.kind === '429') sendCkError(res, 429, 'THROTTLED', 'Too many requests', retry);
+      else sendCkError(res, 403, 'ACCESS_DENIED', 'private db access disabled for this account');
+      return true;
+    }
+    const body = typeof request.body === 'object' && request.body !== null ? asObj(request.body) : {};
+    const result = dispatch(sim, db, op, body);
+    if (result === undefined) { sendCkError(res, 404, 'NOT_FOUND', `Unknown operation ${op}`); return true; }
+    sendJson(res, result.status, result.body);
+    return true;
+  };
+}
