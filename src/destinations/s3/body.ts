@@ -1,0 +1,76 @@
+/** @module Byte-level helpers for uploads: a length-checking MD5 tap and an exact-size reader that cuts parts. */
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { TransferError } from '../../core/transfer-error.ts';
+
+const corrupted = (path: string, text: string) => new TransferError('corrupted', `${path}: ${text}`, { connector: 's3' });
+
+/** Passes bytes through, hashing them, and fails when the body is longer or shorter than declared. */
+export class MeteredBody extends Transform {
+  private readonly hash: Hash = createHash('md5');
+  seen = 0;
+  constructor(private readonly size: number, private readonly path: string) { super(); }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+    this.seen += chunk.length;
+    if (this.seen > this.size) { done(corrupted(this.path, `body longer than the declared ${this.size} bytes`)); return; }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: (err?: Error | null) => void): void {
+    done(this.seen === this.size ? null : corrupted(this.path, `body ended after ${this.seen} of ${this.size} bytes`));
+  }
+
+  md5Hex(): string { return this.hash.digest('hex'); }
+}
+
+/** Reads a stream in pieces of exactly the asked size (parts), failing when it holds more or fewer bytes than expected. */
+export class PartReader {
+  private readonly it: AsyncIterator<unknown>;
+  private pending: Buffer = Buffer.alloc(0);
+  private ended = false;
+  constructor(body: Readable, private readonly path: string) { this.it = body[Symbol.asyncIterator](); }
+
+  /** Exactly `n` bytes; a shorter body is TransferError('corrupted'). */
+  async read(n: number, expectedTotal: number, readSoFar: number): Promise<Buffer> {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      if (this.pending.length === 0) {
+        const next = this.ended ? { done: true as const, value: undefined } : await this.next();
+        if (next.done) {
+          this.ended = true;
+          throw corrupted(this.path, `body ended after ${readSoFar + filled} of ${expectedTotal} bytes`);
+        }
+        this.pending = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+      }
+      const take = Math.min(n - filled, this.pending.length);
+      this.pending.copy(out, filled, 0, take);
+      this.pending = this.pending.subarray(take);
+      filled += take;
+    }
+    return out;
+  }
+
+  /** The source's own TransferError passes through; anything else it throws is worth another try. */
+  private async next(): Promise<IteratorResult<unknown>> {
+    try { return await this.it.next(); } catch (err) {
+      if (err instanceof TransferError || (err as Error | undefined)?.name === 'AbortError') throw err;
+      throw new TransferError('transient', `${this.path}: reading the source failed: ${(err as Error).message}`, { connector: 's3', cause: err });
+    }
+  }
+
+  /** Fails when bytes remain after the last part. */
+  async expectEnd(expectedTotal: number): Promise<void> {
+    while (this.pending.length === 0 && !this.ended) {
+      const next = await this.next();
+      if (next.done) this.ended = true;
+      else this.pending = Buffer.from(next.value as Uint8Array);
+    }
+    if (this.pending.length > 0) throw corrupted(this.path, `body longer than the declared ${expectedTotal} bytes`);
+  }
+
+  /** Stops the underlying stream (on failure); the caller's body is consumed either way. */
+  async close(): Promise<void> { await this.it.return?.(); }
+}

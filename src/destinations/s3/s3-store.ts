@@ -1,0 +1,205 @@
+/** @module FileStore on an S3-compatible bucket: streamed single PUTs, resumable multipart, Object Lock, server-side copy. */
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand,
+  type CreateMultipartUploadCommandInput, type ServerSideEncryption,
+} from '@aws-sdk/client-s3';
+import type { ConnectorContext } from '../../connectors/context.ts';
+import type { Checksum } from '../../core/asset.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
+import { checkStorePath } from '../store-path.ts';
+import { MeteredBody } from './body.ts';
+import { createS3Client } from './client.ts';
+import { serverSideCopy } from './copy.ts';
+import { toTransferError } from './errors.ts';
+import type { S3Options } from './index.ts';
+import { uploadMultipart, multipartResumeOffset } from './multipart.ts';
+import { checkBucket, cleanupUploads } from './bucket.ts';
+
+const KIND = 's3';
+const DAY = 86_400_000;
+
+/** Write metadata plus where the body starts (a source re-opened at `resumeOffset`). */
+export interface S3WriteMeta extends WriteMeta {
+  readonly offset?: number;
+}
+
+/** The FileStore plus what only S3 offers: a bucket check, multipart resume, and cleanup of stale uploads. */
+export interface S3Store extends FileStore {
+  /** Proves the bucket exists and the keys work; with Object Lock options, that the bucket has lock enabled. */
+  check(signal: AbortSignal): Promise<void>;
+  /** Byte offset a re-run of an interrupted upload of this file may open its source at (0 when nothing to resume). */
+  resumeOffset(path: string, meta: WriteMeta, signal: AbortSignal): Promise<number>;
+  /** Aborts unfinished multipart uploads older than `staleUploadDays`; returns how many. */
+  cleanup(signal: AbortSignal): Promise<number>;
+  write(path: string, body: Readable, meta: S3WriteMeta, signal: AbortSignal): Promise<StoredFile>;
+}
+
+/** An ETag is the MD5 of the bytes only for single-part objects without KMS or customer-key encryption. */
+function md5FromEtag(etag: string | undefined, sse?: ServerSideEncryption | string, customerKey?: string): Checksum[] {
+  const value = (etag ?? '').replace(/"/g, '');
+  if (!/^[0-9a-f]{32}$/.test(value) || customerKey || (sse && sse !== 'AES256')) return [];
+  return [{ algorithm: 'md5', value }];
+}
+
+export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
+  const conn = createS3Client(o);
+  const { client } = conn;
+  const bucket = o.bucket;
+  const keyOf = (path: string) => (o.prefix ? `${o.prefix}/` : '') + checkStorePath(path, KIND);
+  const pathOf = (key: string) => key.slice(o.prefix ? o.prefix.length + 1 : 0);
+  const errCtx = (op: string, path?: string) => ({ bucket, endpoint: conn.label, op, ...(path ? { key: path } : {}) });
+  const staleMs = o.staleUploadDays * DAY;
+  const lock = () => (o.objectLockMode && o.objectLockDays
+    ? { ObjectLockMode: o.objectLockMode, ObjectLockRetainUntilDate: new Date(Date.now() + o.objectLockDays * DAY) }
+    : {});
+  const common = (meta?: WriteMeta): Omit<CreateMultipartUploadCommandInput, 'Bucket' | 'Key'> => ({
+    ...(meta?.contentType ? { ContentType: meta.contentType } : {}),
+    ...(o.storageClass ? { StorageClass: o.storageClass as CreateMultipartUploadCommandInput['StorageClass'] } : {}),
+    ...lock(),
+  });
+  // Checked once, before the first write: a lock-less bucket must fail loudly, not store unprotected files.
+  let lockChecked: Promise<void> | undefined;
+  const ensureLock = (signal: AbortSignal) => {
+    if (!o.objectLockMode) return Promise.resolve();
+    lockChecked ??= checkBucket(client, bucket, o.prefix, true, errCtx('check Object Lock of'), signal)
+      .catch((err: unknown) => { lockChecked = undefined; throw err; });
+    return lockChecked;
+  };
+
+  /**
+   * Real S3 never shows a PUT that did not finish, but some S3-speaking servers (s3rver, small gateways)
+   * commit whatever arrived before the connection dropped. An object newer than our attempt with another
+   * size can only be that truncated body, so it goes; an older file at the path is left alone.
+   */
+  async function removeTruncated(key: string, size: number, startedAt: number): Promise<void> {
+    try {
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      if (head.ContentLength === size || (head.LastModified?.getTime() ?? 0) < startedAt) return;
+      ctx.log.warn({ key, size: head.ContentLength }, 's3: server kept a truncated upload; removing it');
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(head.ETag ? { IfMatch: head.ETag } : {}) }));
+    } catch { /* nothing there, or the server is unreachable: nothing we can clean now */ }
+  }
+
+  async function putSingle(path: string, key: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+    const metered = new MeteredBody(meta.size, path);
+    const inner = new AbortController();
+    let bodyError: unknown;
+    // pipe() does not forward errors, and the SDK would wait for the missing bytes: abort the request instead.
+    const fail = (err: unknown) => { bodyError ??= err; inner.abort(err); };
+    const onAbort = () => inner.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    body.once('error', fail);
+    metered.once('error', fail);
+    body.pipe(metered);
+    const startedAt = Date.now() + client.config.systemClockOffset - 2000;
+    try {
+      const res = await client.send(new PutObjectCommand({
+        Bucket: bucket, Key: key, Body: metered, ContentLength: meta.size, ...common(meta),
+        ...(meta.sha256 && conn.checksumMode === 'when-supported' ? { ChecksumSHA256: Buffer.from(meta.sha256, 'hex').toString('base64') } : {}),
+      }), { abortSignal: inner.signal });
+      if (bodyError !== undefined) throw bodyError;
+      const hashes = md5FromEtag(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm);
+      const sent = metered.md5Hex();
+      if (hashes[0] && hashes[0].value !== sent) {
+        // The server stored other bytes than we sent (it ignored or lacked Content-MD5): take them away again.
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+        throw new TransferError('corrupted', `${path}: the server stored different bytes (ETag ${hashes[0].value}, sent MD5 ${sent})`, { connector: KIND });
+      }
+      return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes };
+    } catch (err) {
+      body.unpipe(metered);
+      body.destroy();
+      await removeTruncated(key, meta.size, startedAt);
+      throw toTransferError(bodyError ?? err, errCtx('upload', path));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      body.off('error', fail);
+    }
+  }
+
+  return {
+    kind: KIND,
+    capabilities: { atomicRename: false, atomicWrite: true, hashes: ['md5'], serverSideCopy: true, read: true },
+
+    check: (signal) => checkBucket(client, bucket, o.prefix, Boolean(o.objectLockMode), errCtx('check'), signal),
+
+    async resumeOffset(path, meta) {
+      if (meta.size <= o.multipartThreshold) return 0;
+      return multipartResumeOffset(ctx.state, bucket, keyOf(path), meta.size, meta.sha256, staleMs);
+    },
+
+    cleanup: (signal) => cleanupUploads(client, ctx.state, bucket, o.prefix, staleMs, signal),
+
+    async stat(path, signal) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keyOf(path) }), { abortSignal: signal });
+        return {
+          path, size: head.ContentLength ?? 0, ...(head.LastModified ? { modTime: head.LastModified } : {}),
+          hashes: md5FromEtag(head.ETag, head.ServerSideEncryption, head.SSECustomerAlgorithm),
+        };
+      } catch (err) {
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+        throw toTransferError(err, errCtx('stat', path));
+      }
+    },
+
+    async write(path, body, meta, signal) {
+      const key = keyOf(path);
+      await ensureLock(signal);
+      const offset = meta.offset ?? 0;
+      // With Object Lock the server insists on a content checksum. A streamed PUT can only carry one in
+      // when-supported mode (aws-chunked trailer); elsewhere the file goes up as parts, each with Content-MD5.
+      const needsParts = meta.size > o.multipartThreshold || offset > 0
+        || (Boolean(o.objectLockMode) && conn.checksumMode === 'when-required' && meta.size > 0);
+      if (!needsParts) return putSingle(path, key, body, meta, signal);
+      await uploadMultipart({
+        client, state: ctx.state, log: ctx.log, bucket, key, path, size: meta.size, fingerprint: meta.sha256, offset,
+        preferredPartSize: o.partSize, concurrency: o.partConcurrency, staleMs, createInput: common(meta),
+        context: errCtx('upload', path),
+      }, body, signal);
+      // A multipart ETag is not the file's MD5 (parts were checked one by one): report no hash.
+      return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes: [] };
+    },
+
+    async copy(from, to, signal) {
+      await ensureLock(signal);
+      const extra = { ...(o.storageClass ? { StorageClass: o.storageClass as CreateMultipartUploadCommandInput['StorageClass'] } : {}), ...lock() };
+      await serverSideCopy({ client, bucket, fromKey: keyOf(from), toKey: keyOf(to), extra }, signal)
+        .catch((err: unknown) => { throw toTransferError(err, errCtx('copy', from)); });
+    },
+
+    async read(path, signal) {
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(path) }), { abortSignal: signal });
+        return res.Body as Readable;
+      } catch (err) {
+        throw toTransferError(err, errCtx('read', path));
+      }
+    },
+
+    async remove(path, signal) {
+      // DeleteObject succeeds for a missing key, so remove is idempotent without a stat first.
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyOf(path) }), { abortSignal: signal })
+        .catch((err: unknown) => { throw toTransferError(err, errCtx('remove', path)); });
+    },
+
+    async *list(prefix, signal) {
+      const Prefix = (o.prefix ? `${o.prefix}/` : '') + prefix;
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }), { abortSignal: signal })
+          .catch((err: unknown) => { throw toTransferError(err, errCtx('list', prefix || '/')); });
+        for (const obj of page.Contents ?? []) {
+          // Keys ending in "/" are folder markers made by web consoles, not files.
+          if (!obj.Key || obj.Key.endsWith('/')) continue;
+          yield { path: pathOf(obj.Key), size: obj.Size ?? 0, ...(obj.LastModified ? { modTime: obj.LastModified } : {}) };
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    },
+
+    async close() { client.destroy(); },
+  };
+}

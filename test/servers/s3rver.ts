@@ -1,0 +1,53 @@
+/** @module s3rver (npm, dev) on 127.0.0.1 as a child process in a temp dir: a real S3-speaking peer for tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { freePort, waitForBanner } from './loopback-port.ts';
+
+export interface S3rverServer {
+  /** `http://127.0.0.1:PORT` (path-style only). */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Buckets created at start. */
+  readonly buckets: readonly string[];
+  readonly accessKeyId: 'S3RVER';
+  readonly secretAccessKey: 'S3RVER';
+  readonly region: 'us-east-1';
+  stop(): Promise<void>;
+}
+
+const script = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
+
+export async function startS3rver(options: { buckets?: readonly string[] } = {}): Promise<S3rverServer> {
+  const buckets = options.buckets ?? ['photos'];
+  const dir = await mkdtemp(join(tmpdir(), 'pf-s3rver-'));
+  const port = await freePort();
+  // --openssl-legacy-provider: s3rver's ListObjectsV2 continuation token uses DES, which OpenSSL 3 hides.
+  const args = ['--openssl-legacy-provider', script, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets',
+    ...buckets.flatMap((b) => ['--configure-bucket', b])];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
+  try {
+    await waitForBanner(port, null, child, () => log);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    endpoint: `http://127.0.0.1:${port}`, port, buckets,
+    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1',
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        process.kill(child.pid, 'SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
