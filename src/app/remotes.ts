@@ -9,7 +9,6 @@ import { remoteNameSchema, VAULT_REF, vaultKeyOf, type RemoteEntry } from '../co
 import { readConfigFile, saveRemote } from '../config/config-file.ts';
 import { coerceOptionText, isSecretOption, resolveRemoteOptions } from '../config/remote-options.ts';
 import { REDACTED, redactObject } from '../vault/redact.ts';
-import type { AppContext } from './context.ts';
 
 /** What remotes need of a source or destination definition; both kinds fit. */
 export interface RemoteDefinition {
@@ -27,7 +26,15 @@ export interface RemotesDeps {
 }
 
 /** Destinations first, then sources whose kind no destination already uses (e.g. `icloud`). */
-export function remotesDepsOf(ctx: Pick<AppContext, 'config' | 'destinations' | 'sources' | 'secrets'>): RemotesDeps {
+export interface RemotesContext {
+  readonly config: { readonly configPath: string };
+  readonly destinations: readonly RemoteDefinition[];
+  readonly sources: readonly RemoteDefinition[];
+  secrets(): Promise<SecretStore>;
+}
+
+/** From the app context (structurally, so AppContext fits without this module depending on it). */
+export function remotesDepsOf(ctx: RemotesContext): RemotesDeps {
   const kinds = new Set(ctx.destinations.map((d) => d.kind));
   return {
     configPath: ctx.config.configPath,
