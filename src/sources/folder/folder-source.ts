@@ -1,0 +1,145 @@
+/** @module Folder source: an export folder (iCloud.com download, osxphotos, Photos export) read as a photo library. */
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ExifTool } from 'exiftool-vendored';
+import { resourceOf, type Asset, type ResourceRole } from '../../core/asset.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import type { Logger } from '../../connectors/context.ts';
+import type { Album, ChangePage, OpenOptions, Source } from '../source.ts';
+import { CONNECTOR, toTransferError } from './errors.ts';
+import { walk, type FileEntry } from './walk.ts';
+import { groupFiles, type Group } from './group.ts';
+import { toAsset } from './to-asset.ts';
+
+export interface FolderSourceOptions {
+  readonly path: string;
+  readonly foldersAsAlbums: boolean;
+  readonly pageSize: number;
+  /** Files whose metadata is read at once. */
+  readonly concurrency: number;
+}
+
+const READ_CHUNK = 1 << 20;
+
+export class FolderSource implements Source {
+  readonly kind = CONNECTOR;
+  readonly id: string;
+  readonly capabilities;
+  readonly #o: FolderSourceOptions;
+  readonly #log: Logger;
+  /** On-disk path of each resource seen in this process, since ids are NFC and names on disk may not be. */
+  readonly #paths = new Map<string, string>();
+  #exiftool: ExifTool | undefined;
+
+  constructor(options: FolderSourceOptions, log: Logger) {
+    this.#o = options;
+    this.#log = log;
+    this.id = `folder:${options.path}`;
+    this.capabilities = { changeFeed: false, albums: options.foldersAsAlbums } as const;
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const s = await stat(this.#o.path).catch((err: unknown) => {
+      throw toTransferError(err, `folder source ${this.#o.path}`);
+    });
+    if (!s.isDirectory()) throw new TransferError('permanent', `folder source ${this.#o.path}: not a folder`, { connector: CONNECTOR });
+    await readdir(this.#o.path).catch((err: unknown) => { throw toTransferError(err, `folder source ${this.#o.path}`); });
+  }
+
+  /** Always a full listing: a folder has no change feed, so `cursor` is ignored and pages carry `cursor: null`. */
+  async *changes(_cursor: string | null, signal: AbortSignal): AsyncIterable<ChangePage> {
+    const files = await walk(this.#o.path, signal);
+    const groups = groupFiles(files).sort((a, b) => (a.primary.rel < b.primary.rel ? -1 : 1));
+    const albums = this.#o.foldersAsAlbums ? albumsOf(groups) : undefined;
+    this.#log.debug({ files: files.length, assets: groups.length }, 'folder listed');
+    if (groups.length === 0) {
+      yield { upserts: [], deletions: [], cursor: null, reset: true, done: true, ...(albums ? { albums } : {}) };
+      return;
+    }
+    for (let start = 0; start < groups.length; start += this.#o.pageSize) {
+      const page = groups.slice(start, start + this.#o.pageSize);
+      const upserts = await this.#toAssets(page, signal);
+      yield {
+        upserts, deletions: [], cursor: null,
+        reset: start === 0, done: start + this.#o.pageSize >= groups.length,
+        ...(albums && start === 0 ? { albums } : {}),
+      };
+    }
+  }
+
+  async #toAssets(groups: readonly Group<FileEntry>[], signal: AbortSignal): Promise<Asset[]> {
+    const out: Asset[] = new Array<Asset>(groups.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        signal.throwIfAborted();
+        const i = next++;
+        const g = groups[i]!;
+        const asset = await toAsset(g, this.#o, () => this.#tool());
+        for (const m of g.members) this.#paths.set(`${asset.id}\0${m.role}`, join(this.#o.path, m.file.diskRel));
+        out[i] = asset;
+      }
+    };
+    await Promise.all(Array.from({ length: this.#o.concurrency }, worker));
+    return out;
+  }
+
+  #tool(): ExifTool {
+    // only formats the fast readers do not handle get here, so most runs never start exiftool
+    this.#exiftool ??= new ExifTool({ maxProcs: 2 });
+    return this.#exiftool;
+  }
+
+  async open(asset: Asset, role: ResourceRole, signal: AbortSignal, options: OpenOptions = {}): Promise<Readable> {
+    const res = resourceOf(asset, role);
+    if (!res) throw new TransferError('not-found', `${asset.id} has no ${role} resource`, { connector: CONNECTOR });
+    const path = this.#paths.get(`${asset.id}\0${role}`) ?? await this.#resolve(asset.id, res.filename);
+    signal.throwIfAborted();
+    const fh = await open(path, 'r').catch((err: unknown) => { throw toTransferError(err, `opening ${asset.id} (${role})`); });
+    let position = options.offset ?? 0;
+    async function* chunks() {
+      try {
+        while (true) {
+          if (signal.aborted) throw new TransferError('cancelled', 'cancelled', { connector: CONNECTOR });
+          const buf = Buffer.allocUnsafe(READ_CHUNK);
+          const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, position);
+          if (bytesRead === 0) return;
+          position += bytesRead;
+          yield bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+        }
+      } catch (err) {
+        throw toTransferError(err, `reading ${asset.id} (${role})`);
+      } finally {
+        await fh.close();
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
+  }
+
+  /** Finds the on-disk path of `dir-of(id)/filename` when this process has not listed it, matching names by NFC. */
+  async #resolve(id: string, filename: string): Promise<string> {
+    const segments = [...id.split('/').slice(0, -1), filename];
+    let dir = this.#o.path;
+    for (const seg of segments) {
+      const direct = join(dir, seg);
+      if (await stat(direct).then(() => true, () => false)) { dir = direct; continue; }
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const match = names.find((n) => n.normalize('NFC') === seg);
+      dir = join(dir, match ?? seg);
+    }
+    return dir;
+  }
+
+  async close(): Promise<void> {
+    const tool = this.#exiftool;
+    this.#exiftool = undefined;
+    await tool?.end();
+  }
+}
+
+function albumsOf(groups: readonly Group<FileEntry>[]): Album[] {
+  const dirs = [...new Set(groups.map((g) => g.primary.dir).filter((d) => d !== ''))].sort();
+  return dirs.map((d) => ({ id: d, path: d.split('/'), kind: 'user' as const }));
+}

@@ -1,0 +1,74 @@
+/** @module Recursive listing of an export folder: every regular file with its size and times, hidden things skipped. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toTransferError } from './errors.ts';
+
+export interface FileEntry {
+  /** Path relative to the root as on disk (may be NFD, may hold any byte a name can). */
+  readonly diskRel: string;
+  /** The same path in NFC with '/' separators: what ids and albums are made of. */
+  readonly rel: string;
+  readonly dir: string;
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly birthtimeMs: number;
+}
+
+/** Dot-files (.DS_Store, ._x, .photoferry*), Synology's @eaDir, Windows' thumbnails, recycle bins. */
+export function isIgnored(name: string): boolean {
+  return name.startsWith('.') || name === '@eaDir' || name === '#recycle' || name === '#snapshot'
+    || name === 'Thumbs.db' || name === 'desktop.ini' || name === '$RECYCLE.BIN';
+}
+
+/**
+ * All files under `root`. A folder that cannot be read fails the whole walk: a listing that silently
+ * missed a folder would make its assets look deleted. A file that vanishes mid-walk is simply absent.
+ */
+export async function walk(root: string, signal: AbortSignal, concurrency = 32): Promise<FileEntry[]> {
+  const found: { diskRel: string }[] = [];
+  const visit = async (diskRel: string): Promise<void> => {
+    signal.throwIfAborted();
+    const abs = diskRel === '' ? root : join(root, diskRel);
+    let entries;
+    try {
+      entries = await readdir(abs, { withFileTypes: true });
+    } catch (err) {
+      throw toTransferError(err, `listing ${abs}`);
+    }
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (isIgnored(e.name)) continue;
+      const rel = diskRel === '' ? e.name : `${diskRel}/${e.name}`;
+      // symlinked folders are not followed (cycles); symlinked files are, via stat below
+      if (e.isDirectory()) subdirs.push(rel);
+      else if (e.isFile() || e.isSymbolicLink()) found.push({ diskRel: rel });
+    }
+    await Promise.all(subdirs.map(visit));
+  };
+  await visit('');
+
+  const out: FileEntry[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < found.length) {
+      const { diskRel } = found[next++]!;
+      try {
+        const s = await stat(join(root, diskRel));
+        if (!s.isFile()) continue;
+        const rel = diskRel.normalize('NFC');
+        const slash = rel.lastIndexOf('/');
+        out.push({
+          diskRel, rel, dir: slash < 0 ? '' : rel.slice(0, slash), name: rel.slice(slash + 1),
+          size: s.size, mtimeMs: s.mtimeMs, birthtimeMs: s.birthtimeMs,
+        });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw toTransferError(err, `reading ${join(root, diskRel)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  signal.throwIfAborted();
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
