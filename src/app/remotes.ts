@@ -90,7 +90,7 @@ export async function addRemote(deps: RemotesDeps, req: AddRemoteRequest): Promi
   const definition = findDefinition(deps, req.type);
   if (definition === undefined) problems.push(`type: unknown type "${req.type}" (known: ${deps.definitions.map((d) => d.kind).join(', ')})`);
   const existing = remotesIn(deps)[req.name];
-  if (existing !== undefined && req.replace !== true) problems.push(`${req.name}: a remote of that name exists (remove it first, or replace it)`);
+  if (existing !== undefined && req.replace !== true) problems.push(`${req.name}: a remote of that name exists (remove it first, or add it again with --replace)`);
   if (problems.length > 0 || definition === undefined) throw new UsageError(`Cannot add remote "${req.name}":`, problems);
 
   const raw = req.fromText === true ? coerceOptionText(definition.options, req.options) : { ...req.options };
