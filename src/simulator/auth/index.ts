@@ -1,0 +1,38 @@
+/** @module Auth half of the Apple simulator: idmsa (/appleauth/auth/…) and setup (/setup/ws/1/…) routes plus a code peek for tests. */
+import type { SimRequest, SimRoutes } from '../types.ts';
+import { mfaRoutes } from './mfa-routes.ts';
+import { setupRoutes } from './setup-routes.ts';
+import { signinRoutes } from './signin-routes.ts';
+import type { AuthState } from './state.ts';
+import { header, send } from './wire.ts';
+
+export { AuthState, createAuthState, type AccountFaults, type AuthStateOptions, type GlobalFaults, type SimAccount, type SimAccountInit, type SimPhone } from './state.ts';
+export { TOO_MANY_CODES } from './mfa-routes.ts';
+
+const IDMSA = '/appleauth/auth';
+const SETUP = '/setup/ws/1';
+/** Simulator-only control endpoint; the client never calls it (the demo feeds the code into promptCode). */
+export const CODE_PEEK_PATH = '/__sim/code';
+
+/** Paths that must carry icloud.com's widget key, as Apple's signin does. */
+const NEEDS_WIDGET_KEY = new Set(['/signin/init', '/signin/complete', '/signin']);
+
+/** Mount next to the CloudKit routes; `state.ckdatabaseUrl` is what accountLogin advertises as ckdatabasews. */
+export function authRoutes(state: AuthState): SimRoutes {
+  return async (request: SimRequest) => {
+    const path = request.url.pathname;
+    if (path === CODE_PEEK_PATH && request.req.method === 'GET') {
+      const code = state.lastCode(request.url.searchParams.get('appleId') ?? '');
+      return send(request, code === undefined ? { status: 404, body: { error: 'no code issued' } } : { status: 200, body: { code } });
+    }
+    if (path === IDMSA || path.startsWith(`${IDMSA}/`)) {
+      const sub = path.slice(IDMSA.length);
+      if (NEEDS_WIDGET_KEY.has(sub) && header(request, 'X-Apple-Widget-Key') === undefined) {
+        return send(request, { status: 400, body: { serviceErrors: [{ code: '-20100', message: 'Missing widget key.' }] } }, true);
+      }
+      return (await signinRoutes(state, request, sub)) || mfaRoutes(state, request, sub);
+    }
+    if (path.startsWith(`${SETUP}/`)) return setupRoutes(state, request, path.slice(SETUP.length));
+    return false;
+  };
+}
