@@ -89,18 +89,20 @@ function complete(state: AuthState, request: SimRequest): true {
   return afterPassword(state, request, account, body.data.trustTokens ?? []);
 }
 
-/** The deprecated raw-password signin: failure hides behind 200 + X-Apple-I-Rscd, as recorded in failed_auth.yml. */
+/** The deprecated raw-password signin: failure hides behind 200 + X-Apple-I-Rscd (and a text/html label), as in failed_auth.yml. */
 async function legacy(state: AuthState, request: SimRequest): Promise<true> {
+  const answer = (headers: Record<string, string>) =>
+    send(request, { status: 200, body: {}, headers, contentType: 'text/html;charset=UTF-8' }, true);
   const body = legacyBody.safeParse(request.body);
   const account = body.success ? state.account(body.data.accountName) : undefined;
-  if (!body.success || account === undefined) return send(request, { status: 200, body: {}, headers: { 'X-Apple-I-Rscd': '401', scnt: newScnt() } }, true);
+  if (!body.success || account === undefined) return answer({ 'X-Apple-I-Rscd': '401', scnt: newScnt() });
   const candidate = modPow(g, computeX(account.salt, await passwordKey(body.data.password, account.salt, account.iterations, account.protocol)), N);
   const a = Buffer.from(candidate.toString(16)); const v = Buffer.from(account.verifier.toString(16));
-  if (a.length !== v.length || !timingSafeEqual(a, v)) return send(request, { status: 200, body: {}, headers: { 'X-Apple-I-Rscd': '401', scnt: newScnt() } }, true);
-  if (account.faults.locked) return send(request, { status: 200, body: {}, headers: { 'X-Apple-I-Rscd': '403', scnt: newScnt() } }, true);
+  if (a.length !== v.length || !timingSafeEqual(a, v)) return answer({ 'X-Apple-I-Rscd': '401', scnt: newScnt() });
+  if (account.faults.locked) return answer({ 'X-Apple-I-Rscd': '403', scnt: newScnt() });
   const needsCode = account.hsaVersion === 2 && !state.trusted(account.appleId, body.data.trustTokens ?? []);
   if (needsCode) state.issueCode(account.appleId);
-  return send(request, { status: 200, body: {}, headers: { ...signedInHeaders(state, account, !needsCode), 'X-Apple-I-Rscd': needsCode ? '409' : '200' } }, true);
+  return answer({ ...signedInHeaders(state, account, !needsCode), 'X-Apple-I-Rscd': needsCode ? '409' : '200' });
 }
 
 function repair(state: AuthState, request: SimRequest): true {
