@@ -1,0 +1,126 @@
+/** @module One SSH connection with one SFTP channel: host key pinned before login, calls promisified, extensions known. */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import SftpClient from 'ssh2-sftp-client';
+import type { SFTPWrapper, Stats, FileEntryWithStats } from 'ssh2';
+import { TransferError } from '../../core/transfer-error.ts';
+import { KIND, toTransferError } from './errors.ts';
+import { checkKnownHosts, fingerprintOf, refusalMessage, type HostKeyVerdict } from './host-key.ts';
+
+export interface SessionOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password?: string;
+  readonly privateKey?: string | Buffer;
+  /** Read at connect time when `privateKey` is not given. */
+  readonly privateKeyPath?: string;
+  readonly passphrase?: string;
+  /** Pinned `SHA256:...` fingerprint; wins over knownHosts. */
+  readonly hostKey?: string;
+  /** known_hosts file (default ~/.ssh/known_hosts) consulted when no hostKey is pinned. */
+  readonly knownHosts?: string;
+  readonly readyTimeoutMs: number;
+}
+
+export const POSIX_RENAME = 'posix-rename@openssh.com';
+export const HARDLINK = 'hardlink@openssh.com';
+const FSYNC = 'fsync@openssh.com';
+
+type Callback<T> = (err: Error | undefined | null, value: T) => void;
+const call = <T = void>(fn: (cb: Callback<T>) => void): Promise<T> =>
+  new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+
+export interface Session {
+  readonly extensions: ReadonlySet<string>;
+  /** True once the connection dropped; the store opens a new session on next use. */
+  readonly dead: boolean;
+  stat(path: string): Promise<Stats>;
+  open(path: string, flags: 'w' | 'r+' | 'r'): Promise<Buffer>;
+  write(handle: Buffer, data: Buffer, position: number): Promise<void>;
+  /** Flushes to disk where the server can (fsync@openssh.com); a no-op elsewhere. */
+  fsync(handle: Buffer): Promise<void>;
+  futimes(handle: Buffer, time: Date): Promise<void>;
+  closeHandle(handle: Buffer): Promise<void>;
+  /** Replaces `to` atomically with posix-rename; without it, removes `to` first (not atomic). */
+  rename(from: string, to: string): Promise<void>;
+  hardlink(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  readdir(path: string): Promise<FileEntryWithStats[]>;
+  readStream(handle: Buffer): Readable;
+  end(): Promise<void>;
+}
+
+const expandHome = (path: string) => (path.startsWith('~/') ? join(homedir(), path.slice(2)) : path);
+
+async function knownHostsText(path: string | undefined): Promise<{ text: string; source: string }> {
+  const file = path === undefined ? join(homedir(), '.ssh', 'known_hosts') : expandHome(path);
+  try { return { text: await readFile(file, 'utf8'), source: file }; } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path === undefined) return { text: '', source: `${file} (missing)` };
+    throw new TransferError('invalid-input', `cannot read known_hosts file ${file}: ${(err as Error).message}`, { connector: KIND, cause: err });
+  }
+}
+
+export async function openSession(o: SessionOptions): Promise<Session> {
+  const pinned = o.hostKey?.replace(/=+$/, '');
+  const privateKey = o.privateKey ?? (o.privateKeyPath === undefined ? undefined : await readFile(expandHome(o.privateKeyPath)).catch((err: unknown) => {
+    throw new TransferError('invalid-input', `cannot read private key ${o.privateKeyPath}: ${(err as Error).message}`, { connector: KIND, cause: err });
+  }));
+  const known = pinned === undefined ? await knownHostsText(o.knownHosts) : undefined;
+  let refused: string | undefined;
+  const hostVerifier = (key: Buffer): boolean => {
+    const seen = fingerprintOf(key);
+    const verdict: HostKeyVerdict = pinned !== undefined
+      ? (seen === pinned ? 'match' : 'mismatch')
+      : checkKnownHosts(known?.text ?? '', o.host, o.port, key);
+    if (verdict !== 'match') refused = refusalMessage(verdict, o.host, o.port, seen, pinned ? `the pinned hostKey ${pinned}` : known?.source ?? '');
+    return verdict === 'match';
+  };
+  let dead = false;
+  const markDead = () => { dead = true; };
+  const client = new SftpClient('photoferry', { error: markDead, end: markDead, close: markDead });
+  let sftp: SFTPWrapper;
+  try {
+    sftp = await client.connect({
+      host: o.host, port: o.port, username: o.username, readyTimeout: o.readyTimeoutMs, hostVerifier,
+      keepaliveInterval: 15_000,
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(privateKey !== undefined ? { privateKey } : {}),
+      ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
+    });
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if (refused) throw new TransferError('auth-required', refused, { connector: KIND, cause: err });
+    throw toTransferError(err, `connect to ${o.username}@${o.host}:${o.port}`);
+  }
+  // ssh2 keeps the extensions the server announced in its version packet on this private field.
+  const extensions = new Set(Object.keys((sftp as unknown as { _extensions?: Record<string, unknown> })._extensions ?? {}));
+
+  return {
+    extensions,
+    get dead() { return dead; },
+    stat: (path) => call((cb) => sftp.stat(path, cb)),
+    open: (path, flags) => call((cb) => sftp.open(path, flags, cb)),
+    write: (handle, data, position) => call((cb) => sftp.write(handle, data, 0, data.length, position, (err) => cb(err, undefined))),
+    fsync: async (handle) => {
+      if (extensions.has(FSYNC)) await call((cb) => sftp.ext_openssh_fsync(handle, (err) => cb(err, undefined)));
+    },
+    futimes: (handle, time) => call((cb) => sftp.futimes(handle, time, time, (err) => cb(err, undefined))),
+    closeHandle: (handle) => call((cb) => sftp.close(handle, (err) => cb(err, undefined))),
+    rename: async (from, to) => {
+      if (extensions.has(POSIX_RENAME)) { await call((cb) => sftp.ext_openssh_rename(from, to, (err) => cb(err, undefined))); return; }
+      // Plain SFTP v3 rename refuses to replace, so the old file goes first: a reader may briefly see nothing.
+      await call((cb) => sftp.unlink(to, (err) => cb(err, undefined))).catch(() => undefined);
+      await call((cb) => sftp.rename(from, to, (err) => cb(err, undefined)));
+    },
+    hardlink: (from, to) => call((cb) => sftp.ext_openssh_hardlink(from, to, (err) => cb(err, undefined))),
+    unlink: (path) => call((cb) => sftp.unlink(path, (err) => cb(err, undefined))),
+    mkdir: (path) => call((cb) => sftp.mkdir(path, (err) => cb(err, undefined))),
+    readdir: (path) => call((cb) => sftp.readdir(path, cb)),
+    readStream: (handle) => sftp.createReadStream('', { handle, autoClose: true, highWaterMark: 256 * 1024 }),
+    end: async () => { dead = true; await client.end().catch(() => undefined); },
+  };
+}
