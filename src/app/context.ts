@@ -1,5 +1,6 @@
 /** @module Composition root: config → catalog, connector registries, secrets. The CLI and the server both start here. */
-import type { AppConfig } from '../config/app-config.ts';
+import { VAULT_REF, vaultKeyOf, type AppConfig } from '../config/app-config.ts';
+import { UsageError } from '../core/usage-error.ts';
 import { loadConfig, type ConfigFlags } from '../config/load-config.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { openSqliteCatalog } from '../catalog/sqlite/sqlite-catalog.ts';
@@ -48,13 +49,14 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
     secrets: openSecrets,
     async remoteSecrets(remote) {
       const entry = config.remotes[remote];
-      const secretKeys = Object.entries(entry ?? {}).filter(([, v]) => v === '<vault>').map(([k]) => k);
+      const secretKeys = Object.entries(entry ?? {}).filter(([, v]) => v === VAULT_REF).map(([k]) => k);
       if (secretKeys.length === 0) return {};
       const store = await openSecrets();
       const out: Record<string, unknown> = {};
       for (const key of secretKeys) {
-        const value = await store.get(`remote/${remote}/${key}`);
-        if (value !== undefined) out[key] = value;
+        const value = await store.get(vaultKeyOf(remote, key));
+        if (value === undefined) throw new UsageError(`remote "${remote}": its ${key} is missing from the vault — set it again with "photoferry remote add ${remote} … --replace"`);
+        out[key] = value;
       }
       return out;
     },

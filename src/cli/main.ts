@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import * as copy from './commands/copy.ts';
 import * as verify from './commands/verify.ts';
 import * as runs from './commands/runs.ts';
+import * as remote from './commands/remote.ts';
+import * as sample from './commands/sample.ts';
+import { remotesDepsOf } from '../app/remotes.ts';
+import { withContext } from './runtime.ts';
 
 const program = new Command('photoferry')
   .description('Get your photo library out of iCloud, originals intact, into storage you control.')
@@ -15,6 +19,7 @@ const program = new Command('photoferry')
   .showHelpAfterError()
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs]) module.register(program);
+for (const module of [copy, verify, runs, sample]) module.register(program);
+remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)) });
 
 await program.parseAsync(process.argv);

@@ -28,6 +28,19 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     try { await handle.sync(); } finally { await handle.close(); }
   }
 
+  /** mkdir -p, but with the real reason: Node reports ENOENT for a recursive mkdir on a read-only mount. */
+  async function ensureDir(dir: string): Promise<void> {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      let current = dir;
+      const missing: string[] = [];
+      while (!(await stat(current).catch(() => null))) { missing.unshift(current); current = join(current, '..'); }
+      for (const d of missing) await mkdir(d);
+    }
+  }
+
   async function toStored(path: string): Promise<StoredFile | null> {
     try {
       const s = await stat(abs(path));
@@ -49,7 +62,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
       const dir = join(root, ...parentOf(path).split('/').filter(Boolean));
       const temp = join(dir, `.${randomUUID()}.photoferry-tmp`);
       try {
-        await mkdir(dir, { recursive: true });
+        await ensureDir(dir);
         const out = createWriteStream(temp, { flags: 'wx', flush: options.fsync });
         let seen = 0;
         const count = new Transform({
@@ -125,7 +138,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
           const full = join(dir, entry.name);
           const rel = relative(root, full).split(sep).join('/');
           if (entry.isDirectory()) yield* walk(full, sig);
-          else if (entry.isFile() && rel.startsWith(prefix) && !entry.name.endsWith('.photoferry-tmp')) {
+          else if (entry.isFile() && rel.startsWith(prefix)) {
             const s = await stat(full);
             yield { path: rel, size: s.size, modTime: s.mtime };
           }
