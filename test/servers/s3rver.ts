@@ -4,12 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startFaultProxy } from './fault-proxy.ts';
 import { freePort, waitForBanner } from './loopback-port.ts';
 
 export interface S3rverServer {
-  /** `http://127.0.0.1:PORT` (path-style only). */
+  /** `http://127.0.0.1:PORT` (path-style only): the all-or-nothing front, see `startS3rver`. */
   readonly endpoint: string;
-  readonly port: number;
+  /** s3rver itself, which shows the truncated body of a dropped PUT. */
+  readonly rawEndpoint: string;
   /** Buckets created at start. */
   readonly buckets: readonly string[];
   readonly accessKeyId: 'S3RVER';
@@ -20,6 +22,11 @@ export interface S3rverServer {
 
 const script = join(dirname(createRequire(import.meta.url).resolve('s3rver/package.json')), 'bin', 's3rver.js');
 
+/**
+ * s3rver writes a PUT body straight into the object file, so a dropped connection leaves a truncated
+ * object visible; real S3 (and MinIO, B2, R2, Ceph) never does. `endpoint` is therefore a loopback front
+ * that forwards a body only once it has fully arrived, which is the behaviour the stores are written for.
+ */
 export async function startS3rver(options: { buckets?: readonly string[] } = {}): Promise<S3rverServer> {
   const buckets = options.buckets ?? ['photos'];
   const dir = await mkdtemp(join(tmpdir(), 'pf-s3rver-'));
@@ -38,10 +45,13 @@ export async function startS3rver(options: { buckets?: readonly string[] } = {})
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  const rawEndpoint = `http://127.0.0.1:${port}`;
+  const front = await startFaultProxy(rawEndpoint, { storeAndForward: true });
   return {
-    endpoint: `http://127.0.0.1:${port}`, port, buckets,
+    endpoint: front.endpoint, rawEndpoint, buckets,
     accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1',
     async stop() {
+      await front.stop();
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         process.kill(child.pid, 'SIGTERM');

@@ -5,6 +5,12 @@ import { TransferError } from '../../core/transfer-error.ts';
 
 const corrupted = (path: string, text: string) => new TransferError('corrupted', `${path}: ${text}`, { connector: 's3' });
 
+/** The source's own TransferError passes through; anything else its stream throws is worth another try. */
+export function sourceFailure(err: unknown, path: string): unknown {
+  if (err instanceof TransferError || (err as Error | undefined)?.name === 'AbortError') return err;
+  return new TransferError('transient', `${path}: reading the source failed: ${(err as Error).message}`, { connector: 's3', cause: err });
+}
+
 /** Passes bytes through, hashing them, and fails when the body is longer or shorter than declared. */
 export class MeteredBody extends Transform {
   private readonly hash: Hash = createHash('md5');
@@ -53,12 +59,8 @@ export class PartReader {
     return out;
   }
 
-  /** The source's own TransferError passes through; anything else it throws is worth another try. */
   private async next(): Promise<IteratorResult<unknown>> {
-    try { return await this.it.next(); } catch (err) {
-      if (err instanceof TransferError || (err as Error | undefined)?.name === 'AbortError') throw err;
-      throw new TransferError('transient', `${this.path}: reading the source failed: ${(err as Error).message}`, { connector: 's3', cause: err });
-    }
+    try { return await this.it.next(); } catch (err) { throw sourceFailure(err, this.path); }
   }
 
   /** Fails when bytes remain after the last part. */

@@ -9,7 +9,7 @@ import type { Checksum } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
 import { checkStorePath } from '../store-path.ts';
-import { MeteredBody } from './body.ts';
+import { MeteredBody, sourceFailure } from './body.ts';
 import { createS3Client } from './client.ts';
 import { serverSideCopy } from './copy.ts';
 import { toTransferError } from './errors.ts';
@@ -68,20 +68,6 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     return lockChecked;
   };
 
-  /**
-   * Real S3 never shows a PUT that did not finish, but some S3-speaking servers (s3rver, small gateways)
-   * commit whatever arrived before the connection dropped. An object newer than our attempt with another
-   * size can only be that truncated body, so it goes; an older file at the path is left alone.
-   */
-  async function removeTruncated(key: string, size: number, startedAt: number): Promise<void> {
-    try {
-      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      if (head.ContentLength === size || (head.LastModified?.getTime() ?? 0) < startedAt) return;
-      ctx.log.warn({ key, size: head.ContentLength }, 's3: server kept a truncated upload; removing it');
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(head.ETag ? { IfMatch: head.ETag } : {}) }));
-    } catch { /* nothing there, or the server is unreachable: nothing we can clean now */ }
-  }
-
   async function putSingle(path: string, key: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     const metered = new MeteredBody(meta.size, path);
     const inner = new AbortController();
@@ -90,10 +76,10 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     const fail = (err: unknown) => { bodyError ??= err; inner.abort(err); };
     const onAbort = () => inner.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    body.once('error', fail);
+    const failSource = (err: unknown) => fail(sourceFailure(err, path));
+    body.once('error', failSource);
     metered.once('error', fail);
     body.pipe(metered);
-    const startedAt = Date.now() + client.config.systemClockOffset - 2000;
     try {
       const res = await client.send(new PutObjectCommand({
         Bucket: bucket, Key: key, Body: metered, ContentLength: meta.size, ...common(meta),
@@ -111,11 +97,10 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     } catch (err) {
       body.unpipe(metered);
       body.destroy();
-      await removeTruncated(key, meta.size, startedAt);
       throw toTransferError(bodyError ?? err, errCtx('upload', path));
     } finally {
       signal.removeEventListener('abort', onAbort);
-      body.off('error', fail);
+      body.off('error', failSource);
     }
   }
 

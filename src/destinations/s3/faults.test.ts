@@ -1,0 +1,90 @@
+/** @module S3 store against s3rver behind a fault-injecting proxy: typed retryable errors, nothing partial visible. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { startS3rver, type S3rverServer } from '../../../test/servers/s3rver.ts';
+import { startFaultProxy, type FaultProxy } from '../../../test/servers/fault-proxy.ts';
+import { bufferStream, patternStream } from '../../../test/conformance/streams.ts';
+import { memoryState, silentLogger, type ConnectorState } from '../../connectors/context.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import { s3Destination } from './index.ts';
+import type { S3Store } from './s3-store.ts';
+
+const MiB = 1024 * 1024;
+const signal = () => AbortSignal.timeout(60_000);
+const isPut = (req: IncomingMessage) => req.method === 'PUT' && !(req.url ?? '').includes('uploadId');
+const isPart = (req: IncomingMessage) => req.method === 'PUT' && (req.url ?? '').includes('uploadId');
+
+describe('s3 store under injected faults', () => {
+  let server: S3rverServer;
+  let proxy: FaultProxy;
+  let store: S3Store;
+  let state: ConnectorState;
+  const makeStore = (extra: Record<string, unknown> = {}) => s3Destination.create(s3Destination.options.parse({
+    bucket: 'photos', prefix: 'faults', provider: 'custom', endpoint: proxy.endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
+    partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, ...extra,
+  }), { log: silentLogger, state }) as S3Store;
+  const p = (name: string) => `${randomUUID().slice(0, 8)}/${name}`;
+  const rejectsWith = async (promise: Promise<unknown>, kind: TransferError['kind'], text?: RegExp) => {
+    await assert.rejects(promise, (err: unknown) => {
+      assert.ok(err instanceof TransferError, `not a TransferError: ${String(err)}`);
+      assert.equal(err.kind, kind, err.message);
+      if (text) assert.match(err.message, text);
+      return true;
+    });
+  };
+
+  before(async () => {
+    server = await startS3rver();
+    proxy = await startFaultProxy(server.endpoint);
+    state = memoryState();
+    store = makeStore();
+  });
+  after(async () => { await store?.close(); await proxy?.stop(); await server?.stop(); });
+
+  it('a 500 on a single PUT is a retryable transient error and nothing is visible', async () => {
+    const path = p('500.jpg');
+    proxy.addFault({ match: isPut, fault: { type: 'status', status: 500, code: 'InternalError' }, times: 1 });
+    const err = store.write(path, bufferStream('x'.repeat(1000)), { size: 1000 }, signal());
+    await rejectsWith(err, 'transient', /connection to the storage server failed/);
+    assert.equal(await store.stat(path, signal()), null);
+  });
+
+  it('503 SlowDown is rate-limited with the server\'s Retry-After', async () => {
+    const path = p('slow.jpg');
+    proxy.addFault({ match: isPut, fault: { type: 'status', status: 503, code: 'SlowDown', retryAfter: 3 }, times: 1 });
+    await assert.rejects(store.write(path, bufferStream('abc'), { size: 3 }, signal()), (err: unknown) =>
+      err instanceof TransferError && err.kind === 'rate-limited' && err.retryable && err.retryAfterMs === 3000);
+    assert.equal(await store.stat(path, signal()), null);
+  });
+
+  it('a connection dropped mid-body is transient and leaves nothing (and an older file survives)', async () => {
+    const path = p('drop.mov');
+    await store.write(path, bufferStream('old version'), { size: 11 }, signal());
+    proxy.addFault({ match: isPut, fault: { type: 'drop', afterBytes: 256 * 1024 }, times: 1 });
+    await rejectsWith(store.write(path, patternStream(2 * MiB, 4), { size: 2 * MiB }, signal()), 'transient');
+    assert.equal((await store.stat(path, signal()))?.size, 11);
+  });
+
+  it('a part that fails once is retried inside the write', async () => {
+    const path = p('retry.mov');
+    proxy.addFault({ match: isPart, fault: { type: 'status', status: 500, code: 'InternalError' }, times: 1 });
+    const stored = await store.write(path, patternStream(12 * MiB, 6), { size: 12 * MiB }, signal());
+    assert.equal(stored.size, 12 * MiB);
+    assert.equal((await store.stat(path, signal()))?.size, 12 * MiB);
+  });
+
+  it('parts failing for good give a typed error, no object, and the next run resumes', async () => {
+    const path = p('persistent.mov');
+    let parts = 0;
+    proxy.addFault({ match: (req) => isPart(req) && ++parts > 2, fault: { type: 'drop', afterBytes: 1024 } });
+    await rejectsWith(store.write(path, patternStream(20 * MiB, 8), { size: 20 * MiB }, signal()), 'transient');
+    assert.equal(await store.stat(path, signal()), null);
+    proxy.clearFaults();
+    proxy.resetCounters();
+    await store.write(path, patternStream(20 * MiB, 8), { size: 20 * MiB }, signal());
+    assert.ok(proxy.forwardedBytes <= 10 * MiB + 4096, `re-sent ${proxy.forwardedBytes} bytes`);
+    assert.equal((await store.stat(path, signal()))?.size, 20 * MiB);
+  });
+});
