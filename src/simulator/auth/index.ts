@@ -1,5 +1,6 @@
 /** @module Auth half of the Apple simulator: idmsa (/appleauth/auth/…) and setup (/setup/ws/1/…) routes plus a code peek for tests. */
 import type { SimRequest, SimRoutes } from '../types.ts';
+import { controlRoutes } from './control-routes.ts';
 import { mfaRoutes } from './mfa-routes.ts';
 import { setupRoutes } from './setup-routes.ts';
 import { signinRoutes } from './signin-routes.ts';
@@ -8,11 +9,10 @@ import { header, send } from './wire.ts';
 
 export { AuthState, createAuthState, type AccountFaults, type AuthStateOptions, type GlobalFaults, type SimAccount, type SimAccountInit, type SimPhone } from './state.ts';
 export { TOO_MANY_CODES } from './mfa-routes.ts';
+export { CODE_PEEK_PATH } from './control-routes.ts';
 
 const IDMSA = '/appleauth/auth';
 const SETUP = '/setup/ws/1';
-/** Simulator-only control endpoint; the client never calls it (the demo feeds the code into promptCode). */
-export const CODE_PEEK_PATH = '/__sim/code';
 
 /** Paths that must carry icloud.com's widget key, as Apple's signin does. */
 const NEEDS_WIDGET_KEY = new Set(['/signin/init', '/signin/complete', '/signin']);
@@ -21,10 +21,7 @@ const NEEDS_WIDGET_KEY = new Set(['/signin/init', '/signin/complete', '/signin']
 export function authRoutes(state: AuthState): SimRoutes {
   return async (request: SimRequest) => {
     const path = request.url.pathname;
-    if (path === CODE_PEEK_PATH && request.req.method === 'GET') {
-      const code = state.lastCode(request.url.searchParams.get('appleId') ?? '');
-      return send(request, code === undefined ? { status: 404, body: { error: 'no code issued' } } : { status: 200, body: { code } });
-    }
+    if (path.startsWith('/__sim/')) return controlRoutes(state, request);
     if (path === IDMSA || path.startsWith(`${IDMSA}/`)) {
       const sub = path.slice(IDMSA.length);
       if (NEEDS_WIDGET_KEY.has(sub) && header(request, 'X-Apple-Widget-Key') === undefined) {

@@ -36,10 +36,14 @@ export const icloudErrors = {
     'This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run `photoferry auth login` again.'),
   adpEnabled: () => authRequired('adp-enabled',
     'Advanced Data Protection is on for this Apple Account, so iCloud Photos cannot be read from the web. Turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection), or also allow "Access iCloud Data on the Web" and approve the request on your device, then try again.'),
+  /** CloudKit ACCESS_DENIED: ADP without PCS consent, but Apple also sends it when throttling an account. */
+  accessDenied: () => authRequired('adp-enabled',
+    'Apple denied access to the iCloud Photos database ("private db access disabled"). Usually Advanced Data Protection is on: turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection). If it is off, Apple is throttling this account after too many syncs: pause syncing for an hour, then try again.'),
   webAccessDisabled: () => authRequired('web-access-disabled',
     '"Access iCloud Data on the Web" is off for this Apple Account. Turn it on on your iPhone (Settings > [your name] > iCloud > Access iCloud Data on the Web), then try again.'),
-  wrongRegion: (domainToUse: string) => authRequired('wrong-region',
-    `Apple says this account belongs to ${domainToUse} (China mainland accounts use a separate service). Set the iCloud auth/setup URLs for ${domainToUse} in the source options, then sign in again.`),
+  wrongRegion: (domainToUse: string) => authRequired('wrong-region', /\.cn$/i.test(domainToUse)
+    ? `Apple says this account belongs to ${domainToUse} (China mainland accounts use a separate service). Set the source's setup URL to https://setup.icloud.com.cn/setup/ws/1 (the auth URL may stay https://idmsa.apple.com/appleauth/auth), then sign in again.`
+    : `Apple says this account belongs to ${domainToUse}, not the configured host. Set the source's setup URL to https://setup.icloud.com/setup/ws/1 and the auth URL to https://idmsa.apple.com/appleauth/auth, then sign in again.`),
   photosNotEnabled: () => authRequired('photos-not-enabled',
     'iCloud Photos is not enabled for this account (or its setup is unfinished). Turn on iCloud Photos on a device and open https://www.icloud.com/photos once, then try again.'),
   libraryIndexing: (progress?: number) => new IcloudError('transient', 'library-indexing',
@@ -87,7 +91,7 @@ export function fromAppleResponse(err: AppleHttpError): TransferError {
   const code = String(bodyField(body, 'serverErrorCode') ?? '');
   const text = `${String(bodyField(body, 'reason') ?? '')} ${String(bodyField(body, 'error') ?? '')}`;
   if (/no auth method found/i.test(text)) return icloudErrors.securityKeyUnsupported();
-  if (code === 'ACCESS_DENIED' || /private db access disabled/i.test(text)) return icloudErrors.adpEnabled();
+  if (code === 'ACCESS_DENIED' || /private db access disabled/i.test(text)) return icloudErrors.accessDenied();
   if (code === 'ZONE_NOT_FOUND' || code === 'AUTHENTICATION_FAILED') return icloudErrors.photosNotEnabled();
   if (status === 429 || status === 503 || ['THROTTLED', 'TRY_AGAIN_LATER', 'RETRY_LATER', 'CAS_OP_LOCK'].includes(code)) {
     return icloudErrors.rateLimited(retryAfterMs(headers));
