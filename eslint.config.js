@@ -5,11 +5,14 @@ import tseslint from 'typescript-eslint';
 const boundary = (from, message) => ({ group: from, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'bin/**'] },
+  { ignores: ['node_modules/**', 'web/dist/**', 'bin/**', '**/.*'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    languageOptions: { parserOptions: { projectService: false } },
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
     rules: {
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -25,6 +28,7 @@ export default tseslint.config(
   },
   {
     files: ['src/engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [boundary(['../destinations/*/*', '../sources/*/*', '!../destinations/*.ts', '!../sources/*.ts'],
