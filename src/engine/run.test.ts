@@ -7,7 +7,7 @@ import { openSqliteCatalog } from '../catalog/sqlite/sqlite-catalog.ts';
 import { createMemoryStore } from '../destinations/memory/memory-store.ts';
 import { createFileDestination } from '../destinations/file-destination.ts';
 import { contentOf, createMemorySource } from '../sources/memory/memory-source.ts';
-import { TransferError } from '../core/transfer-error.ts';
+import { TransferError, fromSystemError } from '../core/transfer-error.ts';
 import type { Asset } from '../core/asset.ts';
 import type { RunEvent } from './events.ts';
 import { refresh } from './refresh.ts';
@@ -97,6 +97,22 @@ describe('engine run', () => {
     const result = await t.run();
     assert.equal(result.fatal?.kind, 'auth-required');
     assert.equal(result.summary.status, 'failed');
+  });
+
+  it('a full destination (injected ENOSPC) stops the run and records nothing as done', async () => {
+    const assets = Array.from({ length: 6 }, (_, i) => anAsset({ id: `f${i}` }));
+    const t = await setup(assets);
+    let writes = 0;
+    const realWrite = t.store.write.bind(t.store);
+    t.store.write = async (path, body, meta, sig) => {
+      if (++writes > 2) { body.destroy(); throw fromSystemError(Object.assign(new Error('write failed'), { code: 'ENOSPC' }), 'memory', `write ${path}`); }
+      return realWrite(path, body, meta, sig);
+    };
+    const result = await t.run();
+    assert.equal(result.fatal?.kind, 'quota-exceeded');
+    assert.match(result.fatal?.message ?? '', /no space left/);
+    assert.equal((await t.catalog.placements('memory:dest')).length, 2);
+    assert.equal(t.store.files.size, 2);
   });
 
   it('a size mismatch is caught before the file becomes visible', async () => {
