@@ -83,7 +83,8 @@ export class AppleHttp {
     if (cookie !== undefined) headers.set('Cookie', cookie);
     let response: Response;
     try {
-      response = await this.options.fetch(url, { ...init, headers, redirect: 'manual' });
+      // idmsa/setup answers are read as-is (a redirect there is a signal, not a detour); content hosts may redirect.
+      response = await this.options.fetch(url, { ...init, headers, redirect: kind === 'icloud' ? init.redirect ?? 'follow' : 'manual' });
     } catch (err) {
       throw toTransferError(err);
     }
