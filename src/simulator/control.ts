@@ -46,7 +46,7 @@ export function controlRoutes(sim: SimState): SimRoutes {
       switch (`${req.method} ${url.pathname}`) {
         case 'GET /__sim/sha256': {
           const sha256 = sim.sha256Of(url.searchParams.get('asset') ?? '', (url.searchParams.get('role') ?? 'original') as RoleName);
-          sha256 === undefined ? reply(404, { error: 'no such resource' }) : reply(200, { sha256 });
+          if (sha256 === undefined) reply(404, { error: 'no such resource' }); else reply(200, { sha256 });
           return true;
         }
         case 'POST /__sim/session': {

@@ -1,0 +1,94 @@
+/** @module User albums and folders (CPLAlbum tree) and album membership (CPLContainerRelation), kept between runs for incremental updates. */
+import type { AlbumRef } from '../../../core/asset.ts';
+import type { Album } from '../../source.ts';
+import { decodeText } from './enc.ts';
+import type { PhotosApi, Zone } from './photos-api.ts';
+import { encField, flag, num, str, type CkRecord } from './records.ts';
+
+export interface AlbumNode { readonly id: string; readonly name: string; readonly parentId?: string; readonly folder: boolean }
+
+/** What is remembered between runs (ConnectorState): the tree and each album's members (asset record names). */
+export interface AlbumSnapshot {
+  albums: AlbumNode[];
+  members: Record<string, string[]>;
+}
+
+const SPECIAL = new Set(['----Root-Folder----', '----Project-Root-Folder----']);
+
+/** A CPLAlbum record as a node, or undefined for the special roots, deleted albums and smart albums (type 6). */
+export function albumNode(r: CkRecord): AlbumNode | undefined {
+  if (r.recordType !== 'CPLAlbum' || SPECIAL.has(r.recordName) || flag(r, 'isDeleted') || r.deleted === true) return undefined;
+  const type = num(r, 'albumType') ?? 0;
+  if (type !== 0 && type !== 3) return undefined;
+  const parentId = str(r, 'parentId');
+  // Names may arrive decomposed (NFD, "Jörg" as o + U+0308); NFC keeps paths comparable.
+  const name = (decodeText(encField(r, 'albumNameEnc')) ?? r.recordName).normalize('NFC');
+  return { id: r.recordName, name, folder: type === 3, ...(parentId === undefined || SPECIAL.has(parentId) ? {} : { parentId }) };
+}
+
+export function pathOf(nodes: ReadonlyMap<string, AlbumNode>, id: string): string[] {
+  const path: string[] = [];
+  for (let node = nodes.get(id), guard = 0; node !== undefined && guard < 32; node = node.parentId === undefined ? undefined : nodes.get(node.parentId), guard++) path.unshift(node.name);
+  return path;
+}
+
+export class AlbumIndex {
+  private readonly nodes = new Map<string, AlbumNode>();
+  private readonly byAsset = new Map<string, Set<string>>();
+
+  constructor(snapshot: AlbumSnapshot = { albums: [], members: {} }) {
+    for (const a of snapshot.albums) this.nodes.set(a.id, a);
+    for (const [albumId, names] of Object.entries(snapshot.members)) for (const n of names) this.add(n, albumId);
+  }
+
+  has(id: string): boolean { return this.nodes.has(id); }
+  setNode(node: AlbumNode): void { this.nodes.set(node.id, node); }
+  removeNode(id: string): string[] {
+    this.nodes.delete(id);
+    const affected: string[] = [];
+    for (const [asset, set] of this.byAsset) if (set.delete(id)) affected.push(asset);
+    return affected;
+  }
+  add(asset: string, albumId: string): void { (this.byAsset.get(asset) ?? this.byAsset.set(asset, new Set()).get(asset)!).add(albumId); }
+  remove(asset: string, albumId: string): void { this.byAsset.get(asset)?.delete(albumId); }
+  membersOf(albumId: string): string[] { return [...this.byAsset].filter(([, s]) => s.has(albumId)).map(([a]) => a); }
+
+  refsOf(asset: string): AlbumRef[] {
+    return [...(this.byAsset.get(asset) ?? [])].filter((id) => this.nodes.has(id)).sort().map((id) => ({ id, path: pathOf(this.nodes, id) }));
+  }
+
+  albums(): Album[] {
+    return [...this.nodes.values()].filter((n) => !n.folder).map((n) => ({ id: n.id, path: pathOf(this.nodes, n.id), kind: 'user' as const }));
+  }
+
+  snapshot(): AlbumSnapshot {
+    const members: Record<string, string[]> = {};
+    for (const [asset, set] of this.byAsset) for (const id of set) (members[id] ??= []).push(asset);
+    return { albums: [...this.nodes.values()], members };
+  }
+}
+
+/** Lists every album and folder (recursing into folders) and each album's members. */
+export async function loadAlbumIndex(api: PhotosApi, zone: Zone, signal: AbortSignal): Promise<AlbumIndex> {
+  const index = new AlbumIndex();
+  const queue: (string | undefined)[] = [undefined];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const r of await api.albums(zone, parent, signal)) {
+      const node = albumNode(r);
+      if (node === undefined) continue;
+      index.setNode(parent === undefined || node.parentId !== undefined ? node : { ...node, parentId: parent });
+      if (node.folder) queue.push(node.id);
+    }
+  }
+  for (const album of index.albums()) {
+    const PAGE = 66;
+    for (let start = 0; ; start += PAGE) {
+      const page = await api.page(zone, { kind: 'album', albumId: album.id }, start, PAGE, signal);
+      const relations = page.records.filter((r) => r.recordType === 'CPLContainerRelation');
+      for (const rel of relations) { const item = str(rel, 'itemId'); if (item !== undefined) index.add(item, album.id); }
+      if (relations.length < PAGE) break;
+    }
+  }
+  return index;
+}

@@ -1,0 +1,130 @@
+/** @module Downloads: fresh signed URLs (records/lookup near Apple's ~1 h expiry), Range resume, size check, and a stall watchdog. */
+import { Readable, Transform } from 'node:stream';
+import type { Asset, ResourceRole } from '../../../core/asset.ts';
+import { TransferError } from '../../../core/transfer-error.ts';
+import { AppleHttpError, CONNECTOR, fromAppleResponse, retryAfterMs, toTransferError } from '../errors.ts';
+import type { IcloudSession } from '../session.ts';
+import type { Pacer } from '../pacer.ts';
+import { toAsset, type WireMap } from '../to-asset.ts';
+import type { PhotosApi, Zone } from './photos-api.ts';
+import { refName, res, type CkRecord } from './records.ts';
+
+interface Known { zone: Zone; wire: WireMap; master: CkRecord; asset: CkRecord; fetchedAt: number }
+
+export interface DownloaderOptions {
+  /** No byte for this long → TransferError('transient') (default 60 s). */
+  readonly stallMs?: number;
+  /** Refetch URLs this close to their expiry (default 5 min). */
+  readonly refreshMarginMs?: number;
+  /** Records kept for downloads; older ones are looked up again (their URLs would be stale anyway). */
+  readonly cacheSize?: number;
+}
+
+const transient = (message: string, cause?: unknown) => new TransferError('transient', message, { connector: CONNECTOR, ...(cause === undefined ? {} : { cause }) });
+
+/** Apple's URLs carry `e=<unix seconds>`; without it assume an hour from when we got it. */
+function expiresAt(url: string, fetchedAt: number): number {
+  const e = Number(new URL(url.replace('${f}', 'f')).searchParams.get('e'));
+  return Number.isFinite(e) && e > 0 ? e * 1000 : fetchedAt + 3600_000;
+}
+
+export class Downloader {
+  private readonly known = new Map<string, Known>();
+  private readonly opts: Required<DownloaderOptions>;
+
+  constructor(private readonly api: PhotosApi, private readonly session: IcloudSession, private readonly pacer: Pacer,
+    private readonly zones: () => Promise<Zone[]>, options: DownloaderOptions = {}) {
+    this.opts = { stallMs: 60_000, refreshMarginMs: 5 * 60_000, cacheSize: 20_000, ...options };
+  }
+
+  remember(assetId: string, zone: Zone, master: CkRecord, asset: CkRecord, wire: WireMap): void {
+    this.known.delete(assetId);
+    this.known.set(assetId, { zone, wire, master, asset, fetchedAt: Date.now() });
+    if (this.known.size > this.opts.cacheSize) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** Re-reads the asset and its master (one lookup: the master's name is the original's checksum). */
+  private async refresh(asset: Asset, signal: AbortSignal): Promise<Known> {
+    const prior = this.known.get(asset.id);
+    const names = [asset.id, ...new Set(asset.resources.map((r) => r.checksum?.value).filter((v): v is string => v !== undefined))];
+    for (const zone of prior === undefined ? await this.zones() : [prior.zone]) {
+      const records = await this.api.lookup(zone, names, signal);
+      const a = records.find((r) => r.recordName === asset.id && r.recordType === 'CPLAsset');
+      if (a === undefined) continue;
+      const masterName = refName(a, 'masterRef');
+      let m = records.find((r) => r.recordName === masterName && r.recordType === 'CPLMaster');
+      if (m === undefined && masterName !== undefined) m = (await this.api.lookup(zone, [masterName], signal)).find((r) => r.recordType === 'CPLMaster');
+      if (m === undefined) break;
+      this.remember(asset.id, zone, m, a, toAsset(m, a).wire);
+      return this.known.get(asset.id)!;
+    }
+    throw new TransferError('not-found', `iCloud no longer has ${asset.filename} (${asset.id}).`, { connector: CONNECTOR });
+  }
+
+  private async urlOf(asset: Asset, role: ResourceRole, signal: AbortSignal, force: boolean): Promise<{ url: string; size: number }> {
+    let k = this.known.get(asset.id);
+    const fresh = (x: Known) => {
+      const ref = x.wire[role];
+      const r = ref === undefined ? undefined : res(ref.record === 'master' ? x.master : x.asset, ref.field);
+      return r?.downloadURL === undefined ? undefined : expiresAt(r.downloadURL, x.fetchedAt) - Date.now() > this.opts.refreshMarginMs ? r : undefined;
+    };
+    if (force || k === undefined || fresh(k) === undefined) k = await this.refresh(asset, signal);
+    const r = fresh(k);
+    if (r === undefined || r.downloadURL === undefined) throw new TransferError('not-found', `${asset.filename} has no ${role} resource to download.`, { connector: CONNECTOR });
+    return { url: r.downloadURL, size: r.size };
+  }
+
+  async open(asset: Asset, role: ResourceRole, signal: AbortSignal, offset = 0): Promise<Readable> {
+    let forced = false;
+    let refreshedSession = false;
+    for (let attempt = 0; ; attempt++) {
+      const { url, size } = await this.urlOf(asset, role, signal, forced);
+      const ctl = new AbortController();
+      const onAbort = () => ctl.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      let response: Response;
+      try {
+        response = await this.pacer.run(() => this.session.fetch(url, { method: 'GET', signal: ctl.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} }), signal);
+      } catch (err) {
+        signal.removeEventListener('abort', onAbort);
+        throw toTransferError(err);
+      }
+      const status = response.status;
+      if (status === 200 || status === 206) return this.stream(response, size, offset, status === 200 ? offset : 0, ctl, () => signal.removeEventListener('abort', onAbort));
+      signal.removeEventListener('abort', onAbort);
+      const body = await response.text().catch(() => '');
+      if (status === 401 && !refreshedSession) { refreshedSession = true; await this.session.refresh(signal); continue; }
+      if (status === 429 || status === 503) { this.pacer.throttled(retryAfterMs(response.headers)); if (attempt < 3) continue; }
+      // An expired or refused signed URL: get a fresh one once.
+      if ([400, 403, 410].includes(status) && !forced) { forced = true; continue; }
+      throw fromAppleResponse(new AppleHttpError(`download of ${asset.filename}`, status, response.headers, body));
+    }
+  }
+
+  private stream(response: Response, size: number, offset: number, skip: number, ctl: AbortController, done: () => void): Readable {
+    const expected = size - offset;
+    let seen = 0;
+    let toSkip = skip;
+    let last = Date.now();
+    const out = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        last = Date.now();
+        if (toSkip > 0) { const n = Math.min(toSkip, chunk.length); toSkip -= n; chunk = chunk.subarray(n); }
+        seen += chunk.length;
+        cb(null, chunk);
+      },
+      flush(cb) {
+        cb(seen === expected ? null : transient(`download ended after ${seen} of ${expected} bytes`));
+      },
+    });
+    const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+    const watchdog = setInterval(() => {
+      if (Date.now() - last > this.opts.stallMs) out.destroy(transient(`download stalled: no data for ${Math.round(this.opts.stallMs / 1000)} s`));
+    }, Math.min(1000, Math.max(20, this.opts.stallMs / 4)));
+    const cleanup = () => { clearInterval(watchdog); done(); };
+    body.on('error', (err) => out.destroy(err instanceof TransferError ? err : transient(`download interrupted: ${err.message}`, err)));
+    out.on('close', () => { cleanup(); if (!body.destroyed) { body.destroy(); ctl.abort(); } });
+    body.pipe(out);
+    return out;
+  }
+}

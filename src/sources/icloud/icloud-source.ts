@@ -1,0 +1,200 @@
+/** @module IcloudSource: the Source contract over iCloud Photos (full listing, incremental sync tokens, paced downloads, explicit mutations). */
+import type { Readable } from 'node:stream';
+import type { Asset, AssetId, ResourceRole } from '../../core/asset.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import type { ConnectorState, Logger } from '../../connectors/context.ts';
+import type { ChangePage, OpenOptions, Source } from '../source.ts';
+import { AlbumIndex, loadAlbumIndex, type AlbumSnapshot } from './api/albums.ts';
+import { CloudKitClient, type CloudKitClientOptions } from './api/cloudkit-client.ts';
+import { decodeCursor, encodeCursor, type Cursor } from './api/cursor.ts';
+import { Downloader, type DownloaderOptions } from './api/download.ts';
+import { changedZones, NeedsFullListing, zoneDelta } from './api/incremental.ts';
+import { listView } from './api/listing.ts';
+import { PhotosApi, type Zone } from './api/photos-api.ts';
+import { refName, type CkRecord } from './api/records.ts';
+import { CONNECTOR, toTransferError } from './errors.ts';
+import { pacerFor, type Pace, type Pacer, type PacerOptions } from './pacer.ts';
+import type { IcloudSession } from './session.ts';
+import { toAsset } from './to-asset.ts';
+
+export type Library = 'personal' | 'shared';
+
+export interface IcloudSourceDeps {
+  readonly appleId: string;
+  /** Signs in (or reuses the saved session); called by connect(). */
+  readonly signIn: (signal: AbortSignal) => Promise<IcloudSession>;
+  readonly state: ConnectorState;
+  readonly log: Logger;
+  readonly libraries?: readonly Library[];
+  /** A private pacer (tests); by default one per Apple ID, shared in the process. */
+  readonly pacer?: Pacer;
+  readonly pacing?: PacerOptions;
+  readonly client?: CloudKitClientOptions;
+  readonly downloads?: DownloaderOptions;
+}
+
+const ALBUMS_KEY = 'albums';
+const PRIMARY: Zone = { db: 'private', zoneID: { zoneName: 'PrimarySync' } };
+
+export class IcloudSource implements Source {
+  readonly kind = 'icloud';
+  readonly id: string;
+  readonly capabilities = { changeFeed: true, albums: true } as const;
+  readonly pacer: Pacer;
+  private wire: { ck: CloudKitClient; api: PhotosApi; downloader: Downloader } | undefined;
+  private zoneCache: Zone[] | undefined;
+
+  constructor(private readonly deps: IcloudSourceDeps) {
+    this.id = `icloud:${deps.appleId.toLowerCase()}`;
+    this.pacer = deps.pacer ?? pacerFor(deps.appleId, deps.pacing);
+  }
+
+  /** Current request pace (concurrency, spacing, pause) for progress displays. */
+  pace(): Pace { return this.pacer.pace(); }
+
+  /** CloudKit requests sent so far, by operation. */
+  get calls(): ReadonlyMap<string, number> { return this.wire?.ck.calls ?? new Map(); }
+
+  private get w() {
+    if (this.wire === undefined) throw new TransferError('invalid-input', 'iCloud source used before connect()', { connector: CONNECTOR });
+    return this.wire;
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    const session = await this.deps.signIn(signal);
+    const ck = new CloudKitClient(session, this.pacer, this.deps.client);
+    const api = new PhotosApi(ck);
+    this.wire = { ck, api, downloader: new Downloader(api, session, this.pacer, () => this.zones(signal), this.deps.downloads) };
+    await api.checkIndexing(PRIMARY, signal);
+  }
+
+  private wanted(zoneName: string): boolean {
+    const libs = this.deps.libraries ?? ['personal', 'shared'];
+    return zoneName === 'PrimarySync' ? libs.includes('personal') : libs.includes('shared');
+  }
+
+  private async zones(signal: AbortSignal): Promise<Zone[]> {
+    this.zoneCache ??= (await this.w.api.zones(signal)).zones;
+    return this.zoneCache;
+  }
+
+  async *changes(cursor: string | null, signal: AbortSignal): AsyncIterable<ChangePage> {
+    try {
+      const parsed = decodeCursor(cursor);
+      if (parsed === undefined) { yield* this.fullListing(signal); return; }
+      try {
+        yield* this.incremental(parsed, signal);
+      } catch (err) {
+        if (!(err instanceof NeedsFullListing)) throw err;
+        this.deps.log.info({ reason: err.message }, 'icloud: sync token not usable, listing everything');
+        yield* this.fullListing(signal);
+      }
+    } catch (err) {
+      throw toTransferError(err);
+    }
+  }
+
+  private map(zone: Zone, master: CkRecord, asset: CkRecord, albums: AlbumIndex): Asset {
+    const mapped = toAsset(master, asset, albums.refsOf(asset.recordName));
+    this.w.downloader.remember(mapped.asset.id, zone, master, asset, mapped.wire);
+    return mapped.asset;
+  }
+
+  private async *fullListing(signal: AbortSignal): AsyncGenerator<ChangePage> {
+    const { api } = this.w;
+    const listed = await api.zones(signal);
+    this.zoneCache = listed.zones;
+    // A database token for the next run; some recordings have no changes/database, so it is optional.
+    const dbToken = await api.changesDatabase('private', undefined, signal).then((r) => r.syncToken, () => undefined);
+    const zones = listed.zones.filter((z) => this.wanted(z.zoneID.zoneName));
+    const primary = zones.find((z) => z.zoneID.zoneName === 'PrimarySync');
+    const albums = primary === undefined ? new AlbumIndex() : await loadAlbumIndex(api, primary, signal);
+    await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
+    const cursorZones: Cursor['zones'] = [];
+    const seen = new Set<string>();
+    let first = true;
+    for (const zone of zones) {
+      let token = zone.syncToken;
+      for (const view of ['all', 'hidden'] as const) {
+        for await (const page of listView(api, this.pacer, zone, { kind: view }, signal)) {
+          token ??= page.syncToken;
+          const pairs = [...page.pairs, ...await this.adopt(zone, page.orphans, signal)];
+          const upserts = pairs.filter((p) => !seen.has(p.asset.recordName)).map((p) => { seen.add(p.asset.recordName); return this.map(zone, p.master, p.asset, albums); });
+          yield { upserts, deletions: [], ...(first ? { albums: albums.albums() } : {}), cursor: null, reset: first, done: false };
+          first = false;
+        }
+      }
+      if (token !== undefined) cursorZones.push({ db: zone.db, zoneID: zone.zoneID, token });
+    }
+    const next: Cursor = { v: 1, zones: cursorZones, ...(dbToken === undefined ? {} : { db: dbToken }) };
+    yield { upserts: [], deletions: [], ...(first ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: first, done: true };
+  }
+
+  /** Masters for assets that came without theirs. */
+  private async adopt(zone: Zone, orphans: CkRecord[], signal: AbortSignal): Promise<{ master: CkRecord; asset: CkRecord }[]> {
+    if (orphans.length === 0) return [];
+    const names = orphans.map((a) => refName(a, 'masterRef')).filter((n): n is string => n !== undefined);
+    const masters = new Map((await this.w.api.lookup(zone, names, signal)).filter((r) => r.recordType === 'CPLMaster').map((r) => [r.recordName, r]));
+    return orphans.flatMap((asset) => { const master = masters.get(refName(asset, 'masterRef') ?? ''); return master === undefined ? [] : [{ master, asset }]; });
+  }
+
+  private async *incremental(cursor: Cursor, signal: AbortSignal): AsyncGenerator<ChangePage> {
+    const { api } = this.w;
+    const { dbToken, zones } = await changedZones(api, cursor, signal);
+    const selected = zones.filter((z) => this.wanted(z.zoneID.zoneName));
+    if (selected.length === 0) {
+      yield { upserts: [], deletions: [], cursor: encodeCursor({ ...cursor, db: dbToken }), reset: false, done: true };
+      return;
+    }
+    const albums = new AlbumIndex(await this.deps.state.get<AlbumSnapshot>(ALBUMS_KEY));
+    const tokens = new Map(cursor.zones.map((z) => [z.zoneID.zoneName, z]));
+    const upserts: Asset[] = [];
+    const deletions: AssetId[] = [];
+    let albumsChanged = false;
+    for (const entry of selected) {
+      const delta = await zoneDelta(api, entry, albums, signal);
+      for (const p of delta.upserts) upserts.push(this.map(delta.zone, p.master, p.asset, albums));
+      deletions.push(...delta.deletions);
+      albumsChanged ||= delta.albumsChanged;
+      tokens.set(entry.zoneID.zoneName, { ...entry, token: delta.token });
+    }
+    await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
+    const next: Cursor = { v: 1, db: dbToken, zones: [...tokens.values()] };
+    yield { upserts, deletions, ...(albumsChanged ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: false, done: true };
+  }
+
+  async open(asset: Asset, role: ResourceRole, signal: AbortSignal, options: OpenOptions = {}): Promise<Readable> {
+    if (!asset.resources.some((r) => r.role === role)) throw new TransferError('not-found', `${asset.filename} has no ${role} resource.`, { connector: CONNECTOR });
+    try {
+      return await this.w.downloader.open(asset, role, signal, options.offset ?? 0);
+    } catch (err) {
+      throw toTransferError(err);
+    }
+  }
+
+  /** Moves an asset to Recently Deleted (`isDeleted = 1` on the CPLAsset, with its change tag). */
+  async moveToRecentlyDeleted(id: AssetId, signal: AbortSignal): Promise<void> { await this.updateAsset(id, { isDeleted: { value: 1 } }, signal); }
+
+  async setFavorite(id: AssetId, favorite: boolean, signal: AbortSignal): Promise<void> { await this.updateAsset(id, { isFavorite: { value: favorite ? 1 : 0 } }, signal); }
+
+  private async updateAsset(id: AssetId, fields: Record<string, { value: number }>, signal: AbortSignal): Promise<void> {
+    try {
+      for (const zone of await this.zones(signal)) {
+        const current = (await this.w.api.lookup(zone, [id], signal)).find((r) => r.recordType === 'CPLAsset');
+        if (current === undefined) continue;
+        const op = { operationType: 'update', record: { recordName: id, recordType: 'CPLAsset', recordChangeTag: current.recordChangeTag, fields } };
+        const [result] = await this.w.api.modify(zone, [op], Object.keys(fields), signal);
+        if (result?.serverErrorCode !== undefined) {
+          throw new TransferError(result.serverErrorCode === 'SERVER_RECORD_CHANGED' || result.serverErrorCode === 'CONFLICT' ? 'conflict' : 'permanent',
+            `iCloud refused the change to ${id}: ${result.serverErrorCode} ${result.reason ?? ''}`.trim(), { connector: CONNECTOR });
+        }
+        return;
+      }
+      throw new TransferError('not-found', `iCloud has no asset ${id}.`, { connector: CONNECTOR });
+    } catch (err) {
+      throw toTransferError(err);
+    }
+  }
+
+  async close(): Promise<void> { this.wire = undefined; }
+}

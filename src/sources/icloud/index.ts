@@ -1,0 +1,32 @@
+/** @module The iCloud Photos source definition: kind, options schema (CLI flags, forms, docs) and factory. */
+import { z } from 'zod';
+import { defineSource } from '../define.ts';
+import { signIn } from './auth/index.ts';
+import { IcloudSource } from './icloud-source.ts';
+
+export const icloudOptions = z.object({
+  appleId: z.string().min(3).describe('Apple ID (email or phone) of the iCloud account to copy from'),
+  authUrl: z.string().url().default('https://idmsa.apple.com/appleauth/auth').describe('Apple ID sign-in service (idmsa); the simulator prints its own'),
+  setupUrl: z.string().url().default('https://setup.icloud.com/setup/ws/1').describe('iCloud setup service; the simulator prints its own'),
+  libraries: z.array(z.enum(['personal', 'shared'])).min(1).default(['personal', 'shared'])
+    .describe('Which libraries to copy: the personal library (PrimarySync) and/or the iCloud Shared Photo Library'),
+  concurrency: z.number().int().min(1).max(16).default(6).describe('Most CloudKit requests in flight; lowered automatically when Apple throttles'),
+  minRequestIntervalMs: z.number().int().min(0).max(5000).default(20).describe('Least time between two CloudKit requests when Apple is calm'),
+  stallTimeoutSec: z.number().positive().max(3600).default(60).describe('A download with no data for this long is abandoned and retried'),
+});
+export type IcloudOptions = z.output<typeof icloudOptions>;
+
+export const icloudSource = defineSource({
+  kind: 'icloud',
+  title: 'iCloud Photos',
+  options: icloudOptions,
+  parseTarget: (target) => ({ appleId: target }),
+  idOf: (o) => `icloud:${o.appleId.toLowerCase()}`,
+  create: (o, ctx) => new IcloudSource({
+    appleId: o.appleId,
+    signIn: (signal) => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, ctx, signal),
+    state: ctx.state, log: ctx.log, libraries: o.libraries,
+    pacing: { maxConcurrency: o.concurrency, minIntervalMs: o.minRequestIntervalMs },
+    downloads: { stallMs: o.stallTimeoutSec * 1000 },
+  }),
+});
