@@ -1,9 +1,11 @@
 /** @module The explicit list of destination connectors (a meta-test checks every folder is here). */
 import type { DestinationDefinition } from './define.ts';
 import { localDestination } from './local/index.ts';
+import { rcloneDestination } from './rclone/index.ts';
 import { s3Destination } from './s3/index.ts';
 
 export const destinationDefinitions: readonly DestinationDefinition[] = [
   localDestination,
   s3Destination,
+  rcloneDestination,
 ];
