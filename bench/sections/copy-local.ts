@@ -1,0 +1,78 @@
+/** @module photoferry copy folder:LIB local:OUT against cp -r of the same bytes, on the mixed and the 10k-small library. */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flush, measure, type Measured } from '../lib/measure.ts';
+import type { BenchContext, Library, Row, Section } from '../lib/types.ts';
+
+async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
+  let files = 0, bytes = 0;
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    files += 1;
+    bytes += (await stat(join(e.parentPath, e.name))).size;
+  }
+  return { files, bytes };
+}
+
+interface Side { readonly tool: string; command(lib: Library, out: string, scratch: string): [string, string[], NodeJS.ProcessEnv?] }
+
+const sides = (ctx: BenchContext): Side[] => [
+  {
+    tool: 'photoferry',
+    command: (lib, out, scratch) => [process.execPath, [
+      join(ctx.repo, 'bin/photoferry.js'), '--catalog', join(scratch, 'catalog.db'), '--quiet',
+      'copy', `folder:${lib.dir}`, `local:${out}`,
+    ], { ...process.env, PHOTOFERRY_HOME: join(scratch, 'home') }],
+  },
+  { tool: 'cp -r', command: (lib, out) => ['cp', ['-r', lib.dir, out]] },
+  // photoferry fsyncs every file before it counts as copied; cp + sync is the like-for-like comparison
+  { tool: 'cp -r && sync', command: (lib, out) => ['sh', ['-c', 'cp -r "$0" "$1" && sync', lib.dir, out]] },
+];
+
+async function timed(ctx: BenchContext, side: Side, lib: Library, name: string): Promise<{ m: Measured; copied: { files: number; bytes: number } }> {
+  const scratch = join(ctx.work, 'scratch', name);
+  const out = join(scratch, 'out');
+  let last: Measured | undefined;
+  for (let run = 1; run <= ctx.runs; run++) {
+    await rm(scratch, { recursive: true, force: true });
+    await mkdir(scratch, { recursive: true });
+    await flush();
+    const [cmd, args, env] = side.command(lib, out, scratch);
+    last = await measure(cmd, args, env);
+    if (last.code !== 0) throw new Error(`${side.tool} failed (exit ${last.code}):\n${last.stderr.slice(-2000)}`);
+    ctx.log(`  ${side.tool} run ${run}/${ctx.runs}: ${last.seconds.toFixed(2)} s`);
+  }
+  const copied = await sizeOf(out);
+  await rm(scratch, { recursive: true, force: true });
+  return { m: last!, copied };
+}
+
+async function compare(ctx: BenchContext, name: 'mixed' | 'small'): Promise<Row[]> {
+  const lib = await ctx.library(name);
+  const what = name === 'mixed'
+    ? `copy mixed library, ${(lib.bytes / 1e9).toFixed(2)} GB, ${lib.files} files`
+    : `copy ${lib.files} small files, ${(lib.bytes / 1e6).toFixed(0)} MB`;
+  const rows: Row[] = [];
+  for (const side of sides(ctx)) {
+    ctx.log(`${what}: ${side.tool}`);
+    const { m, copied } = await timed(ctx, side, lib, `${name}-${side.tool.replace(/\W+/g, '-')}`);
+    const short = copied.bytes < lib.bytes * 0.99 ? `; only ${copied.files} files / ${(copied.bytes / 1e6).toFixed(0)} MB arrived` : '';
+    rows.push({
+      section: 'copy-local', what, tool: side.tool, seconds: m.seconds,
+      mbPerSec: lib.bytes / 1e6 / m.seconds, itemsPerSec: lib.files / m.seconds, peakRssMb: m.peakTreeRssMb,
+      note: `warm cache, run ${ctx.runs} of ${ctx.runs}${short}`,
+    });
+  }
+  const pf = rows.find((r) => r.tool === 'photoferry')!;
+  for (const ref of rows.filter((r) => r.tool !== 'photoferry')) {
+    rows.push({ section: 'copy-local', what, tool: `ratio vs ${ref.tool}`, seconds: pf.seconds / ref.seconds,
+      note: `photoferry takes ${(pf.seconds / ref.seconds).toFixed(2)}× the time of ${ref.tool}` });
+  }
+  return rows;
+}
+
+export const copyLocal: Section = {
+  name: 'copy-local',
+  description: 'photoferry copy folder: → local: vs cp -r (throughput, files/s, peak RSS)',
+  run: async (ctx) => [...await compare(ctx, 'mixed'), ...await compare(ctx, 'small')],
+};
