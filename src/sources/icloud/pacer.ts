@@ -40,7 +40,7 @@ export class Pacer {
 
   constructor(options: PacerOptions = {}) {
     this.options = {
-      maxConcurrency: 6, minIntervalMs: 20, baseBackoffMs: 1000, maxBackoffMs: 120_000, calmAfter: 20, random: Math.random,
+      maxConcurrency: 6, minIntervalMs: 20, baseBackoffMs: 1000, maxBackoffMs: 120_000, calmAfter: 10, random: Math.random,
       ...options,
     };
     this.concurrency = this.options.maxConcurrency;
@@ -79,7 +79,7 @@ export class Pacer {
     this.consecutiveThrottles++;
     this.streak = 0;
     this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
-    this.intervalMs = Math.min(2000, Math.max(this.options.minIntervalMs * 2, this.intervalMs * 2, 50));
+    this.intervalMs = Math.min(1000, Math.max(this.options.minIntervalMs * 2, this.intervalMs * 2, 25));
     const exp = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (this.consecutiveThrottles - 1));
     const jittered = exp / 2 + this.options.random() * (exp / 2);
     const delay = Math.min(this.options.maxBackoffMs, Math.max(retryAfterMs ?? 0, jittered));
