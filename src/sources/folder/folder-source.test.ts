@@ -125,6 +125,8 @@ test('open: offset, missing role, vanished file, cancellation', async () => {
   const stream = await s.open(plain, 'original', ac.signal);
   ac.abort();
   assert.equal(await kindOf(text(stream)), 'cancelled');
+  assert.equal(await kindOf(s.open(plain, 'original', ac.signal)), 'cancelled');
+  assert.equal(await kindOf(list(make(odd)).then(async () => { for await (const _ of s.changes(null, ac.signal)) break; })), 'cancelled');
 });
 
 test('connect fails clearly for a missing folder or a file', async () => {

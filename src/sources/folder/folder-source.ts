@@ -7,7 +7,7 @@ import { resourceOf, type Asset, type ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Logger } from '../../connectors/context.ts';
 import type { Album, ChangePage, OpenOptions, Source } from '../source.ts';
-import { CONNECTOR, toTransferError } from './errors.ts';
+import { CONNECTOR, throwIfCancelled, toTransferError } from './errors.ts';
 import { walk, type FileEntry } from './walk.ts';
 import { groupFiles, type Group } from './group.ts';
 import { toAsset } from './to-asset.ts';
@@ -40,7 +40,7 @@ export class FolderSource implements Source {
   }
 
   async connect(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
+    throwIfCancelled(signal);
     const s = await stat(this.#o.path).catch((err: unknown) => {
       throw toTransferError(err, `folder source ${this.#o.path}`);
     });
@@ -74,7 +74,7 @@ export class FolderSource implements Source {
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
-        signal.throwIfAborted();
+        throwIfCancelled(signal);
         const i = next++;
         const g = groups[i]!;
         const asset = await toAsset(g, this.#o, () => this.#tool());
@@ -96,13 +96,13 @@ export class FolderSource implements Source {
     const res = resourceOf(asset, role);
     if (!res) throw new TransferError('not-found', `${asset.id} has no ${role} resource`, { connector: CONNECTOR });
     const path = this.#paths.get(`${asset.id}\0${role}`) ?? await this.#resolve(asset.id, res.filename);
-    signal.throwIfAborted();
+    throwIfCancelled(signal);
     const fh = await open(path, 'r').catch((err: unknown) => { throw toTransferError(err, `opening ${asset.id} (${role})`); });
     let position = options.offset ?? 0;
     async function* chunks() {
       try {
         while (true) {
-          if (signal.aborted) throw new TransferError('cancelled', 'cancelled', { connector: CONNECTOR });
+          throwIfCancelled(signal);
           const buf = Buffer.allocUnsafe(READ_CHUNK);
           const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, position);
           if (bytesRead === 0) return;

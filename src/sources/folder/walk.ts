@@ -1,7 +1,7 @@
 /** @module Recursive listing of an export folder: every regular file with its size and times, hidden things skipped. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toTransferError } from './errors.ts';
+import { throwIfCancelled, toTransferError } from './errors.ts';
 
 export interface FileEntry {
   /** Path relative to the root as on disk (may be NFD, may hold any byte a name can). */
@@ -28,7 +28,7 @@ export function isIgnored(name: string): boolean {
 export async function walk(root: string, signal: AbortSignal, concurrency = 32): Promise<FileEntry[]> {
   const found: { diskRel: string }[] = [];
   const visit = async (diskRel: string): Promise<void> => {
-    signal.throwIfAborted();
+    throwIfCancelled(signal);
     const abs = diskRel === '' ? root : join(root, diskRel);
     let entries;
     try {
@@ -69,6 +69,6 @@ export async function walk(root: string, signal: AbortSignal, concurrency = 32):
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  signal.throwIfAborted();
+  throwIfCancelled(signal);
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
