@@ -59,7 +59,8 @@ export function controlRoutes(sim: SimState): SimRoutes {
         case 'GET /__sim/stats':
           reply(200, { assets: sim.library.size, albums: sim.library.albums.map((a) => ({ id: a.id, name: a.name, type: a.type })), requests: { cloudkit: sim.requests.cloudkit, content: sim.requests.content, byOp: Object.fromEntries(sim.requests.byOp) } });
           return true;
-        default: reply(404, { error: 'unknown control endpoint' }); return true;
+        // Other /__sim paths belong to the auth half (code peek, auth faults).
+        default: return false;
       }
     } catch (err) {
       reply(400, { error: err instanceof Error ? err.message : String(err) });

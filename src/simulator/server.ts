@@ -42,9 +42,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** JSON when it parses; otherwise the text. `null` (validate's body) stays the string, per SimRequest. */
 function parseBody(raw: Buffer): unknown {
   const text = raw.toString('utf8');
-  if (text === '') return undefined;
+  if (text === '' || text === 'null') return text;
   try { return JSON.parse(text) as unknown; } catch { return text; }
 }
 
@@ -53,7 +54,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const account = options.account ?? DEMO_ACCOUNT;
   const auth = await mountAuth(state, account);
   const authenticate: Authenticate = (request) => auth.authenticate(request) || tokenAuthenticate(state)(request);
-  const groups: SimRoutes[] = [controlRoutes(state), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }), auth.routes];
+  const groups: SimRoutes[] = [controlRoutes(state), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp), auth.routes];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const rawBody = await readBody(req);

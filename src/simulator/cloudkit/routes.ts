@@ -38,7 +38,7 @@ function dispatch(sim: SimState, db: 'private' | 'shared', op: string, body: Rec
   }
 }
 
-export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire: () => void): SimRoutes {
+export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire: () => void, adp: (request: SimRequest) => boolean = () => false): SimRoutes {
   return async (request) => {
     const m = PREFIX.exec(request.url.pathname);
     if (m === null) return false;
@@ -50,6 +50,8 @@ export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire
     const throttle = sim.clock.nextThrottle();
     if (sim.clock.sessionExpiresNow()) expire();
     if (!authenticate(request)) { sendInvalidSession(res); return true; }
+    // Advanced Data Protection without PCS cookies: what icloudpd #514 reports.
+    if (adp(request)) { sendCkError(res, 403, 'ACCESS_DENIED', 'private db access disabled for this account'); return true; }
     if (throttle !== undefined) {
       const retry = { 'retry-after': String(throttle.retryAfterSec ?? 1) };
       if (throttle.kind === '503') sendCkError(res, 503, 'TRY_AGAIN_LATER', 'Service Temporarily Unavailable', retry);
