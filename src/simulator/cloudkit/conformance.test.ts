@@ -1,0 +1,99 @@
+/** @module Shape conformance: the simulator's CloudKit answers have the recorded answers' fields, types, status codes and headers. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { recordedJson, shapeDiff, type Cassette } from '../../../test/fixtures/icloud/cassette-replayer.ts';
+import { loadListingCassette } from '../../sources/icloud/api/testing/cassettes.ts';
+import { startSimulator, type Simulator } from '../server.ts';
+import { simSession } from '../testing/sim-session.ts';
+
+type Json = Record<string, unknown> & { records?: Json[] };
+
+/** The recorded request/answer of the n-th interaction whose path ends with `op` (and whose request body matches). */
+function recorded(c: Cassette, op: string, pick: (req: unknown, res: Json) => boolean = () => true) {
+  const it = c.interactions.find((i) => new URL(i.request.uri).pathname.endsWith(op) && pick(recordedJson(i.request.body), recordedJson(i.response.body) as Json));
+  assert.ok(it, `${c.name}: no ${op}`);
+  return { status: it.response.status, headers: it.response.headers, body: recordedJson(it.response.body) as Json };
+}
+
+const byType = (body: Json, type: string) => body.records!.find((r) => r['recordType'] === type)!;
+
+describe('simulator CloudKit shape conformance with the cassettes', () => {
+  let sim: Simulator;
+  let ck: (op: string, body: unknown, db?: string) => Promise<{ status: number; headers: Headers; body: Json }>;
+  let photos: Cassette; let albums: Cassette; let trash: Cassette; let errors: Cassette;
+  before(async () => {
+    sim = await startSimulator({ assets: 300, seed: 5 });
+    const session = await simSession(sim);
+    ck = async (op, body, db = 'private') => {
+      const r = await session.fetch(`${sim.baseUrl}/database/1/com.apple.photos.cloud/production/${db}/${op}?remapEnums=true&getCurrentSyncToken=true`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+      return { status: r.status, headers: r.headers, body: (await r.json()) as Json };
+    };
+    photos = loadListingCassette('listing_photos_raw_alt');
+    albums = loadListingCassette('listing_albums');
+    trash = loadListingCassette('download_autodelete_photos_part1');
+    errors = loadListingCassette('errors/listing_photos_session_error_iteration');
+  });
+  after(() => sim.stop());
+
+  const same = (actual: unknown, rec: unknown, required: string[] = []) => assert.deepEqual(shapeDiff(actual, rec, required), []);
+
+  it('zones/list', async () => {
+    const mine = await ck('zones/list', {});
+    const rec = recorded(albums, 'zones/list');
+    assert.equal(mine.status, rec.status);
+    same(mine.body, rec.body, ['moreComing', 'syncToken', 'zones']);
+    assert.equal(mine.headers.get('content-type'), 'application/json; charset=UTF-8');
+    assert.equal(mine.headers.get('x-apple-cloudkit-version'), '1.0');
+    assert.ok(mine.headers.get('x-apple-request-uuid'));
+  });
+
+  it('records/query CheckIndexingState', async () => {
+    const mine = await ck('records/query', { query: { recordType: 'CheckIndexingState' }, zoneID: { zoneName: 'PrimarySync' } });
+    const rec = recorded(photos, 'records/query', (q) => JSON.stringify(q).includes('CheckIndexingState'));
+    same(mine.body, rec.body, ['records', 'syncToken']);
+    same(mine.body.records![0], rec.body.records![0], ['fields.state.value', 'fields.progress.value', 'recordChangeTag', 'zoneID.zoneName']);
+  });
+
+  it('internal/records/query/batch counts', async () => {
+    const body = { batch: [{ resultsLimit: 1, query: { recordType: 'HyperionIndexCountLookup', filterBy: { fieldName: 'indexCountID', comparator: 'IN', fieldValue: { type: 'STRING_LIST', value: ['CPLAssetByAddedDate'] } } }, zoneWide: true, zoneID: { zoneName: 'PrimarySync' } }] };
+    const mine = await ck('internal/records/query/batch', body);
+    same(mine.body, recorded(photos, 'query/batch').body, ['batch']);
+    assert.equal((mine.body['batch'] as Json[])[0]!.records![0]!['recordType'], 'IndexCountResult');
+  });
+
+  it('records/query index page: CPLMaster and CPLAsset records', async () => {
+    const body = { query: { recordType: 'CPLAssetAndMasterByAssetDateWithoutHiddenOrDeleted', filterBy: [{ fieldName: 'startRank', fieldValue: { type: 'INT64', value: 0 }, comparator: 'EQUALS' }, { fieldName: 'direction', fieldValue: { type: 'STRING', value: 'ASCENDING' }, comparator: 'EQUALS' }] }, resultsLimit: 200, zoneID: { zoneName: 'PrimarySync' } };
+    const mine = await ck('records/query', body);
+    const rec = recorded(photos, 'records/query', (_q, r) => r.records?.some((x) => x['recordType'] === 'CPLMaster') === true);
+    assert.equal(mine.status, 200);
+    same(mine.body, rec.body, ['records', 'continuationMarker', 'syncToken']);
+    assert.equal(mine.body.records!.length, 200);
+    same(byType(mine.body, 'CPLMaster'), byType(rec.body, 'CPLMaster'), ['fields.filenameEnc', 'fields.itemType', 'fields.resOriginalRes.value.downloadURL', 'fields.resOriginalRes.value.fileChecksum', 'fields.resOriginalRes.value.size', 'recordChangeTag', 'created.timestamp']);
+    same(byType(mine.body, 'CPLAsset'), byType(rec.body, 'CPLAsset'), ['fields.masterRef.value.recordName', 'fields.assetDate', 'fields.addedDate', 'fields.isFavorite', 'fields.isHidden', 'fields.timeZoneOffset']);
+  });
+
+  it('records/query CPLAlbumByPositionLive', async () => {
+    const mine = await ck('records/query', { query: { recordType: 'CPLAlbumByPositionLive' }, zoneID: { zoneName: 'PrimarySync' } });
+    const rec = recorded(albums, 'records/query', (q) => JSON.stringify(q).includes('CPLAlbumByPositionLive'));
+    same(mine.body, rec.body, ['records', 'syncToken']);
+    assert.equal(mine.body.records![0]!['recordName'], '----Root-Folder----');
+    same(mine.body.records![1], rec.body.records![1], ['fields.albumNameEnc', 'fields.albumType', 'fields.position']);
+  });
+
+  it('records/modify isDeleted = 1 answers the updated record with expirationTime', async () => {
+    const page = await ck('records/query', { query: { recordType: 'CPLAssetAndMasterByAssetDateWithoutHiddenOrDeleted', filterBy: [] }, resultsLimit: 2, zoneID: { zoneName: 'PrimarySync' } });
+    const asset = byType(page.body, 'CPLAsset');
+    const mine = await ck('records/modify', { atomic: true, desiredKeys: ['isDeleted'], operations: [{ operationType: 'update', record: { fields: { isDeleted: { value: 1 } }, recordChangeTag: asset['recordChangeTag'], recordName: asset['recordName'], recordType: 'CPLAsset' } }], zoneID: { zoneName: 'PrimarySync' } });
+    const rec = recorded(trash, 'records/modify');
+    same(mine.body, rec.body, ['records', 'syncToken']);
+    same(mine.body.records![0], rec.body.records![0], ['fields.isDeleted.value', 'expirationTime', 'recordChangeTag']);
+    assert.deepEqual(Object.keys(mine.body.records![0]!['fields'] as object), ['isDeleted']);
+  });
+
+  it('an expired session answers 401 with the recorded body', async () => {
+    const r = await fetch(`${sim.baseUrl}/database/1/com.apple.photos.cloud/production/private/internal/records/query/batch`, { method: 'POST', body: '{}' });
+    const rec = recorded(errors, 'query/batch', (_q, res) => res['error'] !== undefined);
+    assert.equal(r.status, rec.status);
+    assert.deepEqual(await r.json(), rec.body);
+  });
+});
