@@ -6,3 +6,4 @@ import { ttyPassphrase } from '../vault/tty-prompt.ts';
 export async function openVault(config: AppConfig, interactive: boolean): Promise<Vault> {
   return createVault({ path: config.vault, env: process.env, prompt: interactive ? ttyPassphrase() : undefined });
 }
+export { askHidden } from '../vault/tty-prompt.ts';

@@ -5,6 +5,8 @@ import * as verify from './commands/verify.ts';
 import * as runs from './commands/runs.ts';
 import * as remote from './commands/remote.ts';
 import * as sample from './commands/sample.ts';
+import * as auth from './commands/auth.ts';
+import * as simulate from './commands/simulate.ts';
 import { remotesDepsOf } from '../app/remotes.ts';
 import { withContext } from './runtime.ts';
 
@@ -19,7 +21,7 @@ const program = new Command('photoferry')
   .showHelpAfterError()
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs, sample]) module.register(program);
+for (const module of [copy, verify, runs, auth, sample, simulate]) module.register(program);
 remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)) });
 
 await program.parseAsync(process.argv);

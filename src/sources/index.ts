@@ -1,7 +1,9 @@
 /** @module The explicit list of source connectors. */
 import type { SourceDefinition } from './define.ts';
 import { folderSource } from './folder/index.ts';
+import { icloudSource } from './icloud/index.ts';
 
 export const sourceDefinitions: readonly SourceDefinition[] = [
   folderSource,
+  icloudSource,
 ];
