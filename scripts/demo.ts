@@ -1,35 +1,67 @@
-/** @module The README's main job: make a sample library, copy it folder → local with the real CLI, show the result. */
-import { spawnSync } from 'node:child_process';
+/**
+ * @module The README's main job on the embedded default: the Apple simulator's demo account is signed in with the
+ * real client (the 2FA code typed at the CLI's prompt, as a user would), its library copied icloud → local, then a
+ * sample export folder copied folder → local. Everything goes through the real `photoferry` binary.
+ */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runSimulator } from '../src/app/simulate.ts';
 import { generateSampleLibrary } from '../src/sample/index.ts';
 
 const root = resolve(process.argv[2] ?? '.demo');
-const library = join(root, 'library');
-const backup = join(root, 'backup');
-const env = { ...process.env, PHOTOFERRY_HOME: join(root, 'home') };
+const env = { ...process.env, PHOTOFERRY_HOME: join(root, 'home'), PHOTOFERRY_PASSPHRASE: process.env.PHOTOFERRY_PASSPHRASE ?? 'demo-vault-passphrase' };
 
+/** Runs the CLI; `answer` types a line when the CLI prints a prompt matching it (the 2FA code). */
+function cli(args: string[], answer?: { prompt: RegExp; text: () => string | undefined }, extraEnv: Record<string, string> = {}): Promise<void> {
+  process.stdout.write(`\n$ photoferry ${args.join(' ')}\n`);
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [resolve('bin/photoferry.js'), ...args], { env: { ...env, ...extraEnv }, stdio: ['pipe', 'inherit', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) => {
+      process.stderr.write(d);
+      if (answer && answer.prompt.test(d.toString())) {
+        const code = answer.text();
+        process.stderr.write(`${code ?? ''}   (read off the simulated trusted device)\n`);
+        child.stdin.write(`${code ?? ''}\n`);
+      }
+    });
+    child.on('close', (code) => (code === 0 ? done() : fail(new Error(`photoferry ${args[0]} exited with ${code}`))));
+  });
+}
+
+function summarizeTree(dir: string): void {
+  const years = readdirSync(dir).filter((d) => /^\d{4}$/.test(d)).sort();
+  process.stdout.write(`\n${dir}, by {yyyy}/{mm}/{dd}:\n`);
+  for (const y of years) {
+    let files = 0;
+    const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else files += 1; } };
+    walk(join(dir, y));
+    process.stdout.write(`  ${y}/  ${files} files\n`);
+  }
+}
+
+const sim = await runSimulator({ assets: Number(process.env.DEMO_ASSETS ?? 300), seed: 2026, port: 0 });
+try {
+  process.stdout.write(`Apple simulator on ${sim.baseUrl} with ${sim.assets} assets; demo account ${sim.appleId}\n`);
+  await cli(['remote', 'add', 'icloud-demo', 'icloud', `appleId=${sim.appleId}`, `authUrl=${sim.authUrl}`, `setupUrl=${sim.setupUrl}`, '--replace']);
+  await cli(['auth', 'icloud', 'icloud-demo'], { prompt: /Verification code:/, text: () => sim.lastCode() }, { PHOTOFERRY_ICLOUD_PASSWORD: sim.password });
+  const photos = join(root, 'icloud-backup');
+  await cli(['copy', 'icloud-demo:', `local:${photos}`]);
+  await cli(['copy', 'icloud-demo:', `local:${photos}`]);
+  await cli(['verify', `local:${photos}`, '--deep']);
+  summarizeTree(photos);
+} finally {
+  await sim.stop();
+}
+
+const library = join(root, 'library');
 if (!existsSync(library)) {
-  process.stdout.write(`Generating a sample library in ${library} …\n`);
+  process.stdout.write(`\nGenerating a sample export folder in ${library} …\n`);
   const made = await generateSampleLibrary({ dir: library, seed: 2026, photos: 40, videos: 4, livePhotos: 10, rawPairs: 4, screenshots: 3, edited: 5 });
   process.stdout.write(`  ${made.files} files, ${(made.bytes / 1e6).toFixed(1)} MB in ${(made.durationMs / 1000).toFixed(1)}s\n`);
 }
-
-const cli = (...args: string[]) => {
-  process.stdout.write(`\n$ photoferry ${args.join(' ')}\n`);
-  const r = spawnSync(process.execPath, [resolve('bin/photoferry.js'), ...args], { stdio: 'inherit', env });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-};
-
-cli('copy', `folder:${library}`, `local:${backup}`);
-cli('copy', `folder:${library}`, `local:${backup}`);
-cli('verify', `local:${backup}`, '--deep');
-
-const years = readdirSync(backup).filter((d) => /^\d{4}$/.test(d)).sort();
-process.stdout.write(`\nThe library now lives in ${backup}, by {yyyy}/{mm}/{dd}:\n`);
-for (const y of years) {
-  let files = 0;
-  const walk = (d: string) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) walk(p); else files += 1; } };
-  walk(join(backup, y));
-  process.stdout.write(`  ${y}/  ${files} files\n`);
-}
+const backup = join(root, 'folder-backup');
+await cli(['copy', `folder:${library}`, `local:${backup}`]);
+await cli(['copy', `folder:${library}`, `local:${backup}`]);
+summarizeTree(backup);
+await cli(['runs', '--limit', '6']);
