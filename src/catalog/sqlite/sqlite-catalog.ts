@@ -5,11 +5,17 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Catalog } from '../catalog.ts';
 import type { CatalogDatabase } from '../schema.ts';
-import { migrations } from '../migrations.ts';
+import { migrations } from '../migrations/index.ts';
 import { createKyselyCatalog } from '../kysely-catalog.ts';
 
 /** Opens (creating and migrating) the catalog at `file`; ':memory:' for tests. */
 export async function openSqliteCatalog(file: string): Promise<Catalog> {
+  const db = await openSqliteDatabase(file);
+  return createKyselyCatalog(db, () => db.destroy());
+}
+
+/** The migrated database itself, for repositories beside the Catalog (tasks, server sessions) that share the file. */
+export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogDatabase>> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
@@ -22,5 +28,5 @@ export async function openSqliteCatalog(file: string): Promise<Catalog> {
     await db.destroy();
     throw error instanceof Error ? error : new Error(String(error));
   }
-  return createKyselyCatalog(db, () => db.destroy());
+  return db;
 }

@@ -1,8 +1,7 @@
-/** @module Catalog migrations, in order; written with Kysely's schema builder so SQLite and PostgreSQL share them. */
+/** @module Migration 0001: sources, assets, albums, placements, runs, outcomes, connector state. */
 import { sql, type Kysely, type Migration } from 'kysely';
 
-export const migrations: Record<string, Migration> = {
-  '0001-initial': {
+export const initial: Migration = {
     async up(db: Kysely<unknown>) {
       await db.schema.createTable('sources')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -78,5 +77,4 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await sql`select 1`.execute(db);
     },
-  },
 };

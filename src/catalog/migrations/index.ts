@@ -1,0 +1,10 @@
+/**
+ * @module Catalog migrations in order, written with Kysely's schema builder so SQLite and PostgreSQL share them.
+ * One file per migration; add yours as the next number and list it here (never edit one that has shipped).
+ */
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};
