@@ -42,6 +42,7 @@ export class LibraryState {
   private count: number;
   private readonly specs: (AssetSpec | undefined)[] = [];
   private readonly overlay = new Map<number, Overlay>();
+  private readonly states: (AssetState | undefined)[] = [];
   private readonly added = new Map<string, Set<number>>();
   private readonly removed = new Map<string, Set<number>>();
   private byName: Map<string, number> | undefined;
@@ -63,7 +64,16 @@ export class LibraryState {
     return s;
   }
 
+  /** Effective state, cached per asset and dropped when that asset changes (views scan every asset). */
   asset(i: number): AssetState {
+    const hit = this.states[i];
+    if (hit !== undefined) return hit;
+    const state = this.computeAsset(i);
+    this.states[i] = state;
+    return state;
+  }
+
+  private computeAsset(i: number): AssetState {
     const s = this.spec(i);
     const o = this.overlay.get(i) ?? {};
     const edited = o.edited ?? s.edited;
@@ -115,6 +125,7 @@ export class LibraryState {
     if (records.includes('asset')) o.assetRev = (o.assetRev ?? 0) + 1;
     if (records.includes('master')) o.masterRev = (o.masterRev ?? 0) + 1;
     this.overlay.set(i, o);
+    this.states[i] = undefined;
     const zone = this.spec(i).zone;
     for (const kind of records) this.log(zone, { kind, index: i });
   }
@@ -162,6 +173,7 @@ export class LibraryState {
     const o = { ...this.overlay.get(i) };
     delete o.deletedAt;
     this.overlay.set(i, o);
+    this.states[i] = undefined;
     this.touch(i, {}, ['asset', 'master']);
   }
 

@@ -38,8 +38,14 @@ export class Downloader {
   }
 
   remember(assetId: string, zone: Zone, master: CkRecord, asset: CkRecord, wire: WireMap): void {
+    // Keep only the res<Variant>Res fields downloads need: whole records would cost ~10× the memory.
+    const keep = (rec: CkRecord, which: 'master' | 'asset'): CkRecord => {
+      const fields: NonNullable<CkRecord['fields']> = {};
+      for (const ref of Object.values(wire)) if (ref.record === which) fields[`${ref.field}Res`] = rec.fields?.[`${ref.field}Res`] ?? null;
+      return { recordName: rec.recordName, fields };
+    };
     this.known.delete(assetId);
-    this.known.set(assetId, { zone, wire, master, asset, fetchedAt: Date.now() });
+    this.known.set(assetId, { zone, wire, master: keep(master, 'master'), asset: keep(asset, 'asset'), fetchedAt: Date.now() });
     if (this.known.size > this.opts.cacheSize) this.known.delete(this.known.keys().next().value!);
   }
 
