@@ -6,7 +6,7 @@ export type SampleSize = 'small' | 'bench';
 
 const MB = 1_000_000;
 
-/** `small`: ~60 assets, a few MB, seconds. `bench`: ~3 GB of 2–6 MB photos and 100–800 MB videos. */
+/** `small`: ~60 assets, a few MB, seconds. `bench`: ~3.9 GB of 2–6 MB photos and 100–800 MB videos. */
 export const SAMPLE_PRESETS: Record<SampleSize, Omit<SampleOptions, 'dir'>> = {
   small: { photos: 40, videos: 4, livePhotos: 8, rawPairs: 3, screenshots: 3, edited: 4 },
   bench: {

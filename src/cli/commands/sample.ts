@@ -10,7 +10,7 @@ const count = (v: string) => Number(v);
 export function register(program: Command): void {
   program.command('sample <dir>')
     .description('write a sample library of real photos, Live Photos, RAW pairs and videos (deterministic per --seed)')
-    .option('--size <size>', 'small (a few MB) or bench (~3 GB)', 'small')
+    .option('--size <size>', 'small (~13 MB) or bench (~3.9 GB)', 'small')
     .option('--photos <n>', 'number of stand-alone photos', count)
     .option('--videos <n>', 'number of videos', count)
     .option('--seed <seed>', 'same seed, same bytes', '1')
