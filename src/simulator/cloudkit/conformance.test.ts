@@ -90,6 +90,44 @@ describe('simulator CloudKit shape conformance with the cassettes', () => {
     assert.deepEqual(Object.keys(mine.body.records![0]!['fields'] as object), ['isDeleted']);
   });
 
+  it('smart albums and album contents: counts agree with the pages', async () => {
+    const smart = { query: { recordType: 'CPLAssetAndMasterInSmartAlbumByAssetDate', filterBy: [{ fieldName: 'smartAlbum', comparator: 'EQUALS', fieldValue: { type: 'STRING', value: 'FAVORITE' } }] }, resultsLimit: 200, zoneID: { zoneName: 'PrimarySync' } };
+    const page = await ck('records/query', smart);
+    const count = await ck('internal/records/query/batch', { batch: [{ resultsLimit: 1, query: { recordType: 'HyperionIndexCountLookup', filterBy: { fieldName: 'indexCountID', comparator: 'IN', fieldValue: { type: 'STRING_LIST', value: ['CPLAssetInSmartAlbumByAssetDate:Favorite'] } } }, zoneWide: true, zoneID: { zoneName: 'PrimarySync' } }] });
+    const favorites = page.body.records!.filter((r) => r['recordType'] === 'CPLAsset');
+    assert.ok(favorites.length > 0);
+    assert.ok(favorites.every((r) => (r['fields'] as Json)['isFavorite'] !== undefined && ((r['fields'] as Record<string, { value: number }>)['isFavorite']!.value === 1)));
+    assert.equal(((count.body['batch'] as Json[])[0]!.records![0]!['fields'] as Record<string, { value: number }>)['itemCount']!.value, favorites.length);
+    const album = sim.state.library.albums.find((a) => a.type === 0)!;
+    const rel = await ck('records/query', { query: { recordType: 'CPLContainerRelationLiveByAssetDate', filterBy: [{ fieldName: 'parentId', comparator: 'EQUALS', fieldValue: { type: 'STRING', value: album.id } }] }, resultsLimit: 198, zoneID: { zoneName: 'PrimarySync' } });
+    const types = rel.body.records!.map((r) => r['recordType']);
+    assert.equal(types.filter((t) => t === 'CPLContainerRelation').length, types.filter((t) => t === 'CPLMaster').length);
+  });
+
+  it('content host: recorded download headers, Range → 206, and /__sim/sha256', async () => {
+    const page = await ck('records/query', { query: { recordType: 'CPLAssetAndMasterByAssetDateWithoutHiddenOrDeleted', filterBy: [] }, resultsLimit: 2, zoneID: { zoneName: 'PrimarySync' } });
+    const master = byType(page.body, 'CPLMaster');
+    const asset = byType(page.body, 'CPLAsset');
+    const res = ((master['fields'] as Json)['resOriginalRes'] as { value: { downloadURL: string; size: number } }).value;
+    const full = await fetch(res.downloadURL);
+    const recHeaders = photos.interactions.find((i) => i.request.method === 'GET')!.response.headers;
+    for (const h of ['Content-Type', 'Accept-Ranges', 'Content-Disposition', 'Access-Control-Allow-Origin']) {
+      const want = Object.entries(recHeaders).find(([k]) => k.toLowerCase() === h.toLowerCase())?.[1]?.join(', ');
+      assert.equal(full.headers.get(h), want, h);
+    }
+    const body = Buffer.from(await full.arrayBuffer());
+    assert.equal(body.length, res.size);
+    const part = await fetch(res.downloadURL, { headers: { range: 'bytes=10-' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 10-${res.size - 1}/${res.size}`);
+    assert.ok(Buffer.from(await part.arrayBuffer()).equals(body.subarray(10)));
+    const sha = await (await fetch(`${sim.baseUrl}/__sim/sha256?asset=${asset['recordName'] as string}`)).json() as { sha256: string };
+    const { createHash } = await import('node:crypto');
+    assert.equal(sha.sha256, createHash('sha256').update(body).digest('hex'));
+    const tampered = res.downloadURL.replace(/s=[^&]+$/, 's=AAAA');
+    assert.equal((await fetch(tampered)).status, 403);
+  });
+
   it('an expired session answers 401 with the recorded body', async () => {
     const r = await fetch(`${sim.baseUrl}/database/1/com.apple.photos.cloud/production/private/internal/records/query/batch`, { method: 'POST', body: '{}' });
     const rec = recorded(errors, 'query/batch', (_q, res) => res['error'] !== undefined);

@@ -31,6 +31,8 @@ export async function changedZones(api: PhotosApi, cursor: Cursor, signal: Abort
     if (k === undefined || k.token === '') throw new NeedsFullListing(`zone ${name} has no sync token yet`);
     zones.push(k);
   }
+  // Zones of the shared database (a Shared Library shared to us) are not in the private feed: ask them directly.
+  for (const k of cursor.zones) if (k.db === 'shared') zones.push(k);
   return { dbToken: db.syncToken, zones };
 }
 

@@ -57,12 +57,20 @@ export interface Zone { readonly db: Database; readonly zoneID: ZoneId; readonly
 export class PhotosApi {
   constructor(readonly ck: CloudKitClient) {}
 
+  /**
+   * Photo zones: the personal library and the Shared Library from the private database (owner), plus a
+   * Shared Library shared *to* this account from the shared database (participant). Other zones are skipped.
+   */
   async zones(signal: AbortSignal): Promise<{ zones: Zone[]; dbToken?: string }> {
-    const r = await this.ck.post('private', 'zones/list', {}, zonesListSchema, signal);
-    // Only the personal library and the Shared Library; other zones (e.g. AppLibrarySync-…) are not photos.
-    const zones = r.zones.filter((z) => z.deleted !== true && (z.zoneID.zoneName === 'PrimarySync' || z.zoneID.zoneName.startsWith('SharedSync-')))
-      .map((z): Zone => ({ db: 'private', zoneID: z.zoneID, ...(z.syncToken === undefined ? {} : { syncToken: z.syncToken }) }));
-    return { zones, ...(r.syncToken === undefined ? {} : { dbToken: r.syncToken }) };
+    const pick = (db: Database, r: z.infer<typeof zonesListSchema>): Zone[] => r.zones
+      .filter((z) => z.deleted !== true && (z.zoneID.zoneName === 'PrimarySync' || z.zoneID.zoneName.startsWith('SharedSync-')))
+      .map((z): Zone => ({ db, zoneID: z.zoneID, ...(z.syncToken === undefined ? {} : { syncToken: z.syncToken }) }));
+    const own = await this.ck.post('private', 'zones/list', {}, zonesListSchema, signal);
+    // The shared database is empty or refused for most accounts; its absence is not an error.
+    const shared = await this.ck.post('shared', 'zones/list', {}, zonesListSchema, signal).then((r) => pick('shared', r), () => []);
+    const zones = pick('private', own);
+    for (const z of shared) if (!zones.some((o) => o.zoneID.zoneName === z.zoneID.zoneName)) zones.push(z);
+    return { zones, ...(own.syncToken === undefined ? {} : { dbToken: own.syncToken }) };
   }
 
   /** Throws the typed "still indexing" error unless the zone's index is FINISHED. */
