@@ -70,5 +70,20 @@ export async function walk(root: string, signal: AbortSignal, concurrency = 32):
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   throwIfCancelled(signal);
-  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return keepTwinsApart(out).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * Two names on disk can differ only in Unicode form (NFC "Café" and NFD "Café" are both legal on ext4): both are
+ * real photos, so the NFC twin keeps the NFC path and every other twin keeps its name exactly as on disk.
+ */
+function keepTwinsApart(entries: FileEntry[]): FileEntry[] {
+  const byRel = new Map<string, FileEntry[]>();
+  for (const e of entries) byRel.set(e.rel, [...(byRel.get(e.rel) ?? []), e]);
+  return entries.map((e) => {
+    const twins = byRel.get(e.rel)!;
+    if (twins.length === 1 || e.diskRel === e.rel) return e;
+    const slash = e.diskRel.lastIndexOf('/');
+    return { ...e, rel: e.diskRel, dir: slash < 0 ? '' : e.diskRel.slice(0, slash), name: e.diskRel.slice(slash + 1) };
+  });
 }
