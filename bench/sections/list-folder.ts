@@ -1,5 +1,5 @@
 /** @module Listing speed of the folder source (walk + grouping + capture dates), in this process. */
-import { FolderSource } from '../../src/sources/folder/index.ts';
+import { FolderSource } from '../../src/sources/folder/folder-source.ts';
 import { silentLogger } from '../../src/connectors/context.ts';
 import type { BenchContext, Row, Section } from '../lib/types.ts';
 

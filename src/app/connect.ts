@@ -9,7 +9,7 @@ import { resolveTarget } from './targets.ts';
 
 export async function openDestination(ctx: AppContext, spec: string): Promise<Destination> {
   const target = await resolveTarget(spec, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local');
-  const made = target.definition.create(target.options as never, { log: ctx.log, state: ctx.catalog.state(target.id) });
+  const made = await target.definition.create(target.options as never, { log: ctx.log, state: ctx.catalog.state(target.id) });
   return isFileStore(made) ? createFileDestination(target.id, made) : made;
 }
 
@@ -26,7 +26,7 @@ export async function openSource(ctx: AppContext, spec: string, interaction: Sou
     set: async (key: string, value: string) => (await ctx.secrets()).set(key, value),
     delete: async (key: string) => (await ctx.secrets()).delete(key),
   };
-  return target.definition.create(target.options as never, {
+  return await target.definition.create(target.options as never, {
     log: ctx.log, state: ctx.catalog.state(target.id), interaction, secrets: lazySecrets,
   });
 }

@@ -13,7 +13,8 @@ export interface DestinationDefinition<O extends z.ZodType = z.ZodType> {
   parseTarget(target: string): Record<string, unknown>;
   /** A stable id for the configured destination (what placements are recorded under). */
   idOf(options: z.output<O>): string;
-  create(options: z.output<O>, ctx: ConnectorContext): FileStore | Destination;
+  /** May resolve asynchronously so a connector loads its heavy client library (AWS SDK, ssh2…) only when used. */
+  create(options: z.output<O>, ctx: ConnectorContext): FileStore | Destination | Promise<FileStore | Destination>;
 }
 
 export const defineDestination = <O extends z.ZodType>(d: DestinationDefinition<O>): DestinationDefinition<O> => d;

@@ -28,7 +28,8 @@ export interface SourceDefinition<O extends z.ZodType = z.ZodType> {
   /** Options implied by the text after `kind:`, e.g. `folder:/photos` or `icloud:user@example.com`. */
   parseTarget(target: string): Record<string, unknown>;
   idOf(options: z.output<O>): string;
-  create(options: z.output<O>, ctx: SourceContext): Source;
+  /** May resolve asynchronously so a connector loads its heavy dependencies only when used. */
+  create(options: z.output<O>, ctx: SourceContext): Source | Promise<Source>;
 }
 
 export const defineSource = <O extends z.ZodType>(d: SourceDefinition<O>): SourceDefinition<O> => d;

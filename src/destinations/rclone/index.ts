@@ -1,7 +1,6 @@
 /** @module Any rclone remote as a destination (Drive, OneDrive, Dropbox, Jottacloud, ...): `rclone:REMOTE:PATH`. */
 import { z } from 'zod';
 import { defineDestination } from '../define.ts';
-import { createRcloneStore } from './rclone-store.ts';
 
 export const rcloneOptions = z.object({
   remote: z.string().min(1).regex(/^[^:]+$/, { error: 'the remote name comes without ":"' })
@@ -23,5 +22,5 @@ export const rcloneDestination = defineDestination({
     return colon < 0 ? { remote: target } : { remote: target.slice(0, colon), path: target.slice(colon + 1) };
   },
   idOf: (o) => `rclone:${o.remote}:${o.path.replace(/^\/+|\/+$/g, '')}`,
-  create: (o) => createRcloneStore(o),
+  create: async (o) => (await import('./rclone-store.ts')).createRcloneStore(o),
 });

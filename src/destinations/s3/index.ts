@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { defineDestination } from '../define.ts';
 import { PROVIDERS, connectionProblems, resolveConnection } from './presets.ts';
-import { createS3Store } from './s3-store.ts';
 
 const MiB = 1024 * 1024;
 
@@ -50,5 +49,6 @@ export const s3Destination = defineDestination({
     const { endpoint } = resolveConnection(o);
     return `s3:${endpoint ?? 'aws'}/${o.bucket}${o.prefix ? `/${o.prefix}` : ''}`;
   },
-  create: (o, ctx) => createS3Store(o, ctx),
+  // The AWS SDK costs ~25 MB and 130 ms to load: only when an S3 destination is actually used.
+  create: async (o, ctx) => (await import('./s3-store.ts')).createS3Store(o, ctx),
 });

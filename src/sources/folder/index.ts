@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineSource } from '../define.ts';
-import { FolderSource } from './folder-source.ts';
 
 export const folderOptions = z.object({
   path: z.string().min(1).describe('Folder holding the exported photos (iCloud.com download, osxphotos, Photos export)'),
@@ -18,7 +17,7 @@ export const folderSource = defineSource({
   options: folderOptions,
   parseTarget: (target) => ({ path: target }),
   idOf: (o) => `folder:${resolve(o.path)}`,
-  create: (o, ctx) => new FolderSource({ ...o, path: resolve(o.path) }, ctx.log),
+  // exiftool/exifr load only when a folder is actually read.
+  create: async (o, ctx) => new (await import('./folder-source.ts')).FolderSource({ ...o, path: resolve(o.path) }, ctx.log),
 });
 
-export { FolderSource } from './folder-source.ts';

@@ -1,8 +1,6 @@
 /** @module The iCloud Photos source definition: kind, options schema (CLI flags, forms, docs) and factory. */
 import { z } from 'zod';
 import { defineSource } from '../define.ts';
-import { signIn } from './auth/index.ts';
-import { IcloudSource } from './icloud-source.ts';
 
 export const icloudOptions = z.object({
   appleId: z.string().min(3).describe('Apple ID (email or phone) of the iCloud account to copy from'),
@@ -22,11 +20,14 @@ export const icloudSource = defineSource({
   options: icloudOptions,
   parseTarget: (target) => ({ appleId: target }),
   idOf: (o) => `icloud:${o.appleId.toLowerCase()}`,
-  create: (o, ctx) => new IcloudSource({
+  create: async (o, ctx) => {
+    const [{ signIn }, { IcloudSource }] = await Promise.all([import('./auth/index.ts'), import('./icloud-source.ts')]);
+    return new IcloudSource({
     appleId: o.appleId,
     signIn: (signal) => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, ctx, signal),
     state: ctx.state, log: ctx.log, libraries: o.libraries,
     pacing: { maxConcurrency: o.concurrency, minIntervalMs: o.minRequestIntervalMs },
     downloads: { stallMs: o.stallTimeoutSec * 1000 },
-  }),
+    });
+  },
 });
