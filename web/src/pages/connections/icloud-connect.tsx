@@ -1,0 +1,89 @@
+/** @module Sign in to iCloud: Apple ID + password, then the 6-digit code box while the server answers `needs-code`. */
+import { useState } from 'preact/hooks';
+import { post, enc, errorText } from '../../api/client.ts';
+import type { ConnectAnswer } from '../../api/types.ts';
+import { TextField } from '../../components/field.tsx';
+import { ErrorNotice, Notice } from '../../components/notice.tsx';
+
+type Step = { kind: 'credentials' } | { kind: 'code'; id: string; hint?: string | undefined } | { kind: 'done'; appleId: string };
+
+export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
+  const [step, setStep] = useState<Step>({ kind: 'credentials' });
+  const [appleId, setAppleId] = useState('');
+  const [password, setPassword] = useState('');
+  const [delivery, setDelivery] = useState<'device' | 'sms'>('device');
+  const [authUrl, setAuthUrl] = useState('');
+  const [setupUrl, setSetupUrl] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  /** One place reads the server's answer, for the first sign-in and for each code. */
+  const handle = (answer: ConnectAnswer) => {
+    if (answer.state === 'signed-in') {
+      setStep({ kind: 'done', appleId: answer.appleId ?? appleId });
+      setPassword(''); setCode(''); setError(undefined);
+      onConnected();
+    } else if (answer.state === 'needs-code') {
+      setStep({ kind: 'code', id: answer.id, hint: answer.hint });
+      setCode('');
+      setError(answer.message);
+    } else {
+      // `failed` carries the user-terms reason: wrong password, ADP on, web access off, code locked…
+      setStep({ kind: 'credentials' });
+      setError(answer.message ?? 'Apple refused the sign-in.');
+    }
+  };
+  const call = async (fn: () => Promise<ConnectAnswer>) => {
+    setBusy(true); setError(undefined);
+    try { handle(await fn()); } catch (err) { setError(errorText(err)); } finally { setBusy(false); }
+  };
+  const signIn = (e: Event) => {
+    e.preventDefault();
+    void call(() => post<ConnectAnswer>('/api/accounts/icloud', {
+      appleId, password, delivery, ...(authUrl ? { authUrl } : {}), ...(setupUrl ? { setupUrl } : {}),
+    }));
+  };
+  const sendCode = (e: Event) => {
+    e.preventDefault();
+    if (step.kind === 'code') void call(() => post<ConnectAnswer>(`/api/accounts/icloud/${enc(step.id)}/code`, { code: code.trim() }));
+  };
+
+  if (step.kind === 'code') {
+    return (
+      <form class="subform" onSubmit={sendCode} data-testid="icloud-code-form">
+        <h3>Two-factor code</h3>
+        <p>{step.hint ?? 'Apple sent a 6-digit code to your trusted devices.'}</p>
+        <TextField label="6-digit code" value={code} onInput={setCode} testId="icloud-code" inputMode="numeric"
+          pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" required />
+        <ErrorNotice error={error} testId="icloud-error" />
+        <div class="row">
+          <button type="submit" disabled={busy || code.trim().length !== 6} data-testid="icloud-code-submit">Verify</button>
+          <button type="button" class="secondary" onClick={() => { setStep({ kind: 'credentials' }); setError(undefined); }}>Start over</button>
+        </div>
+      </form>
+    );
+  }
+  return (
+    <form class="subform" onSubmit={signIn} data-testid="icloud-form">
+      <h3>Add an iCloud account</h3>
+      {step.kind === 'done' && <Notice kind="ok" testId="icloud-connected">Connected {step.appleId}.</Notice>}
+      <TextField label="Apple ID" value={appleId} onInput={setAppleId} testId="icloud-apple-id" autoComplete="username" required />
+      <TextField label="Password" type="password" value={password} onInput={setPassword} testId="icloud-password"
+        autoComplete="current-password" required hint="Sent to Apple only; kept in photoferry's encrypted vault to renew the session." />
+      <fieldset class="inline">
+        <legend>Send the code</legend>
+        <label class="check"><input type="radio" name="delivery" checked={delivery === 'device'} onChange={() => setDelivery('device')} data-testid="icloud-delivery-device" /> to my Apple devices</label>
+        <label class="check"><input type="radio" name="delivery" checked={delivery === 'sms'} onChange={() => setDelivery('sms')} data-testid="icloud-delivery-sms" /> by SMS</label>
+      </fieldset>
+      <details class="more" data-testid="icloud-advanced">
+        <summary>Advanced</summary>
+        <p class="muted">Only for testing against the photoferry simulator: leave empty for Apple.</p>
+        <TextField label="Auth URL" value={authUrl} onInput={setAuthUrl} testId="icloud-auth-url" placeholder="https://idmsa.apple.com/appleauth/auth" />
+        <TextField label="Setup URL" value={setupUrl} onInput={setSetupUrl} testId="icloud-setup-url" placeholder="https://setup.icloud.com/setup/ws/1" />
+      </details>
+      <ErrorNotice error={error} testId="icloud-error" />
+      <button type="submit" disabled={busy} data-testid="icloud-submit">{busy ? 'Signing in…' : 'Sign in'}</button>
+    </form>
+  );
+}

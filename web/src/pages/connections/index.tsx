@@ -1,0 +1,32 @@
+/** @module Connections page: iCloud accounts (sign in, 2FA code, session status) and destinations (schema form, Test). */
+import { get } from '../../api/client.ts';
+import type { Account, Connectors, Destination } from '../../api/types.ts';
+import { useAsync } from '../../lib/use-async.ts';
+import { ErrorNotice } from '../../components/notice.tsx';
+import { IcloudConnect } from './icloud-connect.tsx';
+import { AccountList } from './account-list.tsx';
+import { DestinationList } from './destination-list.tsx';
+import { AddDestination } from './add-destination.tsx';
+
+export function ConnectionsPage() {
+  const accounts = useAsync(() => get<Account[]>('/api/accounts'));
+  const destinations = useAsync(() => get<Destination[]>('/api/destinations'));
+  const connectors = useAsync(() => get<Connectors>('/api/connectors'));
+  return (
+    <div class="page">
+      <h1>Connections</h1>
+      <section class="card" aria-labelledby="icloud-h">
+        <h2 id="icloud-h">iCloud Photos</h2>
+        <ErrorNotice error={accounts.error} />
+        <AccountList accounts={accounts.value ?? []} onChanged={accounts.reload} />
+        <IcloudConnect onConnected={accounts.reload} />
+      </section>
+      <section class="card" aria-labelledby="dest-h">
+        <h2 id="dest-h">Destinations</h2>
+        <ErrorNotice error={destinations.error ?? connectors.error} />
+        <DestinationList destinations={destinations.value ?? []} onChanged={destinations.reload} />
+        {connectors.value && <AddDestination connectors={connectors.value.destinations} onAdded={destinations.reload} />}
+      </section>
+    </div>
+  );
+}

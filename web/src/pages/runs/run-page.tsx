@@ -1,0 +1,46 @@
+/** @module One run: live progress over SSE while it goes, then its summary, failures, reports and "Retry failed". */
+import { useEffect, useState } from 'preact/hooks';
+import { get, post, enc, errorText } from '../../api/client.ts';
+import type { RunDetail, RunStarted } from '../../api/types.ts';
+import { useAsync } from '../../lib/use-async.ts';
+import { useRunStream } from '../../lib/use-run-stream.ts';
+import { navigate } from '../../lib/route.ts';
+import { ErrorNotice } from '../../components/notice.tsx';
+import { LiveProgress } from './live-progress.tsx';
+import { RunSummary } from './run-summary.tsx';
+import { RunStatus } from './run-status.tsx';
+
+export function RunPage({ id }: { id: string }) {
+  const detail = useAsync(() => get<RunDetail>(`/api/runs/${enc(id)}`), [id]);
+  const running = detail.value?.run.status === 'running';
+  const live = useRunStream(running ? `/api/runs/${enc(id)}/events` : null, id);
+  const [error, setError] = useState<string>();
+  // The summary and the stored failures come from the run record once the stream says the run is over.
+  useEffect(() => { if (live.ended) detail.reload(); }, [live.ended]);
+
+  const retry = async () => {
+    try {
+      const started = await post<RunStarted>(`/api/runs/${enc(id)}/retry`);
+      navigate(started.runId ? `/runs/${enc(started.runId)}` : `/tasks/${enc(started.taskId)}`);
+    } catch (err) { setError(errorText(err)); }
+  };
+  const d = detail.value;
+  const canRetry = d && d.run.taskId && d.run.status !== 'running' && (d.run.summary?.files.failed ?? 0) + (d.run.status === 'failed' ? 1 : 0) > 0;
+  return (
+    <div class="page">
+      <div class="row spread">
+        <h1>Run {d && <RunStatus status={running && live.snapshot ? live.snapshot.state : d.run.status} />}</h1>
+        {d?.run.taskId && <a href={`#/tasks/${enc(d.run.taskId)}`} data-testid="run-task-link">Back to task</a>}
+      </div>
+      <ErrorNotice error={error ?? detail.error} />
+      {d && (
+        <div class="card">
+          <p class="muted small"><code>{d.run.sourceId}</code> → <code>{d.run.destinationId}</code></p>
+          {running && <LiveProgress live={live} />}
+          {!running && <RunSummary run={d.run} failures={d.failures} />}
+          {canRetry && <button type="button" onClick={() => void retry()} data-testid="run-retry">Retry failed</button>}
+        </div>
+      )}
+    </div>
+  );
+}
