@@ -4,10 +4,11 @@ import { CheckField, SelectField, TextField } from './field.tsx';
 
 export type FormValues = Record<string, string | boolean>;
 
-/** `secretAccessKey` → "Secret access key"; the schema has descriptions but no titles. */
+/** `secretAccessKey` → "Secret access key", `partSizeMiB` → "Part size MiB"; the schema has descriptions but no titles. */
 export const humanize = (key: string): string => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = key.match(/MiB|[A-Z]{2,}(?![a-z])|[A-Z]?[a-z0-9]+/g) ?? [key];
+  const text = words.map((w, i) => (i > 0 && w !== 'MiB' && !/^[A-Z]{2,}$/.test(w) ? w.toLowerCase() : w)).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
 const typeOf = (s: JsonSchema): string => {

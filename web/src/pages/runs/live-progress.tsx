@@ -12,7 +12,7 @@ export function LiveProgress({ live }: { live: LiveRun }) {
   return (
     <section class="live" aria-label="Live progress" data-testid="live-progress" data-state={s.state}>
       <div class="row spread">
-        <RunStatus status={s.state} />
+        {!live.ended && <RunStatus status={s.state} />}
         {live.current && !live.ended && <span class="muted small ellipsis" title={live.current}>{live.current}</span>}
       </div>
       {listing ? <p role="status">Listing the library to find what to copy…</p> : (
@@ -36,7 +36,8 @@ export function LiveProgress({ live }: { live: LiveRun }) {
       {s.state === 'backing-off' && <Notice kind="warn" testId="progress-backoff">Apple is throttling; photoferry waits and slows down, then continues on its own.</Notice>}
       {live.note && !live.ended && <p class="muted small" data-testid="progress-note">{live.note}</p>}
       {live.error && <Notice kind="error" testId="run-error">{live.error.message}</Notice>}
-      {live.failures.length > 0 && (
+      {/* Once the run is over, the run's own failure table (from the catalog) replaces this running list. */}
+      {live.failures.length > 0 && !live.ended && (
         <details open data-testid="live-failures">
           <summary>{live.failures.length} failed file{live.failures.length === 1 ? '' : 's'}</summary>
           <ul class="failures">{live.failures.map((f, i) => <li key={i}><code>{f.path}</code> — {f.kind}{f.message ? `: ${f.message}` : ''}</li>)}</ul>

@@ -13,7 +13,10 @@ import { RunStatus } from './run-status.tsx';
 export function RunPage({ id }: { id: string }) {
   const detail = useAsync(() => get<RunDetail>(`/api/runs/${enc(id)}`), [id]);
   const running = detail.value?.run.status === 'running';
-  const live = useRunStream(running ? `/api/runs/${enc(id)}/events` : null, id);
+  // Sticky: once this page has streamed the run, the stream (closed by then) and its last snapshot stay.
+  const [streamed, setStreamed] = useState<string | null>(null);
+  useEffect(() => { if (running) setStreamed(id); }, [running, id]);
+  const live = useRunStream(streamed === id ? `/api/runs/${enc(id)}/events` : null, id);
   const [error, setError] = useState<string>();
   // The summary and the stored failures come from the run record once the stream says the run is over.
   useEffect(() => { if (live.ended) detail.reload(); }, [live.ended]);
@@ -36,7 +39,8 @@ export function RunPage({ id }: { id: string }) {
       {d && (
         <div class="card">
           <p class="muted small"><code>{d.run.sourceId}</code> → <code>{d.run.destinationId}</code></p>
-          {running && <LiveProgress live={live} />}
+          {/* The last live view stays up after the run ends, so the 100 % bar sits above the summary. */}
+          {(running || live.snapshot) && <LiveProgress live={live} />}
           {!running && <RunSummary run={d.run} failures={d.failures} />}
           {canRetry && <button type="button" onClick={() => void retry()} data-testid="run-retry">Retry failed</button>}
         </div>
