@@ -1,4 +1,4 @@
-/** @module The WebDAV store runs the shared FileStore suite against Apache mod_dav on 127.0.0.1, and a live server when TEST_WEBDAV_* is set. */
+/** @module The WebDAV store runs the shared FileStore suite against Apache mod_dav on 127.0.0.1. */
 import { describeFileStore } from '../../../test/conformance/file-store.suite.ts';
 import { startApacheWebdav, type ApacheWebdavServer } from '../../../test/servers/apache-webdav.ts';
 import { memoryState, silentLogger } from '../../connectors/context.ts';
@@ -16,13 +16,3 @@ describeFileStore('webdav (Apache mod_dav)', {
   teardown: async () => { await server?.stop(); },
 });
 
-const live = process.env.TEST_WEBDAV_URL;
-if (live) {
-  describeFileStore('webdav (live: TEST_WEBDAV_URL)', {
-    create: async () => webdavDestination.create(webdavDestination.options.parse({
-      url: live, username: process.env.TEST_WEBDAV_USERNAME, password: process.env.TEST_WEBDAV_PASSWORD,
-      nextcloud: process.env.TEST_WEBDAV_NEXTCLOUD === 'true',
-    }), ctx()) as FileStore,
-    largeFileBytes: 16 * 1024 * 1024,
-  });
-}
