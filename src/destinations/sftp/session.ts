@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper, Stats, FileEntryWithStats } from 'ssh2';
 import { TransferError } from '../../core/transfer-error.ts';
@@ -50,7 +49,9 @@ export interface Session {
   unlink(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
   readdir(path: string): Promise<FileEntryWithStats[]>;
-  readStream(handle: Buffer): Readable;
+  fstat(handle: Buffer): Promise<Stats>;
+  /** Up to `length` bytes at `position`; fewer only at the end of the file (or when the server caps a reply). */
+  read(handle: Buffer, length: number, position: number): Promise<Buffer>;
   end(): Promise<void>;
 }
 
@@ -120,7 +121,9 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     unlink: (path) => call((cb) => sftp.unlink(path, (err) => cb(err, undefined))),
     mkdir: (path) => call((cb) => sftp.mkdir(path, (err) => cb(err, undefined))),
     readdir: (path) => call((cb) => sftp.readdir(path, cb)),
-    readStream: (handle) => sftp.createReadStream('', { handle, autoClose: true, highWaterMark: 256 * 1024 }),
+    fstat: (handle) => call((cb) => sftp.fstat(handle, cb)),
+    read: (handle, length, position) => call((cb) => sftp.read(handle, Buffer.allocUnsafe(length), 0, length, position,
+      (err, bytesRead, buffer) => cb(err, buffer.subarray(0, bytesRead)))),
     end: async () => { dead = true; await client.end().catch(() => undefined); },
   };
 }

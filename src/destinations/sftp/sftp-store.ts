@@ -8,6 +8,7 @@ import type { FileStore, FileStoreCapabilities, StoredFile, WriteMeta } from '..
 import { checkStorePath, parentOf } from '../store-path.ts';
 import { KIND, toTransferError } from './errors.ts';
 import { pipelineWrite } from './pipelined-writer.ts';
+import { pipelinedRead } from './pipelined-reader.ts';
 import { HARDLINK, POSIX_RENAME, openSession, type Session, type SessionOptions } from './session.ts';
 import { forgetPartial, loadPartial, savePartial, type PartialKey } from './partial-state.ts';
 
@@ -169,8 +170,11 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     write,
     async read(path) {
       const s = await session();
-      const handle = await s.open(abs(path), 'r').catch((err: unknown) => { throw toTransferError(err, `read ${path}`); });
-      return s.readStream(handle);
+      try {
+        const handle = await s.open(abs(path), 'r');
+        const { size } = await s.fstat(handle).catch(async (err: unknown) => { await s.closeHandle(handle).catch(() => undefined); throw err; });
+        return pipelinedRead(s, handle, size, { blockSize: o.blockSize, inFlight: o.inFlight });
+      } catch (err) { throw toTransferError(err, `read ${path}`); }
     },
     async remove(path) {
       const s = await session();
