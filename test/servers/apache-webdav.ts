@@ -21,6 +21,8 @@ export interface ApacheWebdavServer {
 export interface ApacheWebdavOptions {
   /** URL path of the DAV collection (the Nextcloud fake mounts it at `/remote.php/dav/files/<user>`). */
   readonly urlPath?: string;
+  /** Answer PROPFIND Depth: infinity (Apache's default refuses it with 403). */
+  readonly depthInfinity?: boolean;
 }
 
 const MODULES = '/usr/lib/apache2/modules';
@@ -62,6 +64,7 @@ export async function startApacheWebdav(options: ApacheWebdavOptions = {}): Prom
     'KeepAlive On',
     'LimitRequestBody 0',
     `DavLockDB ${file('lock')}/DavLock`,
+    `DavDepthInfinity ${options.depthInfinity ? 'On' : 'Off'}`,
     `DocumentRoot ${file('lock')}`,
     `Alias ${urlPath} ${dataDir}`,
     `<Directory ${dataDir}>`,

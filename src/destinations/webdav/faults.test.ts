@@ -15,7 +15,7 @@ let apache: ApacheWebdavServer;
 let proxy: DavProxy;
 let store: FileStore;
 before(async () => {
-  apache = await startApacheWebdav();
+  apache = await startApacheWebdav({ depthInfinity: true });
   proxy = await startDavProxy(apache.port);
   const options = webdavDestination.options.parse({ url: `${proxy.url}/dav/`, username: apache.username, password: apache.password });
   store = webdavDestination.create(options, { log: silentLogger, state: memoryState() }) as FileStore;
@@ -78,5 +78,18 @@ describe('webdav connection cut mid-body', () => {
     assert.deepEqual(await onDisk(), []);
     await store.write('cut/video.mov', patternStream(size, 4), { size }, signal());
     assert.equal((await store.stat('cut/video.mov', signal()))?.size, size);
+  });
+});
+
+describe('webdav listing with Depth: infinity', () => {
+  test('one PROPFIND lists the same files as the Depth 1 walk', async () => {
+    for (const p of ['deep/a.jpg', 'deep/x/b.jpg', 'deep/x/y/c.jpg']) await store.write(p, bufferStream('abc'), { size: 3 }, signal());
+    const infinity = webdavDestination.create(webdavDestination.options.parse({
+      url: `${proxy.url}/dav/`, username: apache.username, password: apache.password, depthInfinity: true,
+    }), { log: silentLogger, state: memoryState() }) as FileStore;
+    const collect = async (s: FileStore) => { const out: string[] = []; for await (const f of s.list('deep/', signal())) out.push(f.path); return out.sort(); };
+    assert.deepEqual(await collect(infinity), ['deep/a.jpg', 'deep/x/b.jpg', 'deep/x/y/c.jpg']);
+    assert.deepEqual(await collect(store), await collect(infinity));
+    await infinity.close();
   });
 });

@@ -23,7 +23,8 @@ export const webdavOptions = z.object({
   chunkSizeMiB: z.int().min(5).max(5120).default(16).describe('Nextcloud: chunk size in MiB (held in memory while sent)'),
   chunkRetries: z.int().min(0).max(20).default(4).describe('Nextcloud: retries of one chunk after a dropped connection'),
   uploadsUrl: z.url().optional().describe('Nextcloud: chunk upload URL (derived from url when it is …/remote.php/dav/files/<user>/…)'),
-  atomicMove: z.boolean().default(true).describe("The server's MOVE is a rename that replaces atomically (true for Apache mod_dav_fs, Nextcloud, rclone)"),
+  // mod_dav removes an existing target and then rename(2)s: a reader may briefly find nothing, never a partial file.
+  atomicMove: z.boolean().default(true).describe("The server's MOVE is a rename, so a reader never sees a partial file (Apache mod_dav_fs, Nextcloud, rclone); false if it copies"),
   depthInfinity: z.boolean().default(false).describe('List with one PROPFIND Depth: infinity (faster; Apache refuses it unless DavDepthInfinity On)'),
   connections: z.int().min(1).max(64).default(8).describe('HTTP connections kept open to the server'),
 }).superRefine((o, ctx) => {
