@@ -1,4 +1,5 @@
 /** @module Apache 2 with mod_dav_fs and basic auth on 127.0.0.1, its own config in a temp dir, stopped by PID. */
+import { rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -82,6 +83,10 @@ export async function startApacheWebdav(options: ApacheWebdavOptions = {}): Prom
   const child: ChildProcess = spawn('/usr/sbin/apache2', ['-f', file('httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
+  // A test process that crashes before stop() must not leave the server running on its port.
+  const killOnExit = () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   try {
     await waitForBanner(port, null, child, () => log);
   } catch (err) {

@@ -1,4 +1,5 @@
 /** @module Debian OpenSSH sshd on 127.0.0.1 with its own config, temp host and client keys, SFTP only. */
+import { rmSync } from 'node:fs';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
@@ -78,6 +79,10 @@ export async function startSshd(): Promise<SshdServer> {
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', file('sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
+  // A test process that crashes before stop() must not leave the server running on its port.
+  const killOnExit = () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   try {
     await waitForBanner(port, 'SSH-', child, () => log);
   } catch (err) {
