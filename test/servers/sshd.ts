@@ -1,9 +1,8 @@
 /** @module Debian OpenSSH sshd on 127.0.0.1 with its own config, temp host and client keys, SFTP only. */
-import { rmSync } from 'node:fs';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForBanner } from './loopback-port.ts';
