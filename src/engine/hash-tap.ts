@@ -15,7 +15,7 @@ export function hashTap(options: { md5: boolean; onBytes?: (n: number) => void }
   let bytes = 0;
   let result: StreamDigest | undefined;
   const stream = new Transform({
-    highWaterMark: 1 << 20,
+    highWaterMark: 1 << 18,
     transform(chunk: Buffer, _enc, done) {
       sha256.update(chunk);
       md5?.update(chunk);

@@ -6,7 +6,8 @@ import { createLocalStore } from './local-store.ts';
 
 export const localOptions = z.object({
   path: z.string().min(1).describe('Folder that receives the library (created if missing)'),
-  fsync: z.boolean().default(true).describe('Flush every file to disk before it counts as done'),
+  durability: z.enum(['file', 'run', 'none']).default('run')
+    .describe('When bytes are forced to disk: fsync every file (slowest), flush once at the end of each run, or leave it to the OS'),
 });
 
 export const localDestination = defineDestination({
@@ -15,5 +16,5 @@ export const localDestination = defineDestination({
   options: localOptions,
   parseTarget: (target) => ({ path: target }),
   idOf: (o) => `local:${resolve(o.path)}`,
-  create: (o) => createLocalStore({ root: resolve(o.path), fsync: o.fsync }),
+  create: (o) => createLocalStore({ root: resolve(o.path), durability: o.durability }),
 });

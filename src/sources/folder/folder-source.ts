@@ -20,7 +20,7 @@ export interface FolderSourceOptions {
   readonly concurrency: number;
 }
 
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 18;
 
 export class FolderSource implements Source {
   readonly kind = CONNECTOR;
