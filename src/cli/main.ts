@@ -8,6 +8,7 @@ import * as sample from './commands/sample.ts';
 import * as auth from './commands/auth.ts';
 import * as simulate from './commands/simulate.ts';
 import { remotesDepsOf } from '../app/remotes.ts';
+import { testRemote } from '../app/remote-test.ts';
 import { withContext } from './runtime.ts';
 
 const program = new Command('photoferry')
@@ -22,6 +23,6 @@ const program = new Command('photoferry')
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 for (const module of [copy, verify, runs, auth, sample, simulate]) module.register(program);
-remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)) });
+remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote });
 
 await program.parseAsync(process.argv);
