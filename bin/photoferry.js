@@ -1,6 +1,33 @@
 #!/usr/bin/env node
-// @module Launcher: runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// @module Launcher: runs the bundled CLI from dist/ when it is newer than every source file (npm run build),
+// otherwise the TypeScript sources through tsx's loader, so a stale bundle is never what runs.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    return statSync(join(root, 'dist/.built')).mtimeMs >= newestSource(join(root, 'src'));
+  } catch {
+    return false;
+  }
+}
+
+if (process.env.PHOTOFERRY_FROM_SOURCE !== '1' && bundleIsFresh()) {
+  await import('../dist/main.js');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -1,7 +1,6 @@
 /** @module SFTP destination (any OpenSSH server, NAS, seedbox): `sftp:user@host:port/path`, host key always pinned. */
 import { z } from 'zod';
 import { defineDestination } from '../define.ts';
-import { createSftpStore } from './sftp-store.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -51,7 +50,7 @@ export const sftpDestination = defineDestination({
   options: sftpOptions,
   parseTarget,
   idOf: (o) => `sftp:${o.username}@${o.host}:${o.port}/${o.root.replace(/^\.\/?/, '')}`,
-  create: (o, ctx) => createSftpStore({
+  create: async (o, ctx) => (await import('./sftp-store.ts')).createSftpStore({
     host: o.host, port: o.port, username: o.username, root: o.root,
     readyTimeoutMs: o.connectTimeoutSeconds * 1000,
     blockSize: o.blockSizeKiB * KiB, inFlight: o.inFlight, resumeMinBytes: o.resumeMinMiB * MiB,

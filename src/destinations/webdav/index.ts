@@ -1,7 +1,6 @@
 /** @module WebDAV destination (Apache, nginx, NAS boxes, Nextcloud/ownCloud): `webdav:https://host/remote.php/dav/files/me/Photos`. */
 import { z } from 'zod';
 import { defineDestination } from '../define.ts';
-import { createWebdavStore } from './webdav-store.ts';
 
 const MiB = 1024 * 1024;
 
@@ -40,7 +39,7 @@ export const webdavDestination = defineDestination({
   options: webdavOptions,
   parseTarget: (target) => ({ url: target }),
   idOf: (o) => `webdav:${o.url.replace(/\/+$/, '')}`,
-  create: (o, ctx) => createWebdavStore({
+  create: async (o, ctx) => (await import('./webdav-store.ts')).createWebdavStore({
     url: o.url, username: o.username, password: o.password, connections: o.connections,
     atomicMove: o.atomicMove, depthInfinity: o.depthInfinity,
     ...(o.nextcloud ? {
