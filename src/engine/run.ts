@@ -5,9 +5,12 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, ResourcePolicy } from './plan.ts';
 import { transfer } from './transfer.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
+import { createDerivedRunner } from './derived/execute.ts';
+import { writeLibraryFiles } from './derived/library-files.ts';
+import { baseRoleOf, type FidelityOptions } from './derived/types.ts';
 
 export interface RunDeps {
   readonly source: Source;
@@ -16,6 +19,8 @@ export interface RunDeps {
   readonly events: EventSink;
   readonly concurrency: number;
   readonly retry?: RetryPolicy;
+  /** Rewrites the library manifest and album manifests at the end of a run that was not stopped. */
+  readonly library?: { readonly fidelity: FidelityOptions; readonly policy: ResourcePolicy };
 }
 
 export interface RunResult {
@@ -47,28 +52,63 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     deps.events({ type: 'progress', bytesDone, filesDone });
   };
 
-  await deps.destination.cleanup(inner.signal);
-  const ticker = setInterval(() => deps.events({ type: 'progress', bytesDone, filesDone }), 250);
-  let next = 0;
-  const worker = async () => {
-    while (!inner.signal.aborted && next < planned.copies.length) {
-      const action = planned.copies[next++]!;
-      try {
-        const outcome = await transfer(action, {
-          ...deps, runId, onBytes: (n) => { bytesDone += n; },
-        }, inner.signal);
-        await finish(outcome);
-      } catch (err) {
-        fatal ??= asTransferError(err);
-        inner.abort(fatal);
+  /** Runs `work` over `items` with the run's concurrency; a fatal error stops every worker. */
+  const pool = async <T>(items: readonly T[], work: (item: T) => Promise<Outcome>) => {
+    let next = 0;
+    const worker = async () => {
+      while (!inner.signal.aborted && next < items.length) {
+        const item = items[next++]!;
+        try {
+          await finish(await work(item));
+        } catch (err) {
+          fatal ??= asTransferError(err);
+          inner.abort(fatal);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+  const onBytes = (n: number) => { bytesDone += n; };
+
+  await deps.destination.cleanup(inner.signal);
+  let lastPace = '';
+  const ticker = setInterval(() => {
+    deps.events({ type: 'progress', bytesDone, filesDone });
+    const pace = deps.source.pace?.();
+    if (!pace) return;
+    const backoffMs = Math.max(0, pace.pausedUntil - Date.now());
+    const key = `${pace.concurrency}/${pace.throttles}/${backoffMs > 0}`;
+    if (key === lastPace) return;
+    lastPace = key;
+    deps.events({
+      type: 'pace', concurrency: pace.concurrency, backoffMs,
+      reason: pace.throttles > 0 ? `${pace.throttles} throttled request(s); ${pace.concurrency}/${pace.maxConcurrency} in flight` : 'calm',
+    });
+  }, 250);
+  const failedAssets = new Set<string>();
+  await pool(planned.copies, async (action) => {
+    const outcome = await transfer(action, { ...deps, runId, onBytes }, inner.signal);
+    if (outcome.status === 'failed') failedAssets.add(action.asset.id);
+    return outcome;
+  });
+
+  // Derived outputs only once every file of their asset is in place: a Live Photo with one half
+  // missing gets no sidecar claiming the pair, and the asset's outcome stays failed.
+  if (planned.derived.length > 0) {
+    const derived = createDerivedRunner({ ...deps, onBytes });
+    try {
+      await pool(planned.derived, async (action) => failedAssets.has(action.asset.id)
+        ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
+          errorKind: 'permanent', message: 'not written: another file of this asset failed in this run' }
+        : derived.run(action, inner.signal));
+    } finally {
+      await derived.close();
+    }
+  }
 
   for (const { placement } of planned.removes) {
     if (inner.signal.aborted) break;
-    const base = { assetId: placement.assetId, role: placement.role, path: placement.path, bytes: 0 } as const;
+    const base = { assetId: placement.assetId, role: baseRoleOf(placement.role), path: placement.path, bytes: 0 } as const;
     try {
       await deps.destination.remove(placement.path, inner.signal);
       await deps.catalog.removePlacement(placement.destinationId, placement.sourceId, placement.assetId, placement.role);
@@ -76,6 +116,15 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     } catch (err) {
       const e = asTransferError(err);
       await finish({ ...base, status: 'failed', code: 'failed', errorKind: e.kind, message: e.message });
+    }
+  }
+  if (deps.library && !inner.signal.aborted) {
+    try {
+      await writeLibraryFiles({ ...deps, ...deps.library, onBytes }, inner.signal);
+    } catch (err) {
+      // The manifests are rebuilt from the catalog on the next run; their failure does not undo the copies.
+      files.failed += 1;
+      deps.events({ type: 'notice', message: `library manifests not written: ${asTransferError(err).message}` });
     }
   }
   clearInterval(ticker);

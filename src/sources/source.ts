@@ -35,6 +35,16 @@ export interface OpenOptions {
   readonly offset?: number;
 }
 
+/** How hard a source lets us pull right now (Apple's throttling), for progress displays. */
+export interface SourcePace {
+  readonly concurrency: number;
+  readonly maxConcurrency: number;
+  /** Epoch ms until which the source sends nothing (0 when not backing off). */
+  readonly pausedUntil: number;
+  /** Throttle answers seen so far. */
+  readonly throttles: number;
+}
+
 export interface Source {
   readonly kind: string;
   /** Stable id of this library, e.g. `folder:/abs/path` or `icloud:user@example.com`. */
@@ -49,5 +59,7 @@ export interface Source {
    * errors; a resource the asset does not have is TransferError('not-found').
    */
   open(asset: Asset, role: ResourceRole, signal: AbortSignal, options?: OpenOptions): Promise<Readable>;
+  /** Current pace, for sources that adapt to the server's throttling. */
+  pace?(): SourcePace;
   close(): Promise<void>;
 }
