@@ -41,17 +41,40 @@ const defaultsFields = {
   logLevel: z.enum(LOG_LEVELS),
 };
 
+export const NOTIFICATION_EVENTS = ['run.finished', 'run.failed', 'icloud.session-expiring', 'icloud.session-expired'] as const;
+
+/** `notifications:` in config.yaml, read by `photoferry serve` (src/app/notify.ts). */
+export const notificationsSchema = z.strictObject({
+  webhook: z.strictObject({
+    url: z.url({ protocol: /^https?$/ }).describe('Receives a POST with a JSON body per event'),
+    /** e.g. an Authorization header the receiver checks; never logged. */
+    headers: z.record(z.string(), z.string()).optional(),
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).optional().describe('Only these events (default all)'),
+  }).optional(),
+  expiringDays: z.int().min(1).max(90).default(7).describe('Warn this many days before an iCloud session needs a new code'),
+});
+
+/** `server:` in config.yaml: defaults for `photoferry serve` flags. */
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: z.int().min(0).max(65535).optional(),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+});
+
 /** config.yaml as written by the user: everything optional, unknown keys rejected (typos must not pass silently). */
 export const configFileSchema = z.strictObject({
   catalog: z.string().min(1).optional(),
   vault: z.string().min(1).optional(),
   remotes: z.record(remoteNameSchema, remoteEntrySchema).optional(),
   defaults: z.strictObject(defaultsFields).partial().optional(),
+  notifications: notificationsSchema.optional(),
+  server: serverSchema.optional(),
 });
 export type ConfigFile = z.output<typeof configFileSchema>;
 
 /** What env vars and flags may set: the same fields minus remotes (those only live in the file). */
-export const overridesSchema = configFileSchema.omit({ remotes: true });
+export const overridesSchema = configFileSchema.omit({ remotes: true, notifications: true, server: true });
 export type ConfigOverrides = z.output<typeof overridesSchema>;
 
 export interface Defaults {

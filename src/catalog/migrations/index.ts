@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.ts';
+import { server } from './0002-server.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-server': server,
 };

@@ -1,0 +1,36 @@
+/** @module What every route gets: the app context and the long-lived app services the server composes once. */
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { UsageError } from '../core/usage-error.ts';
+import type { AppContext } from '../app/context.ts';
+import type { TaskRepository } from '../app/tasks.ts';
+import type { TaskRunner } from '../app/task-runner.ts';
+import type { Scheduler } from '../app/scheduler.ts';
+import type { IcloudAccounts } from '../app/accounts.ts';
+import type { Notifier } from '../app/notify.ts';
+import type { LoginLimiter, Sessions } from './security.ts';
+
+export interface ServerServices {
+  readonly ctx: AppContext;
+  readonly repo: TaskRepository;
+  readonly runner: TaskRunner;
+  readonly scheduler: Scheduler;
+  readonly accounts: IcloudAccounts;
+  readonly notifier: Notifier;
+  readonly sessions: Sessions;
+  readonly limiter: LoginLimiter;
+  /** Cookies get `Secure` when the server speaks TLS. */
+  readonly tls: boolean;
+  readonly metricsToken: string | undefined;
+  /** How long `POST /api/tasks/:id/run` waits for the plan (and its run id). */
+  readonly planWaitMs: number;
+}
+
+/** zod at the edge: one UsageError (→ 400) listing every problem, with the field's path. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw new UsageError('Invalid request:', result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
+}
+
+export const paramsOf = (request: FastifyRequest): Record<string, string> => request.params as Record<string, string>;
