@@ -53,7 +53,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     jobs.delete(task.id);
     const pattern = cronOf(task.schedule);
     if (pattern === null || task.paused) return;
-    const job = new Cron(pattern, { name: `task:${task.id}`, catch: true }, () => {
+    // No croner `name`: names are process-wide, and two servers in one process (tests) would clash.
+    const job = new Cron(pattern, { catch: true }, () => {
       // croner calls on its own timer; the slot is the time it fired, to the second.
       const slot = new Date(Math.floor(now().getTime() / 1000) * 1000);
       void fire(task, slot, 'schedule');
@@ -85,7 +86,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       }
       if (deps.periodic !== undefined) {
         const run = deps.periodic;
-        periodic = new Cron(deps.periodicPattern ?? '17 * * * *', { name: 'periodic', catch: true, protect: true }, async () => { await run(); });
+        periodic = new Cron(deps.periodicPattern ?? '17 * * * *', { catch: true, protect: true }, async () => { await run(); });
       }
     },
     async refresh(taskId) {
