@@ -7,9 +7,17 @@ import { checkTemplate } from '../engine/path-template.ts';
 import { refresh } from '../engine/refresh.ts';
 import { executePlan } from '../engine/run.ts';
 import { ignoreEvents, type EventSink } from '../engine/events.ts';
+import { DEFAULT_FIDELITY, type FidelityOptions } from '../engine/derived/types.ts';
 import type { SourceInteraction } from '../sources/define.ts';
+import type { Source } from '../sources/source.ts';
+import type { Destination } from '../destinations/destination.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import type { AppContext } from './context.ts';
 import { openDestination, openSource } from './connect.ts';
+import { openArchiveSource } from './archive.ts';
+
+export type { FidelityOptions } from '../engine/derived/types.ts';
+export { DEFAULT_FIDELITY } from '../engine/derived/types.ts';
 
 export interface CopyRequest {
   readonly source: string;
@@ -23,6 +31,8 @@ export interface CopyRequest {
   readonly propagateDeletes?: boolean;
   readonly events?: EventSink;
   readonly interaction?: SourceInteraction;
+  /** Conversions, sidecars, album strategy, library manifest (default: XMP sidecars, album manifests, library manifest). */
+  readonly fidelity?: FidelityOptions;
 }
 
 export interface CopyResult {
@@ -33,33 +43,50 @@ export interface CopyResult {
 }
 
 export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal: AbortSignal): Promise<CopyResult> {
-  const events = request.events ?? ignoreEvents;
   const template = checkTemplate(request.template ?? ctx.config.defaults.template);
-  const source = await openSource(ctx, request.source, request.interaction);
+  const source = await openArchiveSource(ctx, request.source) ?? await openSource(ctx, request.source, request.interaction);
   const destination = await openDestination(ctx, request.destination);
   try {
-    await source.connect(signal);
-    if (request.command !== 'plan') await destination.check(signal);
-    await refresh(source, ctx.catalog, events, signal);
-    const planned = plan({
-      assets: await ctx.catalog.assets(source.id),
-      placements: await ctx.catalog.placements(destination.id, source.id),
-      template,
-      include: compileFilters(request.filters ?? {}),
-      policy: request.policy ?? DEFAULT_POLICY,
-      propagateDeletes: request.command === 'sync' && request.propagateDeletes === true,
-    });
-    if (request.command === 'plan') return { plan: planned };
-    const runId = await ctx.catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
-    events({
-      type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
-      present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
-    });
-    const result = await executePlan(runId, planned, {
-      source, destination, catalog: ctx.catalog, events, concurrency: request.concurrency ?? ctx.config.defaults.concurrency,
+    return await copyBetween(ctx.catalog, source, destination, {
+      ...request, template, concurrency: request.concurrency ?? ctx.config.defaults.concurrency,
     }, signal);
-    return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
   } finally {
     await Promise.allSettled([source.close(), destination.close()]);
   }
+}
+
+/** The copy use case on an opened source and destination (which the caller closes). */
+export async function copyBetween(
+  catalog: Catalog, source: Source, destination: Destination,
+  request: Omit<CopyRequest, 'source' | 'destination'> & { template: string; concurrency: number }, signal: AbortSignal,
+): Promise<CopyResult> {
+  const events = request.events ?? ignoreEvents;
+  const fidelity = request.fidelity ?? DEFAULT_FIDELITY;
+  const policy = request.policy ?? DEFAULT_POLICY;
+  await source.connect(signal);
+  if (request.command !== 'plan') await destination.check(signal);
+  await refresh(source, catalog, events, signal);
+  if (fidelity.albums === 'links' && !destination.copy) {
+    events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
+  }
+  const planned = plan({
+    assets: await catalog.assets(source.id),
+    placements: await catalog.placements(destination.id, source.id),
+    template: request.template,
+    include: compileFilters(request.filters ?? {}),
+    policy,
+    propagateDeletes: request.command === 'sync' && request.propagateDeletes === true,
+    fidelity,
+    destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
+  });
+  if (request.command === 'plan') return { plan: planned };
+  const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
+  events({
+    type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
+    present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
+  });
+  const result = await executePlan(runId, planned, {
+    source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+  }, signal);
+  return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
 }

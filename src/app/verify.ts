@@ -1,6 +1,8 @@
 /** @module verify: checks that what the catalog says a destination holds is there, and (deep) that its bytes hash right. */
 import { createHash } from 'node:crypto';
+import type { Asset } from '../core/asset.ts';
 import type { Placement } from '../destinations/destination.ts';
+import { localTimeOf } from '../engine/derived/metadata.ts';
 import type { AppContext } from './context.ts';
 import { openDestination } from './connect.ts';
 
@@ -10,12 +12,47 @@ export interface VerifyProblem {
   readonly detail: string;
 }
 
+/** Fidelity of one year or album: files and bytes the catalog recorded, and how many of them are missing or wrong. */
+export interface FidelityBucket { files: number; bytes: number; missing: number; mismatched: number }
+
 export interface VerifyReport {
   readonly destinationId: string;
   readonly checked: number;
   readonly bytes: number;
   readonly deep: boolean;
   readonly problems: readonly VerifyProblem[];
+  /** Per capture year (camera's local time) and per album path ("(no album)" for the rest). */
+  readonly byYear: Record<string, FidelityBucket>;
+  readonly byAlbum: Record<string, FidelityBucket>;
+}
+
+async function assetsOf(ctx: AppContext, placements: readonly Placement[]): Promise<Map<string, Asset>> {
+  const out = new Map<string, Asset>();
+  for (const sourceId of new Set(placements.map((p) => p.sourceId))) {
+    for (const a of await ctx.catalog.assets(sourceId)) out.set(`${sourceId}\u0000${a.id}`, a);
+  }
+  return out;
+}
+
+function bucketize(placements: readonly Placement[], assets: ReadonlyMap<string, Asset>, problems: readonly VerifyProblem[]) {
+  const byYear: Record<string, FidelityBucket> = {};
+  const byAlbum: Record<string, FidelityBucket> = {};
+  const problemAt = new Map(problems.map((p) => [p.path, p.problem]));
+  const add = (map: Record<string, FidelityBucket>, key: string, p: Placement) => {
+    const b = (map[key] ??= { files: 0, bytes: 0, missing: 0, mismatched: 0 });
+    b.files += 1;
+    b.bytes += p.size;
+    const problem = problemAt.get(p.path);
+    if (problem === 'missing') b.missing += 1;
+    else if (problem) b.mismatched += 1;
+  };
+  for (const p of placements) {
+    const asset = assets.get(`${p.sourceId}\u0000${p.assetId}`);
+    add(byYear, asset ? localTimeOf(asset).slice(0, 4) : 'unknown', p);
+    const albums = asset?.albums.map((a) => a.path.join('/')) ?? [];
+    for (const album of albums.length > 0 ? albums : ['(no album)']) add(byAlbum, album, p);
+  }
+  return { byYear, byAlbum };
 }
 
 export async function verifyDestination(
@@ -52,7 +89,8 @@ export async function verifyDestination(
       }
     }));
     problems.sort((a, b) => a.path.localeCompare(b.path));
-    return { destinationId: destination.id, checked, bytes, deep, problems };
+    const buckets = bucketize(placements, await assetsOf(ctx, placements), problems);
+    return { destinationId: destination.id, checked, bytes, deep, problems, ...buckets };
   } finally {
     await destination.close();
   }

@@ -1,7 +1,7 @@
 /** @module The Catalog contract: the only persistent state (sources, assets, placements, runs, outcomes). */
-import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
+import type { Asset, AssetId } from '../core/asset.ts';
 import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
-import type { Placement } from '../destinations/destination.ts';
+import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
 
@@ -33,7 +33,7 @@ export interface Catalog {
   placements(destinationId: string, sourceId?: string): Promise<Placement[]>;
   /** Records (or replaces) where one resource now verifiably is. */
   recordPlacement(placement: Placement): Promise<void>;
-  removePlacement(destinationId: string, sourceId: string, assetId: AssetId, role: ResourceRole): Promise<void>;
+  removePlacement(destinationId: string, sourceId: string, assetId: AssetId, role: PlacementRole): Promise<void>;
   startRun(spec: { sourceId: string; destinationId: string; command: string }): Promise<RunId>;
   recordOutcome(runId: RunId, outcome: Outcome): Promise<void>;
   finishRun(runId: RunId, summary: RunSummary): Promise<void>;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AssetId, ResourceRole } from '../core/asset.ts';
 import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
-import type { Placement } from '../destinations/destination.ts';
+import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
 import type { Catalog, RunRecord } from './catalog.ts';
@@ -45,7 +45,7 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
       if (sourceId !== undefined) q = q.where('source_id', '=', sourceId);
       const rows = await q.orderBy('path').execute();
       return rows.map((r) => ({
-        destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as ResourceRole,
+        destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as PlacementRole,
         path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
         verifiedAt: new Date(Number(r.verified_at)),
       }));

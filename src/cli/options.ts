@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/usage-error.ts';
 import { filterSchema, type Filters, type PolicyInput } from '../app/requests.ts';
+import { DEFAULT_FIDELITY, type FidelityOptions } from '../app/copy.ts';
 
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
@@ -48,4 +49,35 @@ export function filtersFrom(flags: FilterFlags): { filters: Filters; policy: Pol
   }
   const filters = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Filters;
   return { filters, policy: { liveVideo: flags.liveVideo, raw: flags.raw, edits: flags.edits } };
+}
+
+export function addFidelityOptions(cmd: Command): Command {
+  return cmd
+    .option('--convert <spec>', 'add converted copies beside the originals: heic=jpeg[:quality] (quality 1-100, default 90)', collect)
+    .addOption(new Option('--sidecar <which>', 'metadata sidecars beside each photo (IMG_1.HEIC.xmp / .json)').choices(['xmp', 'json', 'both', 'none']).default('xmp'))
+    .addOption(new Option('--albums <how>', 'albums: JSON manifests under albums/, folders of server-side copies (hard links, CopyObject), or none')
+      .choices(['manifest', 'links', 'none']).default('manifest'))
+    .option('--write-exif', 'also write the library metadata (GPS, rating, caption, albums as keywords) into converted JPEGs; originals are never changed')
+    .option('--no-manifest', 'do not write photoferry-manifest.jsonl at the destination root');
+}
+
+export interface FidelityFlags {
+  convert?: string[]; sidecar: 'xmp' | 'json' | 'both' | 'none'; albums: 'manifest' | 'links' | 'none'; writeExif?: boolean; manifest: boolean;
+}
+
+export function fidelityFrom(flags: FidelityFlags): FidelityOptions {
+  let convertHeic: FidelityOptions['convertHeic'] = null;
+  for (const spec of flags.convert ?? []) {
+    const m = /^(heic|heif)=(jpe?g)(?::(\d{1,3}))?$/i.exec(spec);
+    if (/^mov=mp4/i.test(spec)) {
+      throw new UsageError('--convert mov=mp4 is not available: no maintained remuxer ships with photoferry (ffmpeg is not a dependency); MOV originals are kept as they are');
+    }
+    const quality = Number(m?.[3] ?? DEFAULT_FIDELITY.fallbackQuality);
+    if (!m || quality < 1 || quality > 100) throw new UsageError(`--convert ${spec}: expected heic=jpeg or heic=jpeg:QUALITY (1-100)`);
+    convertHeic = { quality };
+  }
+  return {
+    ...DEFAULT_FIDELITY, convertHeic, writeExif: Boolean(flags.writeExif), manifest: flags.manifest, albums: flags.albums,
+    sidecars: { xmp: flags.sidecar === 'xmp' || flags.sidecar === 'both', json: flags.sidecar === 'json' || flags.sidecar === 'both' },
+  };
 }

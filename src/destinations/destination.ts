@@ -24,11 +24,20 @@ export interface PutItem {
   readonly verify: (stored: StoredFile) => StreamDigest;
 }
 
+/**
+ * What a placement holds: a source resource (`original`, `raw`, …) or something photoferry derived from
+ * one: a converted copy (`original.jpeg`), a metadata sidecar (`xmp:original`, `json`) or an album entry
+ * (`album:<albumId>/<role>`, a server-side copy of the resource in an album folder). Derived roles get the
+ * same plan → verify → record machinery, so a re-run redoes none of them.
+ */
+export type DerivedRole = `${ResourceRole}.jpeg` | `xmp:${ResourceRole}` | 'json' | `album:${string}`;
+export type PlacementRole = ResourceRole | DerivedRole;
+
 export interface Placement {
   readonly destinationId: string;
   readonly sourceId: string;
   readonly assetId: AssetId;
-  readonly role: ResourceRole;
+  readonly role: PlacementRole;
   readonly path: string;
   readonly size: number;
   readonly sha256: string;
@@ -47,6 +56,19 @@ export interface DestinationCapabilities {
   readonly read: boolean;
   /** Hashes the destination reports for what it stored; the engine computes the same ones while streaming. */
   readonly hashes: readonly ChecksumAlgorithm[];
+  /** Keeps HEIC/HEIF as is; when false the engine sends a JPEG conversion instead of a HEIC original. */
+  readonly heic: boolean;
+}
+
+/** A file that belongs to no single resource (library manifest, album manifests). */
+export interface FileItem {
+  readonly path: string;
+  readonly body: Readable;
+  /** Exact byte count of `body`. */
+  readonly size: number;
+  readonly contentType: string;
+  /** As in PutItem: throws when what was stored is not what was sent. */
+  readonly verify: (stored: StoredFile) => StreamDigest;
 }
 
 export interface Destination {
@@ -58,6 +80,16 @@ export interface Destination {
   check(signal: AbortSignal): Promise<void>;
   /** Stores one resource: staged, verified, then visible at `item.path`. Returns what is now there. */
   put(item: PutItem, signal: AbortSignal): Promise<StoredFile>;
+  /**
+   * Stores a file that is not a resource (manifests), staged and verified like `put`. Only on destinations
+   * that are plain file trees; photo services leave it out and the engine skips library manifests there.
+   */
+  writeFile?(item: FileItem, signal: AbortSignal): Promise<StoredFile>;
+  /**
+   * Duplicates what is at `from` at `to` without sending the bytes again (hard link, S3 CopyObject),
+   * replacing `to`. Only when `capabilities.serverSideCopy`. Missing `from`: TransferError('not-found').
+   */
+  copy?(from: string, to: string, signal: AbortSignal): Promise<void>;
   /** What is at `path` now, or null. */
   stat(path: string, signal: AbortSignal): Promise<StoredFile | null>;
   /** Streams back what is at `path` (verify --deep, restore). Only when `capabilities.read`. */

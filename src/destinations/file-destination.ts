@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TransferError } from '../core/transfer-error.ts';
-import type { Destination, PutItem } from './destination.ts';
-import type { FileStore, StoredFile } from './file-store.ts';
+import type { Destination, FileItem, PutItem } from './destination.ts';
+import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
 const MARKER = '.photoferry/check';
@@ -15,7 +15,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
   });
 
   /** Runs the engine's verify; on mismatch removes what was stored at `at` so nothing wrong stays visible. */
-  async function verified(item: PutItem, stored: StoredFile, at: string, signal: AbortSignal): Promise<void> {
+  async function verified(item: Pick<PutItem, 'verify'>, stored: StoredFile, at: string, signal: AbortSignal): Promise<void> {
     try {
       item.verify(stored);
     } catch (err) {
@@ -24,12 +24,26 @@ export function createFileDestination(id: string, store: FileStore): Destination
     }
   }
 
+  async function stageAndVerify(path: string, body: PutItem['body'], m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
+    if (caps.atomicRename && store.rename) {
+      const staged = `${STAGING_DIR}/${randomUUID()}`;
+      const stored = await store.write(staged, body, m, signal);
+      await verified(item, stored, staged, signal);
+      await store.rename(staged, path, signal);
+      return { ...stored, path };
+    }
+    // No rename: the store's write is all-or-nothing (S3 PUT, multipart complete); verify right after.
+    const stored = await store.write(path, body, m, signal);
+    await verified(item, stored, path, signal);
+    return stored;
+  }
+
   return {
     id,
     kind: store.kind,
     capabilities: {
       albums: false, deletions: true, serverSideCopy: caps.serverSideCopy, caseInsensitive: true,
-      read: caps.read, hashes: caps.hashes,
+      read: caps.read, hashes: caps.hashes, heic: true,
     },
 
     async check(signal) {
@@ -42,19 +56,12 @@ export function createFileDestination(id: string, store: FileStore): Destination
       await store.remove(MARKER, signal);
     },
 
-    async put(item, signal) {
-      if (caps.atomicRename && store.rename) {
-        const staged = `${STAGING_DIR}/${randomUUID()}`;
-        const stored = await store.write(staged, item.body, meta(item), signal);
-        await verified(item, stored, staged, signal);
-        await store.rename(staged, item.path, signal);
-        return { ...stored, path: item.path };
-      }
-      // No rename: the store's write is all-or-nothing (S3 PUT, multipart complete); verify right after.
-      const stored = await store.write(item.path, item.body, meta(item), signal);
-      await verified(item, stored, item.path, signal);
-      return stored;
-    },
+    put: (item, signal) => stageAndVerify(item.path, item.body, meta(item), item, signal),
+
+    writeFile: (item: FileItem, signal) =>
+      stageAndVerify(item.path, item.body, { size: item.size, modTime: new Date(), contentType: item.contentType }, item, signal),
+
+    ...(caps.serverSideCopy && store.copy ? { copy: store.copy.bind(store) } : {}),
 
     stat: (path, signal) => store.stat(path, signal),
     ...(store.read ? { read: store.read.bind(store) } : {}),

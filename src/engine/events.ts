@@ -9,6 +9,8 @@ export type RunEvent =
   | { type: 'file-done'; outcome: Outcome }
   | { type: 'retry'; path: string; attempt: number; delayMs: number; reason: string }
   | { type: 'pace'; concurrency: number; backoffMs: number; reason: string }
+  /** Something the user should know that is not one file's outcome (a manifest not written, a fallback taken). */
+  | { type: 'notice'; message: string }
   | { type: 'finished'; runId: RunId; summary: RunSummary };
 
 export type EventSink = (event: RunEvent) => void;

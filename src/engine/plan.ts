@@ -4,6 +4,8 @@ import type { Asset, Resource } from '../core/asset.ts';
 import type { Placement } from '../destinations/destination.ts';
 import { pathKey } from '../catalog/path-key.ts';
 import { renderPath, withSuffix } from './path-template.ts';
+import { planDerived } from './derived/plan-derived.ts';
+import { NO_FIDELITY, isHeic, type AssetFiles, type DerivedAction, type FidelityOptions, type PlacedResource } from './derived/types.ts';
 
 export interface ResourcePolicy {
   /** Send the motion half of Live Photos. */
@@ -24,6 +26,10 @@ export interface PlanInput {
   readonly policy: ResourcePolicy;
   /** Remove placements whose asset the source deleted (sync --delete). */
   readonly propagateDeletes: boolean;
+  /** Conversions, sidecars and album entries to add (default: none). */
+  readonly fidelity?: FidelityOptions;
+  /** What the destination can do that derived outputs depend on (default: keeps HEIC, no server-side copy). */
+  readonly destination?: { readonly heic: boolean; readonly serverSideCopy: boolean };
 }
 
 export interface CopyAction {
@@ -41,7 +47,11 @@ export interface RemoveAction {
 
 export interface Plan {
   readonly copies: readonly CopyAction[];
+  /** Outputs made from the copied resources (JPEG conversions, sidecars, album entries), run after the copies. */
+  readonly derived: readonly DerivedAction[];
   readonly removes: readonly RemoveAction[];
+  /** Derived outputs the destination already holds in this version. */
+  readonly derivedPresent: number;
   /** Resources the destination already holds in this version. */
   readonly present: number;
   /** Assets excluded by filters. */
@@ -77,11 +87,18 @@ const shortHash = (text: string, length: number) => createHash('sha1').update(te
 
 export function plan(input: PlanInput): Plan {
   const placed = new Map<string, Placement>();
+  const byAsset = new Map<string, Map<string, Placement>>();
   const claimed = new Map<string, string>();
   for (const p of input.placements) {
     placed.set(`${p.assetId}\u0000${p.role}`, p);
+    let roles = byAsset.get(p.assetId);
+    if (!roles) byAsset.set(p.assetId, roles = new Map());
+    roles.set(p.role, p);
     claimed.set(pathKey(p.path), p.assetId);
   }
+  const fidelity = input.fidelity ?? NO_FIDELITY;
+  const storesHeic = input.destination?.heic ?? true;
+  const assetFiles: AssetFiles[] = [];
   const live = new Set<string>();
   const copies: CopyAction[] = [];
   let present = 0;
@@ -93,11 +110,14 @@ export function plan(input: PlanInput): Plan {
     live.add(asset.id);
     if (!input.include(asset)) { filtered += 1; continue; }
     const fresh: { resource: Resource; path: string }[] = [];
+    const entries = new Map<Resource['role'], PlacedResource>();
+    const send = (c: CopyAction) => { if (storesHeic || !isHeic(c.resource)) copies.push(c); };
     for (const resource of selectResources(asset, input.policy)) {
       const fingerprint = fingerprintOf(asset, resource);
       const existing = placed.get(`${asset.id}\u0000${resource.role}`);
+      if (existing) entries.set(resource.role, { resource, path: existing.path, fingerprint });
       if (existing && existing.fingerprint === fingerprint) { present += 1; continue; }
-      if (existing) copies.push({ type: 'copy', asset, resource, path: existing.path, fingerprint });
+      if (existing) send({ type: 'copy', asset, resource, path: existing.path, fingerprint });
       else fresh.push({ resource, path: renderPath(input.template, asset, resource, asset.albums[0]?.path) });
     }
     // One suffix for all of an asset's new files, so a Live Photo's halves keep one base name.
@@ -108,15 +128,28 @@ export function plan(input: PlanInput): Plan {
     for (const f of fresh) {
       const path = suffix ? withSuffix(f.path, suffix) : f.path;
       claimed.set(pathKey(path), asset.id);
-      copies.push({ type: 'copy', asset, resource: f.resource, path, fingerprint: fingerprintOf(asset, f.resource) });
+      const fingerprint = fingerprintOf(asset, f.resource);
+      entries.set(f.resource.role, { resource: f.resource, path, fingerprint });
+      send({ type: 'copy', asset, resource: f.resource, path, fingerprint });
     }
+    assetFiles.push({ asset, entries });
   }
+  const derived = planDerived({
+    files: assetFiles, placed: byAsset, claimed, options: fidelity, storesHeic,
+    serverSideCopy: input.destination?.serverSideCopy ?? false,
+  });
   for (const c of copies) { bytes += c.resource.size; copiedAssets.add(c.asset.id); }
 
-  const removes: RemoveAction[] = input.propagateDeletes
-    ? input.placements.filter((p) => !live.has(p.assetId)).map((placement) => ({ type: 'remove', placement }))
-    : [];
-  return { copies, removes, present, filtered, totals: { assets: copiedAssets.size, files: copies.length, bytes } };
+  const removes: RemoveAction[] = [
+    ...derived.removes.map((placement) => ({ type: 'remove' as const, placement })),
+    ...(input.propagateDeletes
+      ? input.placements.filter((p) => !live.has(p.assetId)).map((placement) => ({ type: 'remove' as const, placement }))
+      : []),
+  ];
+  return {
+    copies, derived: derived.actions, removes, present, derivedPresent: derived.present, filtered,
+    totals: { assets: copiedAssets.size, files: copies.length, bytes },
+  };
 }
 
 function isTaken(claimed: ReadonlyMap<string, string>, path: string, assetId: string): boolean {

@@ -33,12 +33,21 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
   });
 }
 
-/** Every regular file under `dir` (relative path → sha256), skipping photoferry's own hidden folder. */
-export async function hashTree(dir: string, options: { includeHidden?: boolean } = {}): Promise<Map<string, string>> {
+/** What photoferry writes beside the copied originals: sidecars, album manifests/folders, the library manifest. */
+export const isDerivedOutput = (rel: string): boolean =>
+  /\.(xmp|json)$/i.test(rel) || rel === 'photoferry-manifest.jsonl' || rel.startsWith('albums/');
+
+/**
+ * Every regular file under `dir` (relative path → sha256), skipping photoferry's own hidden folder and,
+ * unless `derived`, the files photoferry derives (sidecars, album manifests, library manifest).
+ */
+export async function hashTree(dir: string, options: { includeHidden?: boolean; derived?: boolean } = {}): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (d: string) => {
     for (const entry of await readdir(d, { withFileTypes: true })) {
       if (!options.includeHidden && entry.name.startsWith('.photoferry')) continue;
+      if (!options.derived && !entry.isDirectory() && isDerivedOutput(relative(dir, join(d, entry.name)))) continue;
+      if (!options.derived && entry.isDirectory() && relative(dir, join(d, entry.name)) === 'albums') continue;
       const full = join(d, entry.name);
       if (entry.isDirectory()) await walk(full);
       else out.set(relative(dir, full), createHash('sha256').update(await readFile(full)).digest('hex'));

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { copyLibrary, type CopyResult } from '../../app/copy.ts';
 import { summarizePlan } from '../../app/plan-report.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
-import { addFilterOptions, filtersFrom, type FilterFlags } from '../options.ts';
+import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
 import { formatBytes, formatDuration, runDisplay } from '../output.ts';
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
 
-type CopyFlags = FilterFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string };
+type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string };
 
 export function register(program: Command): void {
   for (const command of ['copy', 'sync', 'plan'] as const) {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
         sync: 'like copy; with --delete also removes from the destination what the source deleted',
         plan: 'dry run: what copy would send, with counts and bytes per year, type and album; nothing is written',
       }[command]);
-    addFilterOptions(cmd).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
+    addFidelityOptions(addFilterOptions(cmd)).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
     if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
     cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
@@ -27,7 +27,7 @@ export function register(program: Command): void {
         const { filters, policy } = filtersFrom(flags);
         try {
           const result = await copyLibrary(ctx, {
-            source, destination, command, filters, policy, events: display.sink,
+            source, destination, command, filters, policy, events: display.sink, fidelity: fidelityFrom(flags),
             interaction: cliInteraction(flags.code),
             ...(flags.template ? { template: flags.template } : {}),
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),

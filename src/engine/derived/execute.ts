@@ -1,0 +1,110 @@
+/** @module Executes derived actions (convert, sidecar, album entry) with retries, recording each as a placement. */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { ExifTool } from 'exiftool-vendored';
+import type { Outcome } from '../../core/outcome.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { Destination, Placement, StreamDigest } from '../../destinations/destination.ts';
+import type { Source } from '../../sources/source.ts';
+import type { EventSink } from '../events.ts';
+import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryPolicy } from '../retry.ts';
+import { convertHeic } from './convert.ts';
+import { metadataOf, renderJsonSidecar } from './metadata.ts';
+import { putBytes } from './put-bytes.ts';
+import { baseRoleOf, pathsOf, type DerivedAction, type LinkAction } from './types.ts';
+import { renderXmp } from './xmp.ts';
+
+export interface DerivedDeps {
+  readonly source: Source;
+  readonly destination: Destination;
+  readonly catalog: Catalog;
+  readonly events: EventSink;
+  readonly retry?: RetryPolicy;
+  readonly onBytes: (n: number) => void;
+}
+
+export interface DerivedRunner {
+  /** Always ends in an Outcome; fatal errors (auth, quota, cancel) are rethrown. */
+  run(action: DerivedAction, signal: AbortSignal): Promise<Outcome>;
+  close(): Promise<void>;
+}
+
+export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
+  let exiftool: ExifTool | undefined;
+  let byPath: Promise<Map<string, Placement>> | undefined;
+  const placementAt = async (path: string) => {
+    byPath ??= deps.catalog.placements(deps.destination.id, deps.source.id).then((all) => new Map(all.map((p) => [p.path, p])));
+    return (await byPath).get(path);
+  };
+
+  async function attempt(action: DerivedAction, onBytes: (n: number) => void, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
+    const role = baseRoleOf(action.role);
+    switch (action.type) {
+      case 'sidecar': {
+        const meta = metadataOf(action.asset, pathsOf(action.files));
+        const text = action.format === 'xmp' ? renderXmp(meta, action.subject) : renderJsonSidecar(action.asset, meta);
+        const data = Buffer.from(text, 'utf8');
+        const contentType = action.format === 'xmp' ? 'application/rdf+xml' : 'application/json';
+        const d = await putBytes(deps.destination, { asset: action.asset, role, path: action.path, body: Readable.from([data]), size: data.length, contentType }, onBytes, signal);
+        return { size: d.bytes, sha256: d.sha256 };
+      }
+      case 'convert': {
+        const meta = metadataOf(action.asset, new Map());
+        const converted = await convertHeic(action, meta, { source: deps.source, exiftool: () => (exiftool ??= new ExifTool()) }, signal);
+        try {
+          const d: StreamDigest = await putBytes(deps.destination, {
+            asset: action.asset, role, path: action.path, body: createReadStream(converted.file), size: converted.size, contentType: 'image/jpeg',
+          }, onBytes, signal);
+          return { size: d.bytes, sha256: d.sha256 };
+        } finally {
+          await converted.dispose();
+        }
+      }
+      case 'link': return link(action, signal);
+    }
+  }
+
+  async function link(action: LinkAction, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
+    if (!deps.destination.copy) throw new TransferError('unsupported', `${deps.destination.kind} cannot copy server-side`, { connector: 'engine' });
+    const from = await placementAt(action.from);
+    if (!from) throw new TransferError('not-found', `${action.from}: not recorded at the destination`, { connector: 'engine' });
+    await deps.destination.copy(action.from, action.path, signal);
+    const stored = await deps.destination.stat(action.path, signal);
+    if (!stored || stored.size !== from.size) {
+      throw new TransferError('corrupted', `${action.path}: server-side copy holds ${stored?.size ?? 'nothing'}, expected ${from.size} bytes`, { connector: 'engine' });
+    }
+    return { size: from.size, sha256: from.sha256 };
+  }
+
+  return {
+    async run(action, signal) {
+      const policy = deps.retry ?? DEFAULT_RETRY;
+      const base = { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path } as const;
+      for (let tries = 1; ; tries++) {
+        let sent = 0;
+        try {
+          const done = await attempt(action, (n) => { sent += n; deps.onBytes(n); }, signal);
+          await deps.catalog.recordPlacement({
+            destinationId: deps.destination.id, sourceId: deps.source.id, assetId: action.asset.id, role: action.role,
+            path: action.path, size: done.size, sha256: done.sha256, fingerprint: action.fingerprint,
+            version: action.asset.version, verifiedAt: new Date(),
+          });
+          if (action.type === 'link' && action.replaces && action.replaces !== action.path) await deps.destination.remove(action.replaces, signal);
+          return { ...base, status: 'done', code: 'copied', bytes: action.type === 'link' ? 0 : done.size };
+        } catch (raw) {
+          deps.onBytes(-sent);
+          const err = signal.aborted ? new TransferError('cancelled', 'cancelled', { connector: 'engine', cause: raw }) : asTransferError(raw);
+          if (isFatal(err)) throw err;
+          const delay = retryDelay(err, tries, policy);
+          if (delay === null) return { ...base, status: 'failed', code: 'failed', bytes: 0, errorKind: err.kind, message: err.message };
+          deps.events({ type: 'retry', path: action.path, attempt: tries, delayMs: Math.round(delay), reason: err.message });
+          await sleep(delay, signal);
+        }
+      }
+    },
+    async close() {
+      await exiftool?.end();
+    },
+  };
+}

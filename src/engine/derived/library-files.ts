@@ -1,0 +1,94 @@
+/**
+ * @module Library-level files rewritten from the catalog at the end of a run: `photoferry-manifest.jsonl`
+ * (what is here, so the archive is understandable and restorable without photoferry) and `albums/…json`
+ * manifests plus `albums/index.json`. A file is only sent when its content changed since the last run.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { Destination } from '../../destinations/destination.ts';
+import { selectResources, type ResourcePolicy } from '../plan.ts';
+import { sanitizeSegment } from '../path-template.ts';
+import { buildLibrary, type LibraryAlbum } from './library-model.ts';
+import { putBytes } from './put-bytes.ts';
+import type { FidelityOptions } from './types.ts';
+
+export const MANIFEST_PATH = 'photoferry-manifest.jsonl';
+export const ALBUMS_DIR = 'albums';
+const STATE_KEY = 'library-files';
+
+export interface LibraryFilesResult {
+  readonly written: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export const albumManifestPath = (album: { readonly path: readonly string[] }): string =>
+  `${[ALBUMS_DIR, ...album.path.map(sanitizeSegment)].join('/')}.json`;
+
+export async function writeLibraryFiles(
+  deps: { destination: Destination; catalog: Catalog; fidelity: FidelityOptions; policy: ResourcePolicy; onBytes: (n: number) => void },
+  signal: AbortSignal,
+): Promise<LibraryFilesResult> {
+  const { destination, catalog, fidelity } = deps;
+  if (!destination.writeFile) return { written: [], removed: [] };
+  const state = catalog.state(`fidelity:${destination.id}`);
+  const before = (await state.get<Record<string, string>>(STATE_KEY)) ?? {};
+  const after: Record<string, string> = {};
+  const written: string[] = [];
+  const library = await buildLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role));
+  const temp = await mkdtemp(join(tmpdir(), 'photoferry-manifest-'));
+  try {
+    const send = async (path: string, file: { body: () => Readable; size: number; sha256: string }, contentType: string) => {
+      after[path] = file.sha256;
+      if (before[path] === file.sha256 && await destination.stat(path, signal)) return;
+      await putBytes(destination, { asset: null, role: 'original', path, body: file.body(), size: file.size, contentType }, deps.onBytes, signal);
+      written.push(path);
+    };
+    if (fidelity.manifest) {
+      const file = join(temp, 'manifest.jsonl');
+      const out = createWriteStream(file);
+      const hash = createHash('sha256');
+      const line = async (value: unknown) => {
+        const text = `${JSON.stringify(value)}\n`;
+        hash.update(text);
+        if (!out.write(text)) await once(out, 'drain');
+      };
+      await line({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: library.albums.map(albumHeader) });
+      for (const entry of library.assets) await line(entry);
+      out.end();
+      await once(out, 'finish');
+      await send(MANIFEST_PATH, { body: () => createReadStream(file), size: (await stat(file)).size, sha256: hash.digest('hex') }, 'application/x-ndjson');
+    }
+    const manifests = fidelity.albums === 'manifest' || (fidelity.albums === 'links' && !destination.copy);
+    if (fidelity.albums !== 'none') {
+      const index = library.albums.map((a) => ({ ...albumHeader(a), files: a.entries.length, ...(manifests ? { manifest: albumManifestPath(a) } : {}),
+        ...(manifests ? {} : { folder: [ALBUMS_DIR, ...a.path.map(sanitizeSegment)].join('/') }) }));
+      await send(`${ALBUMS_DIR}/index.json`, buffered({ format: 'photoferry-albums', version: 1, pathsRelativeTo: 'destination root', albums: index }), 'application/json');
+    }
+    if (manifests) {
+      for (const album of library.albums) {
+        await send(albumManifestPath(album), buffered({
+          format: 'photoferry-album', version: 1, ...albumHeader(album), pathsRelativeTo: 'destination root', assets: album.entries,
+        }), 'application/json');
+      }
+    }
+    const removed = Object.keys(before).filter((p) => !(p in after));
+    for (const path of removed) await destination.remove(path, signal);
+    await state.set(STATE_KEY, after);
+    return { written, removed };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+const albumHeader = (a: LibraryAlbum) => ({ id: a.id, sourceId: a.sourceId, name: a.path.at(-1) ?? '', path: a.path, kind: a.kind });
+
+function buffered(value: unknown): { body: () => Readable; size: number; sha256: string } {
+  const data = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  return { body: () => Readable.from([data]), size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+}

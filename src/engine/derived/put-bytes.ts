@@ -1,0 +1,51 @@
+/** @module Stores derived bytes of known size through the same hash tap and verify as a copied resource. */
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Asset, ResourceRole } from '../../core/asset.ts';
+import { TransferError } from '../../core/transfer-error.ts';
+import type { Destination, StreamDigest } from '../../destinations/destination.ts';
+import type { StoredFile } from '../../destinations/file-store.ts';
+import { hashTap } from '../hash-tap.ts';
+
+export interface DerivedBytes {
+  /** The asset the bytes belong to, or null for a library file (manifests). */
+  readonly asset: Asset | null;
+  readonly role: ResourceRole;
+  readonly path: string;
+  readonly body: Readable;
+  readonly size: number;
+  readonly contentType: string;
+}
+
+function check(path: string, size: number, stored: StoredFile, digest: StreamDigest): StreamDigest {
+  const bad = (why: string) => new TransferError('corrupted', `${path}: ${why}`, { connector: 'engine' });
+  if (digest.bytes !== size) throw bad(`made ${size} bytes but ${digest.bytes} streamed`);
+  if (stored.size !== size) throw bad(`destination holds ${stored.size} bytes, sent ${size}`);
+  for (const h of stored.hashes ?? []) {
+    const ours = h.algorithm === 'sha256' ? digest.sha256 : h.algorithm === 'md5' ? digest.md5 : undefined;
+    if (ours !== undefined && ours !== h.value.toLowerCase()) throw bad(`${h.algorithm} mismatch after upload`);
+  }
+  return digest;
+}
+
+/** Puts `item` staged and verified; returns the digest of what is now visible at `item.path`. */
+export async function putBytes(destination: Destination, item: DerivedBytes, onBytes: (n: number) => void, signal: AbortSignal): Promise<StreamDigest> {
+  const tap = hashTap({ md5: destination.capabilities.hashes.includes('md5'), onBytes });
+  const body = pipeline(item.body, tap.stream, () => undefined);
+  let digest: StreamDigest | undefined;
+  const verify = (stored: StoredFile) => (digest = check(item.path, item.size, stored, tap.digest()));
+  try {
+    if (item.asset) {
+      const resource = { role: item.role, filename: item.path.slice(item.path.lastIndexOf('/') + 1), size: item.size, contentType: item.contentType };
+      await destination.put({ asset: item.asset, resource, path: item.path, body, verify }, signal);
+    } else {
+      if (!destination.writeFile) throw new TransferError('unsupported', `${destination.kind} holds no library files`, { connector: 'engine' });
+      await destination.writeFile({ path: item.path, body, size: item.size, contentType: item.contentType, verify }, signal);
+    }
+  } catch (err) {
+    item.body.destroy();
+    throw err;
+  }
+  if (!digest) throw new TransferError('permanent', `${destination.kind} did not verify ${item.path}`, { connector: 'engine' });
+  return digest;
+}
