@@ -11,8 +11,8 @@ import { rcloneDestination } from './index.ts';
 import { childEnv } from './cli.ts';
 
 const signal = () => AbortSignal.timeout(30_000);
-const store = (target: string, extra: Record<string, unknown> = {}) =>
-  rcloneDestination.create(rcloneDestination.options.parse({ ...rcloneDestination.parseTarget(target), ...extra }), { log: silentLogger, state: memoryState() }) as FileStore;
+const store = async (target: string, extra: Record<string, unknown> = {}) =>
+  await rcloneDestination.create(rcloneDestination.options.parse({ ...rcloneDestination.parseTarget(target), ...extra }), { log: silentLogger, state: memoryState() }) as FileStore;
 
 describe('rclone bad input', () => {
   let peer: RcloneRemote;
@@ -20,7 +20,7 @@ describe('rclone bad input', () => {
   after(async () => { await peer?.stop(); });
 
   it('a remote that is not configured says how to configure it', async () => {
-    await assert.rejects(store('nosuchremote:photos').write('a.jpg', bufferStream('x'), { size: 1 }, signal()), (err: unknown) => {
+    await assert.rejects((await store('nosuchremote:photos')).write('a.jpg', bufferStream('x'), { size: 1 }, signal()), (err: unknown) => {
       assert.ok(err instanceof TransferError);
       assert.equal(err.kind, 'invalid-input');
       assert.match(err.message, /rclone remote "nosuchremote" is not configured; add it with `rclone config` or set RCLONE_CONFIG_NOSUCHREMOTE_TYPE/);
@@ -29,12 +29,12 @@ describe('rclone bad input', () => {
   });
 
   it('a missing rclone binary is a clear permanent error', async () => {
-    await assert.rejects(store(`${peer.remote}:${peer.path}`, { binary: '/nonexistent/rclone' }).stat('a.jpg', signal()),
+    await assert.rejects((await store(`${peer.remote}:${peer.path}`, { binary: '/nonexistent/rclone' })).stat('a.jpg', signal()),
       (err: unknown) => err instanceof TransferError && err.kind === 'permanent' && /rclone program was not found/.test(err.message));
   });
 
   it('stat and write report the hashes the remote has', async () => {
-    const stored = await store(`${peer.remote}:${peer.path}`).write('h/x.txt', bufferStream('hash me'), { size: 7 }, signal());
+    const stored = await (await store(`${peer.remote}:${peer.path}`)).write('h/x.txt', bufferStream('hash me'), { size: 7 }, signal());
     assert.deepEqual(stored.hashes?.find((h) => h.algorithm === 'md5')?.value, createHash('md5').update('hash me').digest('hex'));
     assert.ok(stored.hashes?.some((h) => h.algorithm === 'sha256'));
   });

@@ -22,7 +22,7 @@ const lockXml = (enabled: boolean) => `<?xml version="1.0" encoding="UTF-8"?><Ob
 describe('s3 bad input', () => {
   let server: S3rverServer;
   let proxy: FaultProxy;
-  const store = (extra: Record<string, unknown>) => s3Destination.create(s3Destination.options.parse({
+  const store = async (extra: Record<string, unknown>) => await s3Destination.create(s3Destination.options.parse({
     bucket: 'photos', provider: 'custom', endpoint: proxy.endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', ...extra,
   }), { log: silentLogger, state: memoryState() }) as S3Store;
 
@@ -30,31 +30,31 @@ describe('s3 bad input', () => {
   after(async () => { await proxy?.stop(); await server?.stop(); });
 
   it('a wrong access key says the key was rejected', async () => {
-    await assert.rejects(store({ accessKeyId: 'NOPE', secretAccessKey: 'wrong' }).check(signal()), typed('auth-required', /access key was rejected/));
+    await assert.rejects((await store({ accessKeyId: 'NOPE', secretAccessKey: 'wrong' })).check(signal()), typed('auth-required', /access key was rejected/));
   });
 
   it('a wrong secret says the key was rejected, on check and on write', async () => {
     // s3rver does not verify SigV4 signatures, so the proxy answers the way S3 does.
     proxy.addFault({ match: () => true, fault: { type: 'status', status: 403, code: 'SignatureDoesNotMatch' } });
-    const s = store({ secretAccessKey: 'wrong' });
+    const s = await store({ secretAccessKey: 'wrong' });
     await assert.rejects(s.check(signal()), typed('auth-required', /access key was rejected.*SignatureDoesNotMatch/));
     await assert.rejects(s.write('a.jpg', bufferStream('x'), { size: 1 }, signal()), typed('auth-required', /upload "a.jpg"/));
     proxy.clearFaults();
   });
 
   it('a missing bucket is named in the message', async () => {
-    await assert.rejects(store({ bucket: 'no-such-bucket' }).check(signal()), typed('permanent', /bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1/));
+    await assert.rejects((await store({ bucket: 'no-such-bucket' })).check(signal()), typed('permanent', /bucket "no-such-bucket" does not exist at http:\/\/127\.0\.0\.1/));
   });
 
   it('Object Lock on a server without it is refused before any upload', async () => {
-    const s = store({ objectLockMode: 'GOVERNANCE', objectLockDays: 30 });
+    const s = await store({ objectLockMode: 'GOVERNANCE', objectLockDays: 30 });
     await assert.rejects(s.write('locked.jpg', bufferStream('x'), { size: 1 }, signal()), typed('unsupported', /does not support Object Lock/));
     assert.equal(await s.stat('locked.jpg', signal()), null);
   });
 
   it('Object Lock on a bucket without lock enabled is refused with what to do', async () => {
     proxy.addFault({ match: (req) => (req.url ?? '').includes('object-lock'), fault: { type: 'respond', status: 200, body: lockXml(false) } });
-    const s = store({ objectLockMode: 'COMPLIANCE', objectLockDays: 30 });
+    const s = await store({ objectLockMode: 'COMPLIANCE', objectLockDays: 30 });
     await assert.rejects(s.check(signal()), typed('invalid-input', /does not have Object Lock enabled.*enable Object Lock/));
     await assert.rejects(s.write('locked.jpg', bufferStream('x'), { size: 1 }, signal()), typed('invalid-input', /Object Lock/));
     proxy.clearFaults();
@@ -63,7 +63,7 @@ describe('s3 bad input', () => {
   it('Object Lock on a lock-enabled bucket sends the retention with every upload', async () => {
     proxy.addFault({ match: (req) => (req.url ?? '').includes('object-lock'), fault: { type: 'respond', status: 200, body: lockXml(true) } });
     proxy.resetCounters();
-    const s = store({ objectLockMode: 'GOVERNANCE', objectLockDays: 30 });
+    const s = await store({ objectLockMode: 'GOVERNANCE', objectLockDays: 30 });
     await s.write('locked/a.jpg', bufferStream('locked bytes'), { size: 12 }, signal());
     const uploads = proxy.requests.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.url.includes('uploads')));
     assert.ok(uploads.some((r) => r.headers['x-amz-object-lock-mode'] === 'GOVERNANCE' && r.headers['x-amz-object-lock-retain-until-date']));

@@ -21,7 +21,7 @@ describe('s3 store under injected faults', () => {
   let proxy: FaultProxy;
   let store: S3Store;
   let state: ConnectorState;
-  const makeStore = (extra: Record<string, unknown> = {}) => s3Destination.create(s3Destination.options.parse({
+  const makeStore = async (extra: Record<string, unknown> = {}) => await s3Destination.create(s3Destination.options.parse({
     bucket: 'photos', prefix: 'faults', provider: 'custom', endpoint: proxy.endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
     partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, ...extra,
   }), { log: silentLogger, state }) as S3Store;
@@ -39,7 +39,7 @@ describe('s3 store under injected faults', () => {
     server = await startS3rver();
     proxy = await startFaultProxy(server.endpoint);
     state = memoryState();
-    store = makeStore();
+    store = await makeStore();
   });
   after(async () => { await store?.close(); await proxy?.stop(); await server?.stop(); });
 

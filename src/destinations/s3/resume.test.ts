@@ -31,14 +31,14 @@ describe('s3 multipart resume', () => {
   let proxy: FaultProxy;
   // One state for both "processes": in the app it lives in the catalog and survives a restart.
   let state: ConnectorState;
-  const freshStore = () => s3Destination.create(s3Destination.options.parse({
+  const freshStore = async () => await s3Destination.create(s3Destination.options.parse({
     bucket: 'photos', prefix: 'resume', provider: 'custom', endpoint: proxy.endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
     partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2,
   }), { log: silentLogger, state }) as S3Store;
 
   /** Starts the upload and aborts it once about half the file has reached the server. */
   async function interruptedUpload(path: string): Promise<void> {
-    const store = freshStore();
+    const store = await freshStore();
     const controller = new AbortController();
     proxy.resetCounters();
     proxy.onForward = (total) => { if (total > SIZE / 2) controller.abort(); };
@@ -60,7 +60,7 @@ describe('s3 multipart resume', () => {
     await interruptedUpload('videos/long.mov');
     assert.equal((await state.keys(STATE_PREFIX)).length, 1, 'upload id and parts are kept in ctx.state');
     proxy.resetCounters();
-    const store = freshStore();
+    const store = await freshStore();
     await store.write('videos/long.mov', patternStream(SIZE, 21), { size: SIZE }, signal());
     assert.ok(proxy.forwardedBytes < SIZE * 0.75, `second run sent ${proxy.forwardedBytes} of ${SIZE} bytes`);
     assert.deepEqual(await sha256Of(await store.read!('videos/long.mov', signal())), await sha256Of(patternStream(SIZE, 21)));
@@ -70,7 +70,7 @@ describe('s3 multipart resume', () => {
 
   it('a re-run may open the source at resumeOffset and send only the rest', async () => {
     await interruptedUpload('videos/offset.mov');
-    const store = freshStore();
+    const store = await freshStore();
     const offset = await store.resumeOffset('videos/offset.mov', { size: SIZE }, signal());
     assert.ok(offset > 0 && offset % (5 * MiB) === 0, `offset ${offset}`);
     proxy.resetCounters();
@@ -82,7 +82,7 @@ describe('s3 multipart resume', () => {
 
   it('changed bytes at the same size are re-sent, not stitched into the old parts', async () => {
     await interruptedUpload('videos/changed.mov');
-    const store = freshStore();
+    const store = await freshStore();
     await store.write('videos/changed.mov', patternStream(SIZE, 99), { size: SIZE }, signal());
     assert.deepEqual(await sha256Of(await store.read!('videos/changed.mov', signal())), await sha256Of(patternStream(SIZE, 99)));
     await store.close();
@@ -93,7 +93,7 @@ describe('s3 multipart resume', () => {
     const [key] = await state.keys(STATE_PREFIX);
     const st = await state.get<Record<string, unknown>>(key!);
     await state.set(key!, { ...st, createdAt: Date.now() - 30 * 86_400_000 });
-    assert.equal(await freshStore().cleanup(signal()), 1);
+    assert.equal(await (await freshStore()).cleanup(signal()), 1);
     assert.deepEqual(await state.keys(STATE_PREFIX), []);
   });
 

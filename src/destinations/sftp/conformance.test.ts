@@ -14,7 +14,7 @@ describeFileStore('sftp (OpenSSH sshd)', {
       host: server.host, port: server.port, username: server.username, privateKeyPath: server.privateKeyPath,
       hostKey: server.hostKeyFingerprint, root: server.root,
     });
-    const store = sftpDestination.create(options, ctx()) as FileStore;
+    const store = await sftpDestination.create(options, ctx()) as FileStore;
     await store.stat('probe', AbortSignal.timeout(20_000)); // connects, so capabilities reflect the server's extensions
     return store;
   },

@@ -18,8 +18,8 @@ let server: SshdServer;
 before(async () => { server = await startSshd(); });
 after(async () => { await server.stop(); });
 
-const storeWith = (extra: Record<string, unknown>, ctx: ConnectorContext = { log: silentLogger, state: memoryState() }) =>
-  sftpDestination.create(sftpDestination.options.parse({
+const storeWith = async (extra: Record<string, unknown>, ctx: ConnectorContext = { log: silentLogger, state: memoryState() }) =>
+  await sftpDestination.create(sftpDestination.options.parse({
     host: server.host, port: server.port, username: server.username, root: server.root, ...extra,
   }), ctx) as FileStore;
 
@@ -32,21 +32,21 @@ describe('sftp host key pinning', () => {
   test('an unknown host key is refused and the message shows its fingerprint', async () => {
     const empty = join(server.root, '..', 'empty_known_hosts');
     await writeFile(empty, '');
-    const err = await refusal(storeWith({ privateKeyPath: server.privateKeyPath, knownHosts: empty }));
+    const err = await refusal(await storeWith({ privateKeyPath: server.privateKeyPath, knownHosts: empty }));
     assert.equal(err.kind, 'auth-required');
     assert.ok(err.message.includes(server.hostKeyFingerprint), err.message);
     assert.match(err.message, /unknown/);
   });
 
   test('a pinned fingerprint that differs is refused as a mismatch', async () => {
-    const err = await refusal(storeWith({ privateKeyPath: server.privateKeyPath, hostKey: `SHA256:${'A'.repeat(43)}` }));
+    const err = await refusal(await storeWith({ privateKeyPath: server.privateKeyPath, hostKey: `SHA256:${'A'.repeat(43)}` }));
     assert.equal(err.kind, 'auth-required');
     assert.match(err.message, /does NOT match/);
     assert.ok(err.message.includes(server.hostKeyFingerprint));
   });
 
   test('a known_hosts file with the key lets the connection through', async () => {
-    const store = storeWith({ privateKeyPath: server.privateKeyPath, knownHosts: server.knownHostsPath });
+    const store = await storeWith({ privateKeyPath: server.privateKeyPath, knownHosts: server.knownHostsPath });
     assert.equal(await store.stat('nothing', signal()), null);
     await store.close();
   });
@@ -55,21 +55,21 @@ describe('sftp host key pinning', () => {
 describe('sftp login failures', () => {
   const pinned = () => ({ hostKey: server.hostKeyFingerprint });
   test('a wrong password is an auth error with a clear message', async () => {
-    const err = await refusal(storeWith({ ...pinned(), password: 'not-the-password' }));
+    const err = await refusal(await storeWith({ ...pinned(), password: 'not-the-password' }));
     assert.equal(err.kind, 'auth-required');
     assert.match(err.message, /login refused: wrong username, password or key/);
   });
 
   test('a key that is not authorised is an auth error', async () => {
-    const err = await refusal(storeWith({ ...pinned(), privateKeyPath: server.strangerKeyPath }));
+    const err = await refusal(await storeWith({ ...pinned(), privateKeyPath: server.strangerKeyPath }));
     assert.equal(err.kind, 'auth-required');
   });
 
   test('an encrypted key works with its passphrase and says why without it', async () => {
-    const ok = storeWith({ ...pinned(), privateKey: await readFile(server.encryptedKeyPath, 'utf8'), passphrase: server.passphrase });
+    const ok = await storeWith({ ...pinned(), privateKey: await readFile(server.encryptedKeyPath, 'utf8'), passphrase: server.passphrase });
     assert.equal(await ok.stat('nothing', signal()), null);
     await ok.close();
-    const err = await refusal(storeWith({ ...pinned(), privateKeyPath: server.encryptedKeyPath }));
+    const err = await refusal(await storeWith({ ...pinned(), privateKeyPath: server.encryptedKeyPath }));
     assert.equal(err.kind, 'auth-required');
     assert.match(err.message, /passphrase/i);
   });

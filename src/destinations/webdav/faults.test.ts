@@ -18,7 +18,7 @@ before(async () => {
   apache = await startApacheWebdav({ depthInfinity: true });
   proxy = await startDavProxy(apache.port);
   const options = webdavDestination.options.parse({ url: `${proxy.url}/dav/`, username: apache.username, password: apache.password });
-  store = webdavDestination.create(options, { log: silentLogger, state: memoryState() }) as FileStore;
+  store = await webdavDestination.create(options, { log: silentLogger, state: memoryState() }) as FileStore;
 });
 after(async () => { await store.close(); await proxy.stop(); await apache.stop(); });
 
@@ -84,7 +84,7 @@ describe('webdav connection cut mid-body', () => {
 describe('webdav listing with Depth: infinity', () => {
   test('one PROPFIND lists the same files as the Depth 1 walk', async () => {
     for (const p of ['deep/a.jpg', 'deep/x/b.jpg', 'deep/x/y/c.jpg']) await store.write(p, bufferStream('abc'), { size: 3 }, signal());
-    const infinity = webdavDestination.create(webdavDestination.options.parse({
+    const infinity = await webdavDestination.create(webdavDestination.options.parse({
       url: `${proxy.url}/dav/`, username: apache.username, password: apache.password, depthInfinity: true,
     }), { log: silentLogger, state: memoryState() }) as FileStore;
     const collect = async (s: FileStore) => { const out: string[] = []; for await (const f of s.list('deep/', signal())) out.push(f.path); return out.sort(); };
