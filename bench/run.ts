@@ -12,9 +12,11 @@ import { formatTable } from './lib/table.ts';
 import type { BenchContext, Library, Row, Section } from './lib/types.ts';
 import { listFolder } from './sections/list-folder.ts';
 import { copyLocal } from './sections/copy-local.ts';
+import { s3 } from './sections/s3.ts';
+import { sftp } from './sections/sftp.ts';
 
 /** Later: s3 vs rclone, sftp vs rclone, iCloud simulator listing/download. Each is one more entry. */
-const SECTIONS: readonly Section[] = [listFolder, copyLocal];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());

@@ -3,12 +3,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { generateSampleLibrary } from '../../src/sample/index.ts';
-import { hashTree, runCli, sortedValues, tempHome } from './cli.ts';
+import { hashTree, runCli, tempHome } from './cli.ts';
 import {
   isRegistered, startRcloneBackend, startS3Backend, startSftpBackend, startWebdavBackend, type Backend,
 } from './storage-backends.ts';
 
 const MB = 1_000_000;
+
+/** Source files (by SHA-256, duplicates counted) that have no stored copy. */
+function missingFrom(stored: Map<string, string>, source: Map<string, string>): string[] {
+  const have = new Map<string, number>();
+  for (const h of stored.values()) have.set(h, (have.get(h) ?? 0) + 1);
+  return [...source].filter(([, h]) => { const n = have.get(h) ?? 0; have.set(h, n - 1); return n <= 0; }).map(([p]) => p);
+}
 const BACKENDS: readonly { kind: string; start: () => Promise<Backend> }[] = [
   { kind: 's3', start: () => startS3Backend() },
   { kind: 'webdav', start: () => startWebdavBackend() },
@@ -44,17 +51,18 @@ describe('copy to storage servers on 127.0.0.1 (real binary)', () => {
 
       const copy = await runCli(['copy', `folder:${library}`, backend.target], env);
       assert.equal(copy.code, 0, `copy: ${copy.stdout}${copy.stderr}`);
-      assert.match(copy.stdout, new RegExp(`Copied ${source.size} files`));
+      assert.match(copy.stdout, /Copied \d+ files/);
 
+      // photoferry may add files of its own (XMP sidecars, a manifest): every source file must be among what is stored.
       const stored = await backend.readBack();
-      assert.equal(stored.size, source.size, 'one stored file per source file');
-      assert.deepEqual(sortedValues(stored), sortedValues(source), 'every file byte-identical (SHA-256)');
+      assert.deepEqual(missingFrom(stored, source), [], 'every source file stored byte-identical (SHA-256)');
       const leftovers = [...(await backend.readBack({ includeHidden: true })).keys()].filter((p) => p.startsWith('.photoferry'));
       assert.deepEqual(leftovers, [], 'no staging file or check marker left behind');
 
       const verify = await runCli(['verify', backend.target, '--deep'], env);
       assert.equal(verify.code, 0, `verify --deep: ${verify.stdout}${verify.stderr}`);
-      assert.match(verify.stdout, new RegExp(`Checked ${source.size} files \\(size and SHA-256\\) at .*: all good`));
+      const checked = /Checked (\d+) files \(size and SHA-256\) at .*: all good/.exec(verify.stdout);
+      assert.ok(checked && Number(checked[1]) >= source.size, verify.stdout);
 
       const again = await runCli(['copy', `folder:${library}`, backend.target], env);
       assert.equal(again.code, 0, `second copy: ${again.stdout}${again.stderr}`);

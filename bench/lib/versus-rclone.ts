@@ -1,0 +1,87 @@
+/** @module photoferry copy vs `rclone copy` of the same cached library to the same kind of server, each timed run against a fresh, empty server. */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flush, measure, type Measured } from './measure.ts';
+import type { BenchContext, Library, Row } from './types.ts';
+
+export type Tool = 'photoferry' | 'rclone';
+
+/** One server started for one timed run, and how each tool reaches it. */
+export interface PeerRun {
+  /** `TYPE k=v …` for `photoferry remote add bench …` (not timed) and the target `copy` is given. */
+  readonly photoferry: { readonly addArgs: readonly string[]; readonly target: string };
+  /** RCLONE_CONFIG_* for the remote, and `remote:path`. */
+  readonly rclone: { readonly env: Readonly<Record<string, string>>; readonly target: string };
+  /** What arrived for one tool, read from the server, to show both really copied everything. */
+  stored(tool: Tool): Promise<{ files: number; bytes: number }>;
+  stop(): Promise<void>;
+}
+
+export interface Peer {
+  readonly section: string;
+  /** "s3rver 3.7.1", "OpenSSH 9.2 sshd": named in the rows. */
+  readonly server: string;
+  start(): Promise<PeerRun>;
+}
+
+/** Debian's rclone breaks on plain-http endpoints when AWS_CA_BUNDLE is set (docs/dependencies.md). */
+function rcloneEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.AWS_CA_BUNDLE;
+  return env;
+}
+
+async function timedRun(ctx: BenchContext, peer: Peer, tool: Tool, lib: Library, scratch: string): Promise<{ m: Measured; stored: { files: number; bytes: number } }> {
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  const run = await peer.start();
+  try {
+    const pfEnv = { ...process.env, PHOTOFERRY_HOME: join(scratch, 'home'), PHOTOFERRY_PASSPHRASE: 'bench' };
+    const pf = [join(ctx.repo, 'bin/photoferry.js'), '--catalog', join(scratch, 'catalog.db')];
+    if (tool === 'photoferry') {
+      const add = await measure(process.execPath, [...pf, 'remote', 'add', 'bench', ...run.photoferry.addArgs], pfEnv);
+      if (add.code !== 0) throw new Error(`photoferry remote add failed:\n${add.stderr}`);
+    }
+    await flush();
+    const m = tool === 'photoferry'
+      ? await measure(process.execPath, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target], pfEnv)
+      // The bench cache marker is photoferry's own file; the folder source skips it, so rclone must too.
+      : await measure('rclone', ['copy', lib.dir, run.rclone.target, '--exclude', '.photoferry-bench.json'], rcloneEnv(run.rclone.env));
+    return { m, stored: await run.stored(tool) };
+  } finally {
+    await run.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Both tools on their defaults (4 transfers each); the last of `ctx.runs` runs is reported, then the throughput ratio. */
+export async function versusRclone(ctx: BenchContext, peer: Peer, name: 'mixed' | 'small'): Promise<Row[]> {
+  const lib = await ctx.library(name);
+  const what = name === 'mixed'
+    ? `copy mixed library to ${peer.server}, ${(lib.bytes / 1e9).toFixed(2)} GB, ${lib.files} files`
+    : `copy ${lib.files} small files to ${peer.server}, ${(lib.bytes / 1e6).toFixed(0)} MB`;
+  const rows: Row[] = [];
+  for (const tool of ['photoferry', 'rclone'] as const) {
+    let last: Awaited<ReturnType<typeof timedRun>> | undefined;
+    for (let i = 1; i <= ctx.runs; i++) {
+      ctx.log(`${what}: ${tool} run ${i}/${ctx.runs}`);
+      last = await timedRun(ctx, peer, tool, lib, join(ctx.work, 'scratch', `${peer.section}-${name}-${tool}`));
+      ctx.log(`  ${last.m.seconds.toFixed(2)} s, exit ${last.m.code}, ${last.stored.files} files / ${(last.stored.bytes / 1e6).toFixed(0)} MB stored`);
+    }
+    const { m, stored } = last!;
+    const short = stored.bytes < lib.bytes * 0.99 || stored.files < lib.files ? `; only ${stored.files} files / ${(stored.bytes / 1e6).toFixed(0)} MB arrived` : '';
+    const extra = stored.files > lib.files ? `; +${stored.files - lib.files} files of its own (sidecars, manifest)` : '';
+    const failures = `${m.stdout}\n${m.stderr}`.split('\n').filter((l) => /^failed:|^photoferry:|ERROR/.test(l.trim()));
+    const failed = m.code === 0 ? '' : `; exit ${m.code}, ${failures.length} failure line(s), first: ${(failures[0] ?? '').trim().slice(0, 120)}`;
+    rows.push({
+      section: peer.section, what, tool, seconds: m.seconds, mbPerSec: lib.bytes / 1e6 / m.seconds, itemsPerSec: lib.files / m.seconds,
+      peakRssMb: m.peakTreeRssMb, note: `run ${ctx.runs} of ${ctx.runs}, fresh server${short}${extra}${failed}`,
+    });
+  }
+  const [pf, rc] = rows as [Row, Row];
+  rows.push({
+    section: peer.section, what, tool: 'ratio photoferry/rclone', seconds: rc.seconds / pf.seconds,
+    note: `throughput ratio (goal ≥ 1.2×); peak RSS ${pf.peakRssMb!.toFixed(0)} MB vs ${rc.peakRssMb!.toFixed(0)} MB`,
+  });
+  return rows;
+}
