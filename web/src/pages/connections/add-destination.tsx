@@ -13,6 +13,8 @@ export function AddDestination({ connectors, onAdded }: { connectors: Connector[
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Bumped after a save: remounting the fields closes "More options" again, ready for the next destination.
+  const [formKey, setFormKey] = useState(0);
   const connector = connectors.find((c) => c.kind === kind);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -21,7 +23,7 @@ export function AddDestination({ connectors, onAdded }: { connectors: Connector[
     try {
       await post('/api/destinations', { name, type: kind, options: toOptions(connector.options, values) });
       setSaved(`Saved ${name}. Press Test in the list above to check it.`);
-      setName(''); setValues({});
+      setName(''); setValues({}); setFormKey((k) => k + 1);
       onAdded();
     } catch (err) { setError(errorText(err)); } finally { setBusy(false); }
   };
@@ -33,7 +35,7 @@ export function AddDestination({ connectors, onAdded }: { connectors: Connector[
         options={connectors.map((c) => ({ value: c.kind, label: c.title }))} />
       <TextField label="Name *" value={name} onInput={setName} testId="destination-name" required pattern="[A-Za-z0-9_.@\-]{1,64}"
         hint="Letters, digits, _ . @ - (used to pick it in tasks)" />
-      {connector && <SchemaFields schema={connector.options} values={values} onChange={setValues} testPrefix="dest-opt" />}
+      {connector && <SchemaFields key={`${kind}-${formKey}`} schema={connector.options} values={values} onChange={setValues} testPrefix="dest-opt" />}
       <ErrorNotice error={error} testId="destination-error" />
       {saved && <Notice kind="ok">{saved}</Notice>}
       <button type="submit" disabled={busy || !connector} data-testid="destination-submit">Save destination</button>

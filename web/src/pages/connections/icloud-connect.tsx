@@ -25,7 +25,8 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
       setPassword(''); setCode(''); setError(undefined);
       onConnected();
     } else if (answer.state === 'needs-code') {
-      setStep({ kind: 'code', id: answer.id, hint: answer.hint });
+      // A wrong-code answer may come without the hint; keep saying where the code went.
+      setStep((prev) => ({ kind: 'code', id: answer.id, hint: answer.hint ?? (prev.kind === 'code' ? prev.hint : undefined) }));
       setCode('');
       setError(answer.message);
     } else {
