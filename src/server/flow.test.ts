@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startSimulator, type Simulator } from '../simulator/server.ts';
@@ -13,10 +13,6 @@ import { ADMIN_PASSWORD, testServer, type TestServer } from './test-helpers.ts';
 
 type Json = Record<string, unknown>;
 interface Sse { type: string; data: Json }
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]);
-}
 
 describe('API flow against the simulator', () => {
   let sim: Simulator;

@@ -1,0 +1,28 @@
+# photoferry server image (see docs/deploy.md). NOT BUILT OR TESTED: no Docker engine runs where this was written.
+# Build:  docker build -t photoferry .
+# Run:    docker run -d -p 127.0.0.1:8642:8642 -v photoferry-data:/data -e PHOTOFERRY_PASSPHRASE=... photoferry
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles from source (its prebuilt download is not reachable everywhere).
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build:web && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+# rclone: the rclone destination; libheif-examples: HEIC → JPEG conversion (heif-convert).
+RUN apt-get update && apt-get install -y --no-install-recommends rclone libheif-examples ca-certificates tini \
+  && rm -rf /var/lib/apt/lists/* && useradd --system --home /data --uid 10001 photoferry
+WORKDIR /app
+COPY --from=build /app /app
+ENV NODE_ENV=production PHOTOFERRY_HOME=/data
+VOLUME ["/data"]
+USER photoferry
+EXPOSE 8642
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:8642/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Inside the container 0.0.0.0 is the container's own interface; publish the port on 127.0.0.1 of the host
+# (or put a TLS proxy in front). --insecure acknowledges that the container itself speaks plain HTTP.
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/photoferry.js"]
+CMD ["serve", "--host", "0.0.0.0", "--insecure"]
