@@ -1,6 +1,6 @@
 /** @module verify: checks that what the catalog says a destination holds is there, and (deep) that its bytes hash right. */
 import { createHash } from 'node:crypto';
-import type { Asset } from '../core/asset.ts';
+import { RESOURCE_ROLES, type Asset } from '../core/asset.ts';
 import type { Placement } from '../destinations/destination.ts';
 import { localTimeOf } from '../engine/derived/metadata.ts';
 import type { AppContext } from './context.ts';
@@ -17,7 +17,10 @@ export interface FidelityBucket { files: number; bytes: number; missing: number;
 
 export interface VerifyReport {
   readonly destinationId: string;
+  /** Library files (originals, RAW, edits, Live Photo videos) checked. */
   readonly checked: number;
+  /** Derived files checked besides them (sidecars, converted JPEGs, album entries). */
+  readonly derived: number;
   readonly bytes: number;
   readonly deep: boolean;
   readonly problems: readonly VerifyProblem[];
@@ -64,6 +67,8 @@ export async function verifyDestination(
     const deep = options.deep && destination.read !== undefined;
     const problems: VerifyProblem[] = [];
     let checked = 0;
+    let derived = 0;
+    let done = 0;
     let bytes = 0;
     const check = async (p: Placement) => {
       const stored = await destination.stat(p.path, signal);
@@ -84,13 +89,13 @@ export async function verifyDestination(
       while (next < placements.length) {
         const p = placements[next++]!;
         await check(p);
-        checked += 1;
-        options.onProgress?.(checked, placements.length);
+        if ((RESOURCE_ROLES as readonly string[]).includes(p.role)) checked += 1; else derived += 1;
+        options.onProgress?.(++done, placements.length);
       }
     }));
     problems.sort((a, b) => a.path.localeCompare(b.path));
     const buckets = bucketize(placements, await assetsOf(ctx, placements), problems);
-    return { destinationId: destination.id, checked, bytes, deep, problems, ...buckets };
+    return { destinationId: destination.id, checked, derived, bytes, deep, problems, ...buckets };
   } finally {
     await destination.close();
   }

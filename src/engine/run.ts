@@ -10,7 +10,7 @@ import { transfer } from './transfer.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
 import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
-import { baseRoleOf, type FidelityOptions } from './derived/types.ts';
+import { baseRoleOf, isAlbumRole, type FidelityOptions } from './derived/types.ts';
 
 export interface RunDeps {
   readonly source: Source;
@@ -41,25 +41,28 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   let fatal: TransferError | undefined;
   const assets = new Set<string>();
 
-  const finish = async (outcome: Outcome) => {
+  let derivedWritten = 0;
+  /** `derived`: a sidecar, conversion or album entry; counted apart so "copied N files" still means library files. */
+  const finish = async (outcome: Outcome, derived = false) => {
     await deps.catalog.recordOutcome(runId, outcome);
     assets.add(outcome.assetId);
-    if (outcome.code === 'copied') files.copied += 1;
+    if (outcome.status === 'failed') files.failed += 1;
+    else if (derived) derivedWritten += 1;
+    else if (outcome.code === 'copied') files.copied += 1;
     else if (outcome.code === 'removed') files.removed += 1;
-    else if (outcome.status === 'failed') files.failed += 1;
-    filesDone += 1;
+    if (!derived) filesDone += 1;
     deps.events({ type: 'file-done', outcome });
     deps.events({ type: 'progress', bytesDone, filesDone });
   };
 
   /** Runs `work` over `items` with the run's concurrency; a fatal error stops every worker. */
-  const pool = async <T>(items: readonly T[], work: (item: T) => Promise<Outcome>) => {
+  const pool = async <T>(items: readonly T[], work: (item: T) => Promise<Outcome>, derived = false) => {
     let next = 0;
     const worker = async () => {
       while (!inner.signal.aborted && next < items.length) {
         const item = items[next++]!;
         try {
-          await finish(await work(item));
+          await finish(await work(item), derived);
         } catch (err) {
           fatal ??= asTransferError(err);
           inner.abort(fatal);
@@ -100,7 +103,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
       await pool(planned.derived, async (action) => failedAssets.has(action.asset.id)
         ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
           errorKind: 'permanent', message: 'not written: another file of this asset failed in this run' }
-        : derived.run(action, inner.signal));
+        : derived.run(action, inner.signal), true);
     } finally {
       await derived.close();
     }
@@ -112,12 +115,13 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     try {
       await deps.destination.remove(placement.path, inner.signal);
       await deps.catalog.removePlacement(placement.destinationId, placement.sourceId, placement.assetId, placement.role);
-      await finish({ ...base, status: 'done', code: 'removed' });
+      await finish({ ...base, status: 'done', code: 'removed' }, isAlbumRole(placement.role));
     } catch (err) {
       const e = asTransferError(err);
-      await finish({ ...base, status: 'failed', code: 'failed', errorKind: e.kind, message: e.message });
+      await finish({ ...base, status: 'failed', code: 'failed', errorKind: e.kind, message: e.message }, isAlbumRole(placement.role));
     }
   }
+  if (derivedWritten > 0) deps.events({ type: 'notice', message: `wrote ${derivedWritten} sidecar(s), conversion(s) and album entries` });
   if (deps.library && !inner.signal.aborted) {
     try {
       await writeLibraryFiles({ ...deps, ...deps.library, onBytes }, inner.signal);

@@ -26,6 +26,9 @@ export interface TransferDeps {
 export function verifyStored(action: CopyAction, stored: StoredFile, digest: StreamDigest): StreamDigest {
   const bad = (why: string) => new TransferError('corrupted', `${action.path}: ${why}`, { connector: 'engine' });
   if (digest.bytes !== action.resource.size) throw bad(`source sent ${digest.bytes} bytes, expected ${action.resource.size}`);
+  // A source that vouches for a SHA-256 (an archive's manifest) is held to it: a restore never spreads a corrupted backup.
+  const vouched = action.resource.checksum;
+  if (vouched?.algorithm === 'sha256' && vouched.value.toLowerCase() !== digest.sha256) throw bad('source bytes do not match the SHA-256 the source recorded');
   if (stored.size !== digest.bytes) throw bad(`destination holds ${stored.size} bytes, sent ${digest.bytes}`);
   for (const h of stored.hashes ?? []) {
     const ours = h.algorithm === 'sha256' ? digest.sha256 : h.algorithm === 'md5' ? digest.md5 : undefined;

@@ -10,7 +10,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { generateSampleLibrary } from '../../src/sample/index.ts';
 import { startS3rver, type S3rverServer } from '../servers/s3rver.ts';
 import { startFaultProxy, type FaultProxy } from '../servers/fault-proxy.ts';
-import { runCli, startCli, tempHome } from './cli.ts';
+import { isDerivedOutput, runCli, startCli, tempHome } from './cli.ts';
 
 const MiB = 1024 * 1024;
 /**
@@ -86,7 +86,8 @@ describe('S3 multipart resume after SIGKILL (real binary)', () => {
     });
     try {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: 'test-bucket', Prefix: 'photos/' }));
-      const keys = (listed.Contents ?? []).map((o) => o.Key!);
+      // Besides the video: its XMP sidecar and the library manifest photoferry writes (issue 5), not counted here.
+      const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => !isDerivedOutput(k.slice('photos/'.length)));
       assert.equal(keys.length, 1, `one object: ${keys.join(', ')}`);
       assert.ok(keys[0]!.endsWith(`/${files[0]!.name}`), keys[0]);
       const stored = (await client.send(new GetObjectCommand({ Bucket: 'test-bucket', Key: keys[0] }))).Body as Readable;
