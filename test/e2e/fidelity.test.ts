@@ -26,6 +26,10 @@ import { applyChange } from '../../src/simulator/control.ts';
 import type { RoleName } from '../../src/simulator/roles.ts';
 import { simSession } from '../../src/simulator/testing/sim-session.ts';
 import { memoryState } from '../../src/connectors/context.ts';
+import type { FileStore } from '../../src/destinations/file-store.ts';
+import { s3Destination } from '../../src/destinations/s3/index.ts';
+import { startS3rver, type S3rverServer } from '../servers/s3rver.ts';
+import { startFaultProxy, type FaultProxy } from '../servers/fault-proxy.ts';
 import type { ManifestEntry } from '../../src/engine/derived/library-model.ts';
 
 const signal = () => AbortSignal.timeout(120_000);
@@ -173,5 +177,72 @@ describe('fidelity on the simulator library → local disk', () => {
     }
     const albumTree = async (dir: string) => (await files(join(dir, 'albums'))).filter((p) => !p.endsWith('.json'));
     assert.deepEqual(await albumTree(restored), await albumTree(backup));
+  });
+});
+
+describe('fidelity → S3 (s3rver): albums by CopyObject, bytes sent once, restore from the S3 archive', () => {
+  let sim: Simulator;
+  let ctx: AppContext;
+  let home: string;
+  let server: S3rverServer;
+  let meter: FaultProxy;
+  let destination: Destination;
+  let record = '';
+  before(async () => {
+    home = await mkdtemp(join(tmpdir(), 'pf-fidelity-s3-'));
+    sim = await startSimulator({ assets: 40, seed: 12, sharedLibrary: false, meanSize: 6000 });
+    ctx = await openContext({ env: { PHOTOFERRY_HOME: join(home, 'home') } });
+    server = await startS3rver({ buckets: ['photos'] });
+    meter = await startFaultProxy(server.endpoint);
+    const options = s3Destination.options.parse({
+      ...s3Destination.parseTarget('photos/backup'), provider: 'custom', endpoint: meter.endpoint,
+      accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey,
+    });
+    const store = await s3Destination.create(options, { log: silentLogger, state: memoryState() }) as FileStore;
+    destination = createFileDestination('s3:photos/backup', store);
+    const lib = sim.state.library;
+    const i = Array.from({ length: lib.size }, (_, k) => k).find((k) => lib.spec(k).shape === 'jpeg')!;
+    record = lib.spec(i).assetName;
+    for (const album of lib.albums.filter((a) => a.type === 0).slice(0, 5)) {
+      if (!lib.inAlbum(i, album.id)) applyChange(sim.state, { op: 'move', asset: record, from: null, to: album.id });
+    }
+  });
+  after(async () => {
+    await destination.close(); await meter.stop(); await server.stop(); await ctx.close(); await sim.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('uploads each photo once however many albums hold it; album entries are CopyObject requests', async () => {
+    meter.resetCounters();
+    const result = await copy(ctx, icloudSource(sim), destination, { ...DEFAULT_FIDELITY, albums: 'links' });
+    assert.equal(result.summary!.status, 'ok');
+    const placements = await ctx.catalog.placements(destination.id);
+    const albumEntries = placements.filter((p) => p.role.startsWith('album:'));
+    const stored = placements.filter((p) => !p.role.startsWith('album:')).reduce((n, p) => n + p.size, 0);
+    const library = await Promise.all(['photoferry-manifest.jsonl', 'albums/index.json'].map((p) => destination.stat(p, signal())));
+    const libraryBytes = library.reduce((n, f) => n + (f?.size ?? 0), 0);
+    const photo = placements.filter((p) => p.assetId === record);
+    assert.equal(photo.filter((p) => p.role.startsWith('album:')).length, 5, 'the photo is entered in 5 albums');
+    assert.ok(albumEntries.length > 5);
+    const checkMarker = Buffer.byteLength(`photoferry write check ${new Date(0).toISOString()}\n`); // destination.check()
+    assert.equal(meter.forwardedBytes, stored + libraryBytes + checkMarker, 'PUT bytes: every file once, album entries none');
+    const albumPuts = meter.requests.filter((r) => r.method === 'PUT' && r.url.includes('/albums/') && !r.url.split('?')[0]!.endsWith('.json'));
+    assert.equal(albumPuts.length, albumEntries.length);
+    assert.ok(albumPuts.every((r) => r.headers['x-amz-copy-source'] !== undefined), 'album entries are server-side copies');
+  });
+
+  it('restores the S3 archive to a fresh local folder with the originals and the album tree', async () => {
+    const restored = join(home, 'restored');
+    const read = destination.read!;
+    const archive = new ArchiveSource(`archive:${destination.id}`, { read: (p, s) => read.call(destination, p, s), close: async () => undefined });
+    const result = await copy(ctx, archive, localDestination(restored), { ...DEFAULT_FIDELITY, albums: 'links' });
+    assert.equal(result.summary!.files.failed, 0);
+    const placements = await ctx.catalog.placements(destination.id);
+    const want = placements.filter((p) => !p.role.includes(':') && p.role !== 'json' && !p.role.endsWith('.jpeg'))
+      .map((p) => `${p.path} ${p.sha256}`).sort();
+    const got = (await readManifest(restored)).flatMap((e) => e.files.map((f) => `${f.path} ${f.sha256}`)).sort();
+    assert.deepEqual(got, want);
+    const albumTree = placements.filter((p) => p.role.startsWith('album:')).map((p) => p.path.slice('albums/'.length)).sort();
+    assert.deepEqual((await files(join(restored, 'albums'))).filter((p) => !p.endsWith('.json')), albumTree);
   });
 });
