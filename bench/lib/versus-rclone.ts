@@ -31,7 +31,16 @@ function rcloneEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   return env;
 }
 
-async function timedRun(ctx: BenchContext, peer: Peer, tool: Tool, lib: Library, scratch: string): Promise<{ m: Measured; stored: { files: number; bytes: number } }> {
+/** What is timed: photoferry with its defaults (XMP sidecars, album manifests, run manifest), photoferry moving only the library's bytes (what rclone does), rclone. */
+const SIDES = [
+  { label: 'photoferry', tool: 'photoferry', extra: [] },
+  { label: 'photoferry, bytes only', tool: 'photoferry', extra: ['--sidecar', 'none', '--albums', 'none', '--no-manifest'] },
+  { label: 'rclone copy', tool: 'rclone', extra: [] },
+] as const satisfies readonly { label: string; tool: Tool; extra: readonly string[] }[];
+type Side = (typeof SIDES)[number];
+
+async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library, scratch: string): Promise<{ m: Measured; stored: { files: number; bytes: number } }> {
+  const { tool } = side;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
   const run = await peer.start();
@@ -44,7 +53,7 @@ async function timedRun(ctx: BenchContext, peer: Peer, tool: Tool, lib: Library,
     }
     await flush();
     const m = tool === 'photoferry'
-      ? await measure(process.execPath, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target], pfEnv)
+      ? await measure(process.execPath, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target, ...side.extra], pfEnv)
       // The bench cache marker is photoferry's own file; the folder source skips it, so rclone must too.
       : await measure('rclone', ['copy', lib.dir, run.rclone.target, '--exclude', '.photoferry-bench.json'], rcloneEnv(run.rclone.env));
     return { m, stored: await run.stored(tool) };
@@ -54,18 +63,18 @@ async function timedRun(ctx: BenchContext, peer: Peer, tool: Tool, lib: Library,
   }
 }
 
-/** Both tools on their defaults (4 transfers each); the last of `ctx.runs` runs is reported, then the throughput ratio. */
+/** 4 transfers at once on every side (both tools' default); the last of `ctx.runs` runs is reported, then throughput ratios. */
 export async function versusRclone(ctx: BenchContext, peer: Peer, name: 'mixed' | 'small'): Promise<Row[]> {
   const lib = await ctx.library(name);
   const what = name === 'mixed'
     ? `copy mixed library to ${peer.server}, ${(lib.bytes / 1e9).toFixed(2)} GB, ${lib.files} files`
     : `copy ${lib.files} small files to ${peer.server}, ${(lib.bytes / 1e6).toFixed(0)} MB`;
   const rows: Row[] = [];
-  for (const tool of ['photoferry', 'rclone'] as const) {
+  for (const side of SIDES) {
     let last: Awaited<ReturnType<typeof timedRun>> | undefined;
     for (let i = 1; i <= ctx.runs; i++) {
-      ctx.log(`${what}: ${tool} run ${i}/${ctx.runs}`);
-      last = await timedRun(ctx, peer, tool, lib, join(ctx.work, 'scratch', `${peer.section}-${name}-${tool}`));
+      ctx.log(`${what}: ${side.label} run ${i}/${ctx.runs}`);
+      last = await timedRun(ctx, peer, side, lib, join(ctx.work, 'scratch', `${peer.section}-${name}-${side.tool}`));
       ctx.log(`  ${last.m.seconds.toFixed(2)} s, exit ${last.m.code}, ${last.stored.files} files / ${(last.stored.bytes / 1e6).toFixed(0)} MB stored`);
     }
     const { m, stored } = last!;
@@ -74,14 +83,16 @@ export async function versusRclone(ctx: BenchContext, peer: Peer, name: 'mixed' 
     const failures = `${m.stdout}\n${m.stderr}`.split('\n').filter((l) => /^failed:|^photoferry:|ERROR/.test(l.trim()));
     const failed = m.code === 0 ? '' : `; exit ${m.code}, ${failures.length} failure line(s), first: ${(failures[0] ?? '').trim().slice(0, 120)}`;
     rows.push({
-      section: peer.section, what, tool, seconds: m.seconds, mbPerSec: lib.bytes / 1e6 / m.seconds, itemsPerSec: lib.files / m.seconds,
+      section: peer.section, what, tool: side.label, seconds: m.seconds, mbPerSec: lib.bytes / 1e6 / m.seconds, itemsPerSec: lib.files / m.seconds,
       peakRssMb: m.peakTreeRssMb, note: `run ${ctx.runs} of ${ctx.runs}, fresh server${short}${extra}${failed}`,
     });
   }
-  const [pf, rc] = rows as [Row, Row];
-  rows.push({
-    section: peer.section, what, tool: 'ratio photoferry/rclone', seconds: rc.seconds / pf.seconds,
-    note: `throughput ratio (goal ≥ 1.2×); peak RSS ${pf.peakRssMb!.toFixed(0)} MB vs ${rc.peakRssMb!.toFixed(0)} MB`,
-  });
+  const [pf, bytesOnly, rc] = rows as [Row, Row, Row];
+  for (const ours of [bytesOnly, pf]) {
+    rows.push({
+      section: peer.section, what, tool: `ratio ${ours.tool} / rclone`, seconds: rc.seconds / ours.seconds,
+      note: `throughput ratio (goal ≥ 1.2×); peak RSS ${ours.peakRssMb!.toFixed(0)} MB vs ${rc.peakRssMb!.toFixed(0)} MB`,
+    });
+  }
   return rows;
 }
