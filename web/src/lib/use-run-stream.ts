@@ -13,7 +13,13 @@ export function useRunStream(url: string | null, runId: string | null): LiveRun 
     let ended = false;
     // The server closes the stream after the run ends (the final snapshot and `finished` come in either order);
     // EventSource would reconnect forever, so the close is noticed as an error once the run is known to be over.
-    source.onerror = () => { if (ended) source.close(); };
+    // A non-200 answer (409: the task's run ended before we subscribed) closes it for good: treat that as the end,
+    // so the page reloads the run record instead of waiting forever.
+    source.onerror = () => {
+      if (!ended && source.readyState !== EventSource.CLOSED) return;
+      source.close();
+      setLive((prev) => (prev.ended ? prev : { ...prev, ended: true }));
+    };
     const listeners = EVENT_TYPES.map((type) => {
       const listener = (e: MessageEvent<string>) => {
         let data: unknown;
