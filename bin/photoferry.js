@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+process.env.PHOTOFERRY_PACKAGE_ROOT ??= root;
 
 function newestSource(dir) {
   let newest = 0;

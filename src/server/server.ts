@@ -1,5 +1,5 @@
 /** @module buildServer: fastify with sessions, CSRF, logging with secrets redacted, error mapping, every route group, schedules. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { DestinationStream } from 'pino';
@@ -92,7 +92,8 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
 
   for (const group of [session, connectors, accounts, destinations, library, tasks, runs]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
-  await web.register(app, o.webRoot ?? join(process.cwd(), 'web', 'dist'));
+  // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
+  await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));
 
   app.addHook('onClose', async () => {
     scheduler.stop();
