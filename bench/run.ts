@@ -12,11 +12,12 @@ import { formatTable } from './lib/table.ts';
 import type { BenchContext, Library, Row, Section } from './lib/types.ts';
 import { listFolder } from './sections/list-folder.ts';
 import { copyLocal } from './sections/copy-local.ts';
+import { convertHeic } from './sections/convert-heic.ts';
 import { s3 } from './sections/s3.ts';
 import { sftp } from './sections/sftp.ts';
 
 /** Later: s3 vs rclone, sftp vs rclone, iCloud simulator listing/download. Each is one more entry. */
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());
