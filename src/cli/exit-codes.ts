@@ -9,6 +9,8 @@ export const EXIT = {
   authRequired: 3,
   notFound: 4,
   permanent: 5,
+  /** Temporary on the service's side (library still indexing, throttled past every retry): run again later (sysexits EX_TEMPFAIL). */
+  tryLater: 75,
   cancelled: 130,
 } as const;
 
@@ -20,6 +22,7 @@ export function exitCodeOf(err: unknown): number {
       case 'invalid-input': return EXIT.usage;
       case 'not-found': return EXIT.notFound;
       case 'cancelled': return EXIT.cancelled;
+      case 'rate-limited': case 'transient': return EXIT.tryLater;
       default: return EXIT.permanent;
     }
   }

@@ -18,22 +18,25 @@ export class IcloudError extends TransferError {
   }
 }
 
+/** The CLI command that signs in again (the account may also be given as the name of an icloud remote). */
+const signInCommand = (appleId = '<Apple ID>') => `\`photoferry auth icloud ${appleId}\``;
+
 const authRequired = (reason: IcloudErrorReason, message: string) => new IcloudError('auth-required', reason, message);
 
 /** Typed constructors; every message ends with what the user should do next and never carries a secret. */
 export const icloudErrors = {
   wrongPassword: (appleId: string) => authRequired('wrong-password',
-    `Apple rejected the password for ${appleId}. Check the Apple ID and password, then run \`photoferry auth login\` again.`),
+    `Apple rejected the password for ${appleId}. Check the Apple ID and password, then run ${signInCommand(appleId)} again.`),
   passwordMissing: (appleId: string) => authRequired('password-missing',
-    `No password is stored for ${appleId} and the saved session is no longer valid. Run \`photoferry auth login\` to sign in.`),
+    `No password is stored for ${appleId} and the saved session is no longer valid. Run ${signInCommand(appleId)} to sign in.`),
   wrongCode: () => authRequired('wrong-code',
-    'The verification code was wrong or has expired. Run `photoferry auth login` again and enter the newest code Apple sent.'),
+    `The verification code was wrong or has expired. Run ${signInCommand()} again and enter the newest code Apple sent.`),
   codeLocked: () => authRequired('code-locked',
-    'Too many wrong verification codes: Apple has locked code entry for now. Wait a while (or unlock your account at https://iforgot.apple.com), then run `photoferry auth login` again.'),
+    `Too many wrong verification codes: Apple has locked code entry for now. Wait a while (or unlock your account at https://iforgot.apple.com), then run ${signInCommand()} again.`),
   codeNotSent: (detail: string) => authRequired('code-not-sent',
     `Apple could not send a verification code (${detail}). Check your trusted devices and phone numbers at https://appleid.apple.com, then try again.`),
   accountLocked: () => authRequired('account-locked',
-    'This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run `photoferry auth login` again.'),
+    `This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run ${signInCommand()} again.`),
   adpEnabled: () => authRequired('adp-enabled',
     'Advanced Data Protection is on for this Apple Account, so iCloud Photos cannot be read from the web. Turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection), or also allow "Access iCloud Data on the Web" and approve the request on your device, then try again.'),
   /** CloudKit ACCESS_DENIED: ADP without PCS consent, but Apple also sends it when throttling an account. */
@@ -42,7 +45,7 @@ export const icloudErrors = {
   webAccessDisabled: () => authRequired('web-access-disabled',
     '"Access iCloud Data on the Web" is off for this Apple Account. Turn it on on your iPhone (Settings > [your name] > iCloud > Access iCloud Data on the Web), then try again.'),
   wrongRegion: (domainToUse: string) => authRequired('wrong-region', /\.cn$/i.test(domainToUse)
-    ? `Apple says this account belongs to ${domainToUse} (China mainland accounts use a separate service). Set the source's setup URL to https://setup.icloud.com.cn/setup/ws/1 (the auth URL may stay https://idmsa.apple.com/appleauth/auth), then sign in again.`
+    ? `Apple says this account belongs to ${domainToUse} (China mainland accounts use a separate service). Set the source's setup URL to https://setup.icloud.com.cn/setup/ws/1 (the auth URL may stay https://idmsa.apple.com/appleauth/auth), e.g. \`photoferry remote add NAME icloud appleId=… setupUrl=https://setup.icloud.com.cn/setup/ws/1\`, then sign in again with ${signInCommand('NAME')}.`
     : `Apple says this account belongs to ${domainToUse}, not the configured host. Set the source's setup URL to https://setup.icloud.com/setup/ws/1 and the auth URL to https://idmsa.apple.com/appleauth/auth, then sign in again.`),
   photosNotEnabled: () => authRequired('photos-not-enabled',
     'iCloud Photos is not enabled for this account (or its setup is unfinished). Turn on iCloud Photos on a device and open https://www.icloud.com/photos once, then try again.'),
@@ -51,9 +54,9 @@ export const icloudErrors = {
   securityKeyUnsupported: () => authRequired('security-key-unsupported',
     'This Apple Account uses security keys (FIDO) for two-factor authentication, which photoferry cannot use: iCloud rejects such web sessions for Photos. Remove the security keys from the account at https://appleid.apple.com to use code-based 2FA, or use another export method.'),
   mfaRequired: () => authRequired('mfa-required',
-    'Apple requires a two-factor code and no interactive prompt is available. Run `photoferry auth login` in a terminal to sign in.'),
+    `Apple requires a two-factor code and no interactive prompt is available. Run ${signInCommand()} in a terminal to sign in.`),
   sessionExpired: (appleId: string) => authRequired('session-expired',
-    `The iCloud session for ${appleId} has expired and cannot be renewed without you. Run \`photoferry auth login\` to sign in again.`),
+    `The iCloud session for ${appleId} has expired and cannot be renewed without you. Run ${signInCommand(appleId)} to sign in again.`),
   termsUpdateNeeded: () => authRequired('terms-update-needed',
     'Apple needs you to accept updated iCloud terms. Sign in once at https://www.icloud.com and accept them, then try again.'),
   rateLimited: (retryAfterMs: number | undefined, what = 'Apple') => new IcloudError('rate-limited', 'rate-limited',
@@ -97,7 +100,7 @@ export function fromAppleResponse(err: AppleHttpError): TransferError {
     return icloudErrors.rateLimited(retryAfterMs(headers));
   }
   if (status === 401 || status === 421 || status === 450 || code === 'AUTHENTICATION_REQUIRED') {
-    return new IcloudError('auth-required', 'session-expired', `${what}: the iCloud session has expired; sign in again with \`photoferry auth login\`.`, { cause: err });
+    return new IcloudError('auth-required', 'session-expired', `${what}: the iCloud session has expired; sign in again with ${signInCommand()}.`, { cause: err });
   }
   if (status >= 500) return new IcloudError('transient', 'unavailable', `${what}: Apple answered HTTP ${status}; will retry.`, { cause: err });
   if (status === 404) return new TransferError('not-found', `${what}: not found (HTTP 404)`, { connector: CONNECTOR, cause: err });

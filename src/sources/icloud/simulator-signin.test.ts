@@ -29,7 +29,7 @@ describe('icloud source definition ↔ simulator with real sign-in', () => {
     const secrets = memorySecrets();
     await secrets.set(passwordKey(options.appleId), sim.account.password);
     const ctx = { ...testCtx(secrets, scriptedPrompt([peekCode])), state: memoryState() };
-    const withPassword = icloudSource.create(options, ctx) as IcloudSource;
+    const withPassword = (await icloudSource.create(options, ctx)) as IcloudSource;
     await withPassword.connect(signal);
     const assets = [];
     for await (const page of withPassword.changes(null, signal)) assets.push(...page.upserts);

@@ -96,7 +96,12 @@ export class Downloader {
         throw toTransferError(err);
       }
       const status = response.status;
-      if (status === 200 || status === 206) return this.stream(response, size, offset, status === 200 ? offset : 0, ctl, () => signal.removeEventListener('abort', onAbort));
+      if (status === 200 || status === 206) {
+        // Downloads are most of a run's requests: without this, a throttle seen while listing kept the whole
+        // download phase at the backed-off pace, because only CloudKit answers let the pacer climb again.
+        this.pacer.succeeded();
+        return this.stream(response, size, offset, status === 200 ? offset : 0, ctl, () => signal.removeEventListener('abort', onAbort));
+      }
       signal.removeEventListener('abort', onAbort);
       const body = await response.text().catch(() => '');
       if (status === 401 && !refreshedSession) { refreshedSession = true; await this.session.refresh(signal); continue; }

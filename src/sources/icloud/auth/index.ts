@@ -1,4 +1,4 @@
-/** @module Public face of iCloud sign-in: what the iCloud source, the CLI (`auth login/status/logout`) and tests use. */
+/** @module Public face of iCloud sign-in: what the iCloud source, the CLI (`auth icloud`, `auth status`) and tests use. */
 export { signIn, type SignInOptions, type IcloudAuthSession } from './sign-in.ts';
 export { authStatus, signOut, type AuthStatus, type AuthStatusOptions } from './status.ts';
 export type { MfaOptions } from './mfa.ts';

@@ -101,7 +101,7 @@ for (const [cassette, code] of [['2fa_flow_valid_code', '654321'], ['2fa_flow_va
 test('2fa_flow_invalid_code: Apple says -21669 → wrong-code error', async () => {
   const { promise } = run('2fa_flow_invalid_code', { mfa: { maxCodeAttempts: 1 } }, ['901431']);
   const err = await rejectsWith(promise, 'wrong-code');
-  assert.match(err.message, /auth login/);
+  assert.match(err.message, /auth icloud/);
 });
 
 test('failed_auth: SRP 401, legacy fallback hides 401 in X-Apple-I-Rscd → wrong-password', async () => {

@@ -90,7 +90,7 @@ test('refresh: after the web session expires mid-run (421), refresh re-validates
   assert.equal((await whoamiVia(session)).status, 200);
   state.expireSessions(appleId);
   state.revokeTrust(appleId);
-  await fails(session.refresh(signal()), 'session-expired', /auth login/);
+  await fails(session.refresh(signal()), 'session-expired', /auth icloud/);
 });
 
 test('SMS: code to the chosen trusted phone (PUT verify/phone), read through the /__sim/code control endpoint', async () => {
@@ -119,7 +119,7 @@ test('wrong-code lockout after N wrong codes → code-locked', async () => {
 
 test('wrong codes until attempts run out → wrong-code', async () => {
   const appleId = await account();
-  await fails(signIn(opts(appleId, { mfa: { maxCodeAttempts: 2 } }), testCtx(memorySecrets(), scriptedPrompt(['000000', '000001'])), signal()), 'wrong-code', /auth login/);
+  await fails(signIn(opts(appleId, { mfa: { maxCodeAttempts: 2 } }), testCtx(memorySecrets(), scriptedPrompt(['000000', '000001'])), signal()), 'wrong-code', /auth icloud/);
 });
 
 test('legacy 2SA account (hsaVersion 1): code through setup, then a verified session', async () => {
@@ -136,12 +136,12 @@ test('non-2FA "sa" account: 412 → repair/complete → signed in without a code
 
 test('no prompt available when a code is needed → mfa-required', async () => {
   const appleId = await account();
-  const ctx = testCtx(memorySecrets(), { promptCode: async () => { throw new IcloudError('auth-required', 'mfa-required', 'Apple requires a two-factor code; run `photoferry auth login`.'); } });
-  await fails(signIn(opts(appleId), ctx, signal()), 'mfa-required', /auth login/);
+  const ctx = testCtx(memorySecrets(), { promptCode: async () => { throw new IcloudError('auth-required', 'mfa-required', 'Apple requires a two-factor code; run `photoferry auth icloud <Apple ID>`.'); } });
+  await fails(signIn(opts(appleId), ctx, signal()), 'mfa-required', /auth icloud/);
 });
 
 const faultCases: Array<[string, Partial<SimAccountInit>, IcloudErrorReason, RegExp]> = [
-  ['wrong password', {}, 'wrong-password', /password.*auth login/],
+  ['wrong password', {}, 'wrong-password', /password.*auth icloud/],
   ['Advanced Data Protection on', { faults: { adp: true } }, 'adp-enabled', /Advanced Data Protection/],
   ['"Access iCloud Data on the Web" off', { faults: { webAccessDisabled: true } }, 'web-access-disabled', /Access iCloud Data on the Web.*Settings/],
   ['China-mainland account on the global host', { faults: { domainToUse: 'iCloud.com.cn' } }, 'wrong-region', /iCloud\.com\.cn/],
