@@ -5,7 +5,7 @@ import type { StreamDigest } from '../destinations/destination.ts';
 
 export interface HashTap {
   readonly stream: Transform;
-  /** Final digest; only valid after the stream has ended. */
+  /** Digest of every byte that has passed through so far (final once the stream has ended). */
   digest(): StreamDigest;
 }
 
@@ -31,8 +31,9 @@ export function hashTap(options: { md5: boolean; onBytes?: (n: number) => void }
   return {
     stream,
     digest() {
-      if (!result) throw new Error('hash tap read before the stream ended');
-      return result;
+      // A store may finish (S3 PUT of exactly `size` bytes) before the source's end reaches our flush; every
+      // byte it could have stored has passed through transform() by then, so the running hash is the answer.
+      return result ?? { bytes, sha256: sha256.copy().digest('hex'), ...(md5 ? { md5: md5.copy().digest('hex') } : {}) };
     },
   };
 }

@@ -18,9 +18,9 @@ export function register(program: Command): void {
           for (const p of report.problems) process.stdout.write(`${p.problem}: ${p.path} (${p.detail})\n`);
           if (report.deep) process.stdout.write(fidelityTable(report));
           const how = report.deep ? 'size and SHA-256' : 'presence and size';
-          const derived = report.derived > 0 ? ` and ${report.derived} derived (sidecars, conversions, album entries)` : '';
-          process.stdout.write(`Checked ${report.checked} files${derived} (${how}) at ${report.destinationId}: ` +
-            `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}.\n`);
+          const derived = report.derived > 0 ? ` (with ${report.derived} derived files: sidecars, conversions, album entries)` : '';
+          process.stdout.write(`Checked ${report.checked} files (${how}) at ${report.destinationId}: ` +
+            `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}${derived}.\n`);
         }
         return report.problems.length === 0 ? EXIT.ok : EXIT.someFailed;
       });
