@@ -15,9 +15,10 @@ import { copyLocal } from './sections/copy-local.ts';
 import { convertHeic } from './sections/convert-heic.ts';
 import { s3 } from './sections/s3.ts';
 import { sftp } from './sections/sftp.ts';
+import { icloud } from './sections/icloud.ts';
 
 /** Later: s3 vs rclone, sftp vs rclone, iCloud simulator listing/download. Each is one more entry. */
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());
