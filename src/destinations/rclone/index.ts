@@ -21,6 +21,6 @@ export const rcloneDestination = defineDestination({
     const colon = target.indexOf(':');
     return colon < 0 ? { remote: target } : { remote: target.slice(0, colon), path: target.slice(colon + 1) };
   },
-  idOf: (o) => `rclone:${o.remote}:${o.path.replace(/^\/+|\/+$/g, '')}`,
+  idOf: (o) => `rclone:${o.remote}:${o.path.replace(/\/+$/g, '')}`,
   create: async (o) => (await import('./rclone-store.ts')).createRcloneStore(o),
 });

@@ -29,8 +29,10 @@ const hashesOf = (e: LsEntry): Checksum[] =>
   HASHES.flatMap((algorithm) => (e.Hashes?.[algorithm] ? [{ algorithm, value: e.Hashes[algorithm] }] : []));
 
 export function createRcloneStore(o: RcloneStoreOptions): FileStore {
+  // Keep a leading "/": for local and SFTP remotes `remote:/abs` and `remote:rel` are different folders.
+  const absolute = o.path.startsWith('/');
   const base = o.path.replace(/^\/+|\/+$/g, '');
-  const at = (rel: string) => `${o.remote}:${[base, rel].filter(Boolean).join('/')}`;
+  const at = (rel: string) => `${o.remote}:${absolute ? '/' : ''}${[base, rel].filter(Boolean).join('/')}`;
   const target = (path: string) => at(checkStorePath(path, KIND));
   const ctx = (op: string, path: string) => ({ remote: o.remote, op: `${op} "${path}"` });
   const fail = (result: Parameters<typeof toTransferError>[0], op: string, path: string) => toTransferError(result, ctx(op, path));
