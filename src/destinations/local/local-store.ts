@@ -9,7 +9,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
-import { checkStorePath, parentOf } from '../store-path.ts';
+import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
 
 const KIND = 'local';
 const execFileAsync = promisify(execFile);
@@ -40,7 +40,15 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
   }
 
   /** mkdir -p, but with the real reason: Node reports ENOENT for a recursive mkdir on a read-only mount. */
+  // Folders this store made or saw, so 10k files in a few folders cost a few mkdir calls, not 10k. A folder
+  // removed behind our back only costs a failed write, which the engine retries after `forget`.
+  const madeDirs = new Set<string>();
   async function ensureDir(dir: string): Promise<void> {
+    if (madeDirs.has(dir)) return;
+    await makeDir(dir);
+    madeDirs.add(dir);
+  }
+  async function makeDir(dir: string): Promise<void> {
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
@@ -71,7 +79,8 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     async write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
       const target = abs(path);
       const dir = join(root, ...parentOf(path).split('/').filter(Boolean));
-      const temp = join(dir, `.${randomUUID()}.photoferry-tmp`);
+      // A staging name is already invisible: write it in place and spare a rename.
+      const temp = path.startsWith(`${STAGING_DIR}/`) ? target : join(dir, `.${randomUUID()}.photoferry-tmp`);
       try {
         await ensureDir(dir);
         const out = createWriteStream(temp, { flags: 'wx', flush: perFile });
@@ -87,12 +96,15 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
         if (seen !== meta.size) {
           throw new TransferError('corrupted', `${path}: body ended after ${seen} of ${meta.size} bytes`, { connector: KIND });
         }
-        await rename(temp, target);
+        if (temp !== target) await rename(temp, target);
         await syncDir(dir);
         return { path, size: seen, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
       } catch (err) {
         body.destroy();
         await rm(temp, { force: true }).catch(() => undefined);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && madeDirs.delete(dir)) {
+          throw new TransferError('transient', `write ${path}: its folder vanished; it will be made again`, { connector: KIND, cause: err });
+        }
         throw fail(err, `write ${path}`);
       }
     },
@@ -100,7 +112,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     async rename(from, to) {
       const target = abs(to);
       try {
-        await mkdir(join(target, '..'), { recursive: true });
+        await ensureDir(join(target, '..'));
         await rename(abs(from), target);
         await syncDir(join(target, '..'));
       } catch (err) {
@@ -114,7 +126,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
       const target = abs(to);
       const temp = join(target, '..', `.${randomUUID()}.photoferry-tmp`);
       try {
-        await mkdir(join(target, '..'), { recursive: true });
+        await ensureDir(join(target, '..'));
         await link(abs(from), temp);
         await rename(temp, target);
       } catch (err) {
