@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runCli } from './cli.ts';
-import { REMOTE, accountWorld, signIn, startWorld, type IcloudWorld } from './icloud/harness.ts';
+import { REMOTE, accountWorld as newAccount, signIn, startWorld, type IcloudWorld } from './icloud/harness.ts';
 import type { AccountFaults } from '../../src/simulator/auth/state.ts';
 
 // 3 = a person must act on the account or its credentials; 75 = Apple's side is not ready, run again later.
@@ -20,8 +20,10 @@ function errorLine(stderr: string): string {
 // (every CLI start costs seconds on a loaded machine). Knobs shared by all accounts are touched by one case only.
 describe('iCloud errors through photoferry (simulator)', { concurrency: 4 }, () => {
   let world: IcloudWorld;
+  const homes: { stop(): Promise<void> }[] = [];
   before(async () => { world = await startWorld({ assets: 40, seed: 3, meanSize: 4 * 1024 }); });
-  after(() => world.stop());
+  after(async () => { await Promise.all(homes.map((h) => h.stop())); await world.stop(); });
+  const accountWorld = async (...args: Parameters<typeof newAccount>) => { const w = await newAccount(...args); homes.push(w); return w; };
 
   it('wrong password', async () => {
     const w = await accountWorld(world, 'password@photoferry.test');
