@@ -15,6 +15,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { AppContext } from './context.ts';
 import { openDestination, openSource } from './connect.ts';
 import { openArchiveSource } from './archive.ts';
+import { recordSettled, settingsOf, settledRun } from './settled.ts';
 
 export type { FidelityOptions } from '../engine/derived/types.ts';
 export { DEFAULT_FIDELITY } from '../engine/derived/types.ts';
@@ -65,7 +66,15 @@ export async function copyBetween(
   const policy = request.policy ?? DEFAULT_POLICY;
   await source.connect(signal);
   if (request.command !== 'plan') await destination.check(signal);
-  await refresh(source, catalog, events, signal);
+  const refreshed = await refresh(source, catalog, events, signal);
+  const settings = settingsOf({
+    template: request.template, filters: request.filters ?? {}, policy, fidelity, command: request.command,
+    propagateDeletes: request.propagateDeletes === true,
+  });
+  if (request.command !== 'plan') {
+    const settled = await settledRun(catalog, source.id, destination.id, settings, refreshed);
+    if (settled) return nothingChanged(catalog, source, destination, request.command, settled, events);
+  }
   if (fidelity.albums === 'links' && !destination.copy) {
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
@@ -88,5 +97,27 @@ export async function copyBetween(
   const result = await executePlan(runId, planned, {
     source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
   }, signal);
+  await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
   return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
+}
+
+const EMPTY_PLAN: Plan = {
+  copies: [], derived: [], removes: [], derivedPresent: 0, present: 0, filtered: 0, totals: { assets: 0, files: 0, bytes: 0 },
+};
+
+/** The fast path's run: recorded like any other, with the counts of the clean run it settled on. */
+async function nothingChanged(
+  catalog: Catalog, source: Source, destination: Destination, command: 'copy' | 'sync',
+  settled: { present: number; filtered: number }, events: EventSink,
+): Promise<CopyResult> {
+  const started = Date.now();
+  const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command });
+  events({ type: 'planned', runId, files: 0, bytes: 0, present: settled.present, filtered: settled.filtered, removes: 0 });
+  const summary: RunSummary = {
+    assets: 0, files: { copied: 0, present: settled.present, removed: 0, failed: 0, filtered: settled.filtered },
+    bytes: 0, durationMs: Date.now() - started, status: 'ok',
+  };
+  await catalog.finishRun(runId, summary);
+  events({ type: 'finished', runId, summary });
+  return { plan: { ...EMPTY_PLAN, present: settled.present, filtered: settled.filtered }, runId, summary };
 }

@@ -4,9 +4,13 @@ import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 
 export interface RefreshResult {
+  /** The catalog's cursor for the source before this refresh (null for sources without a change feed). */
+  readonly cursorBefore: string | null;
   readonly upserts: number;
   readonly deletions: number;
   readonly pages: number;
+  /** A page replaced the album list, or started a full listing. */
+  readonly structureChanged: boolean;
 }
 
 export async function refresh(source: Source, catalog: Catalog, events: EventSink, signal: AbortSignal): Promise<RefreshResult> {
@@ -15,13 +19,15 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
   let upserts = 0;
   let deletions = 0;
   let pages = 0;
+  let structureChanged = false;
   for await (const page of source.changes(cursor, signal)) {
     signal.throwIfAborted();
     await catalog.applyChanges(source.id, page);
     upserts += page.upserts.length;
     deletions += page.deletions.length;
     pages += 1;
+    structureChanged ||= page.albums !== undefined || page.reset;
     events({ type: 'listing', assets: upserts });
   }
-  return { upserts, deletions, pages };
+  return { cursorBefore: cursor, upserts, deletions, pages, structureChanged };
 }
