@@ -1,4 +1,5 @@
 /** @module The content host (`cvws.icloud-content.com` stand-in): signed, expiring URLs, Range/206, and download faults. */
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bytesAt, headerOf } from '../library/media-bytes.ts';
 import type { SimRoutes } from '../types.ts';
@@ -13,6 +14,15 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   const start = Number(m[1]);
   const end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
   return start >= size || end <= start ? 'bad' : { start, end };
+}
+
+/** Resolves on 'drain', or on 'close' when the client went away (a bare once('drain') would wait forever). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export function contentRoutes(sim: SimState): SimRoutes {
@@ -41,9 +51,15 @@ export function contentRoutes(sim: SimState): SimRoutes {
     const stall = f.stall !== undefined && f.stall.count > 0 ? (f.stall.count--, f.stall.ms) : undefined;
     const header = headerOf(spec);
     let armed = reset || truncate || stall !== undefined;
+    const rate = f.bytesPerSec !== undefined && f.bytesPerSec > 0 ? f.bytesPerSec : undefined;
+    // A throttled body goes out in pieces of ~50 ms each, paced *before* they are written: a 64 KiB slice
+    // written then slept over arrived all at once (small files were not throttled at all) and then left
+    // gaps of SLICE / rate seconds, long enough to look like a stall to a client with a short watchdog.
+    const piece = rate === undefined ? SLICE : Math.max(1, Math.min(SLICE, Math.floor(rate / 20)));
+    let began = Date.now();
     for (let pos = start; pos < end;) {
       if (res.destroyed) return true;
-      let next = Math.min(end, pos + SLICE);
+      let next = Math.min(end, pos + piece);
       if (armed && next > cut) {
         if (pos < cut) next = cut;
         else {
@@ -51,12 +67,19 @@ export function contentRoutes(sim: SimState): SimRoutes {
           if (reset) { req.socket.destroy(); return true; }
           if (truncate) { req.socket.end(); return true; }
           await sleep(stall!);
+          began += stall!;
+          if (res.destroyed) return true;
         }
       }
-      const ok = res.write(bytesAt(spec, pos, next, header));
-      if (f.bytesPerSec !== undefined) await sleep(((next - pos) / f.bytesPerSec) * 1000);
+      // Against a schedule rather than per piece, so timer overshoot does not add up to a slower rate.
+      if (rate !== undefined) await sleep(Math.max(0, began + ((next - start) / rate) * 1000 - Date.now()));
+      if (res.destroyed) return true;
+      // Listen for 'drain' in the same tick as the write: awaiting anything in between (the throttle's sleep
+      // did) can miss it, and this response never ends. Its keep-alive socket then holds every later
+      // response queued behind it, so the client's next request on it (a download, or a CloudKit call:
+      // one origin here) never even gets headers.
+      if (!res.write(bytesAt(spec, pos, next, header))) await drained(res);
       pos = next;
-      if (!ok) await new Promise<void>((r) => res.once('drain', r));
     }
     res.end();
     return true;

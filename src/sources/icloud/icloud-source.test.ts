@@ -219,3 +219,82 @@ describe('icloud source ↔ simulator: faults', () => {
     sim.state.faults.indexing = { state: 'FINISHED', progress: 100 };
   });
 });
+
+describe('icloud source ↔ simulator: slow and stalled downloads', () => {
+  let sim: Simulator;
+  let assets: Asset[];
+  // Longer than the other suites' 300 ms: simulator and client share one event loop, and a loaded machine
+  // pausing it must not pass for a stall in a test about what is and is not one.
+  const stallMs = 500;
+  before(async () => {
+    sim = await startSimulator({ assets: 30, seed: 11, meanSize: 40_000, sharedLibrary: false });
+    const { source } = await connect(sim);
+    // Photos only (20–60 KB here; the videos would take seconds at the throttled rate), largest first.
+    assets = (await drain(source, null)).upserts.filter((a) => a.kind !== 'video').sort((a, b) => b.resources[0]!.size - a.resources[0]!.size);
+  });
+  after(() => sim.stop());
+  const exact = async (source: IcloudSource, a: Asset) => assert.equal(await sha256(await source.open(a, 'original', signal)), sim.state.sha256Of(a.id), a.filename);
+
+  it('a throttled body never trips the watchdog while bytes keep arriving, one after another on a kept-alive connection or side by side', { timeout: 20_000 }, async () => {
+    const { source } = await connect(sim, { downloads: { stallMs } });
+    sim.state.faults.download.bytesPerSec = 100_000;
+    try {
+      const started = Date.now();
+      // Sequential: each download reuses the previous one's connection (the third used to hang before its headers).
+      for (const a of assets.slice(0, 3)) await exact(source, a);
+      const bytes = assets.slice(0, 3).reduce((n, a) => n + a.resources[0]!.size, 0);
+      assert.ok(Date.now() - started >= (bytes / 100_000) * 1000 * 0.8, 'the throttle applies');
+      await Promise.all(assets.slice(3, 9).map((a) => exact(source, a)));
+    } finally {
+      delete sim.state.faults.download.bytesPerSec;
+    }
+  });
+
+  it('a real stall under the throttle still trips the watchdog, and resuming at the offset gives the exact bytes', { timeout: 20_000 }, async () => {
+    const { source } = await connect(sim, { downloads: { stallMs } });
+    Object.assign(sim.state.faults.download, { bytesPerSec: 200_000, stall: { count: 1, ms: 2000 } });
+    try {
+      const a = assets[0]!;
+      const parts: Buffer[] = [];
+      const stream = await source.open(a, 'original', signal);
+      await assert.rejects(async () => { for await (const c of stream) parts.push(c as Buffer); }, (e: unknown) => isTransferError(e) && e.kind === 'transient' && /stalled/.test(e.message));
+      const have = Buffer.concat(parts);
+      assert.ok(have.length > 0 && have.length < a.resources[0]!.size);
+      const rest: Buffer[] = [];
+      for await (const c of await source.open(a, 'original', signal, { offset: have.length })) rest.push(c as Buffer);
+      assert.equal(createHash('sha256').update(Buffer.concat([have, ...rest])).digest('hex'), sim.state.sha256Of(a.id));
+    } finally {
+      delete sim.state.faults.download.bytesPerSec;
+      delete sim.state.faults.download.stall;
+    }
+  });
+
+  it('a host that never sends headers trips the watchdog too, and gives the pacer slot back', { timeout: 20_000 }, async () => {
+    let hang = true;
+    const { source } = await connect(sim, {
+      downloads: { stallMs },
+      pacer: new Pacer({ maxConcurrency: 1, minIntervalMs: 0 }),
+      signIn: async () => {
+        const s = await simSession(sim);
+        // Content URLs (`/B/…`) wait for their abort, as a request to a host that accepted and never answered does.
+        const never = (init: { signal: AbortSignal }) => new Promise<Response>((_, fail) => init.signal.addEventListener('abort', () => fail(init.signal.reason as Error), { once: true }));
+        return { ...s, fetch: (url, init) => (hang && new URL(url).pathname.startsWith('/B/') ? never(init) : s.fetch(url, init)) };
+      },
+    });
+    const started = Date.now();
+    await assert.rejects(source.open(assets[0]!, 'original', signal), (e: unknown) => isTransferError(e) && e.kind === 'transient' && /stalled/.test(e.message));
+    assert.ok(Date.now() - started < stallMs * 6);
+    hang = false;
+    await exact(source, assets[0]!);
+  });
+
+  it('a reader slower than the watchdog is not a stall: bytes already waiting for it are not Apple\'s fault', { timeout: 20_000 }, async () => {
+    const { source } = await connect(sim, { downloads: { stallMs } });
+    const a = assets[0]!;
+    const stream = await source.open(a, 'original', signal);
+    await new Promise((r) => setTimeout(r, stallMs * 3));
+    const h = createHash('sha256');
+    for await (const c of stream) { h.update(c as Buffer); await new Promise((r) => setTimeout(r, 20)); }
+    assert.equal(h.digest('hex'), sim.state.sha256Of(a.id));
+  });
+});

@@ -12,7 +12,7 @@ import { refName, res, type CkRecord } from './records.ts';
 interface Known { zone: Zone; wire: WireMap; master: CkRecord; asset: CkRecord; fetchedAt: number }
 
 export interface DownloaderOptions {
-  /** No byte for this long → TransferError('transient') (default 60 s). */
+  /** No byte for this long, headers included, while the reader wants more → TransferError('transient') (default 60 s). */
   readonly stallMs?: number;
   /** Refetch URLs this close to their expiry (default 5 min). */
   readonly refreshMarginMs?: number;
@@ -89,11 +89,21 @@ export class Downloader {
       const onAbort = () => ctl.abort(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });
       let response: Response;
+      let noHeaders = false;
       try {
-        response = await this.pacer.run(() => this.session.fetch(url, { method: 'GET', signal: ctl.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} }), signal);
+        response = await this.pacer.run(async () => {
+          // The watchdog's "no byte for stallMs" starts with the request, not with the headers: a host that
+          // never answers would otherwise hang this download, and the pacer slot it holds, for good.
+          const timer = setTimeout(() => { noHeaders = true; ctl.abort(this.stalled()); }, this.opts.stallMs);
+          try {
+            return await this.session.fetch(url, { method: 'GET', signal: ctl.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+          } finally {
+            clearTimeout(timer);
+          }
+        }, signal);
       } catch (err) {
         signal.removeEventListener('abort', onAbort);
-        throw toTransferError(err);
+        throw noHeaders && !signal.aborted ? this.stalled(err) : toTransferError(err);
       }
       const status = response.status;
       if (status === 200 || status === 206) {
@@ -112,11 +122,21 @@ export class Downloader {
     }
   }
 
+  private stalled(cause?: unknown): TransferError {
+    const ms = this.opts.stallMs;
+    return transient(`download stalled: no data for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, cause);
+  }
+
   private stream(response: Response, size: number, offset: number, skip: number, ctl: AbortController, done: () => void): Readable {
     const expected = size - offset;
     let seen = 0;
     let toSkip = skip;
     let last = Date.now();
+    const watchdog = setInterval(() => {
+      // Bytes waiting for the reader mean the reader is the slow one (a busy destination), not Apple.
+      if (out.readableLength > 0) last = Date.now();
+      else if (Date.now() - last > this.opts.stallMs) out.destroy(this.stalled());
+    }, Math.min(1000, Math.max(20, this.opts.stallMs / 4)));
     const out = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         last = Date.now();
@@ -125,13 +145,12 @@ export class Downloader {
         cb(null, chunk);
       },
       flush(cb) {
+        // Every byte is in: nothing left to watch, however long the reader takes over the rest.
+        clearInterval(watchdog);
         cb(seen === expected ? null : transient(`download ended after ${seen} of ${expected} bytes`));
       },
     });
     const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    const watchdog = setInterval(() => {
-      if (Date.now() - last > this.opts.stallMs) out.destroy(transient(`download stalled: no data for ${Math.round(this.opts.stallMs / 1000)} s`));
-    }, Math.min(1000, Math.max(20, this.opts.stallMs / 4)));
     const cleanup = () => { clearInterval(watchdog); done(); };
     body.on('error', (err) => out.destroy(err instanceof TransferError ? err : transient(`download interrupted: ${err.message}`, err)));
     out.on('close', () => { cleanup(); if (!body.destroyed) { body.destroy(); ctl.abort(); } });
