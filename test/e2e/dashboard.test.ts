@@ -201,4 +201,40 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
     await byTestId('task-row').first().waitFor();
     await screenshot(page, '10-tasks');
   });
+
+  step('under Apple throttling the run view shows the back-off, the ETA stays finite and the run completes', async () => {
+    // 503s with Retry-After while the task lists the library, and slowed downloads, so the run lasts long enough to watch.
+    sim.state.faults.throttle = { kind: '503', rate: 0.5, count: 4, retryAfterSec: 1 };
+    sim.state.faults.download.bytesPerSec = 400_000;
+    await byTestId('nav-tasks').click();
+    await byTestId('task-new').click();
+    await byTestId('task-name').fill('Whole library, throttled');
+    await byTestId('task-destination').selectOption('nas');
+    await byTestId('scope-all').check();
+    await byTestId('task-template').fill('throttled/{yyyy}/{filename}');
+    await byTestId('task-save').click();
+    await byTestId('task-run').waitFor();
+    await byTestId('task-run').click();
+    await byTestId('live-progress').waitFor({ timeout: 60_000 });
+    const paces = new Set<string>();
+    let backoffNotice = false;
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      const pace = await byTestId('progress-pace').textContent().catch(() => null);
+      if (pace) paces.add(pace.trim());
+      backoffNotice ||= await byTestId('progress-backoff').isVisible().catch(() => false);
+      const eta = await byTestId('progress-eta').textContent().catch(() => null);
+      if (eta) assert.doesNotMatch(eta, /Infinity|NaN|undefined/, `ETA shown as ${eta}`);
+      if (await byTestId('run-summary').isVisible()) break;
+      await page.waitForTimeout(150);
+    }
+    await byTestId('run-summary').waitFor();
+    delete sim.state.faults.throttle;
+    delete sim.state.faults.download.bytesPerSec;
+    await screenshot(page, '11-run-throttled');
+    assert.ok(backoffNotice || [...paces].some((p) => /throttled \d+×|backing off/.test(p)), `back-off shown: ${[...paces].join(' | ')}`);
+    assert.equal(await byTestId('summary-failed').textContent(), '0');
+    assert.equal(await page.locator('[data-testid="run-status"][data-status="ok"]').count() > 0, true);
+  });
 });
+
