@@ -5,65 +5,29 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { openContext, type AppContext } from '../../src/app/context.ts';
-import { copyBetween, DEFAULT_FIDELITY, type CopyResult, type FidelityOptions } from '../../src/app/copy.ts';
+import { DEFAULT_FIDELITY } from '../../src/app/copy.ts';
 import { verifyDestination } from '../../src/app/verify.ts';
 import { silentLogger } from '../../src/connectors/context.ts';
 import type { Destination } from '../../src/destinations/destination.ts';
 import { createFileDestination } from '../../src/destinations/file-destination.ts';
-import { createLocalStore } from '../../src/destinations/local/local-store.ts';
-import type { Source } from '../../src/sources/source.ts';
-import { IcloudSource } from '../../src/sources/icloud/icloud-source.ts';
-import { Pacer } from '../../src/sources/icloud/pacer.ts';
 import { ArchiveSource } from '../../src/sources/archive/index.ts';
 import { folderReader } from '../../src/sources/archive/index.ts';
 import { startSimulator, type Simulator } from '../../src/simulator/server.ts';
 import { applyChange } from '../../src/simulator/control.ts';
 import type { RoleName } from '../../src/simulator/roles.ts';
-import { simSession } from '../../src/simulator/testing/sim-session.ts';
 import { memoryState } from '../../src/connectors/context.ts';
 import type { FileStore } from '../../src/destinations/file-store.ts';
 import { s3Destination } from '../../src/destinations/s3/index.ts';
 import { startS3rver, type S3rverServer } from '../servers/s3rver.ts';
 import { startFaultProxy, type FaultProxy } from '../servers/fault-proxy.ts';
-import type { ManifestEntry } from '../../src/engine/derived/library-model.ts';
+import { copy, files, icloudSource, localDestination, readManifest } from './fidelity-helpers.ts';
 
 const signal = () => AbortSignal.timeout(120_000);
-
-/** The source keeps its album tree in connector state between runs, as `openSource` gives it from the catalog. */
-export function icloudSource(sim: Simulator, state = memoryState()): Source {
-  return new IcloudSource({
-    appleId: sim.account.appleId, state, log: silentLogger, signIn: () => simSession(sim),
-    pacer: new Pacer({ maxConcurrency: 6, minIntervalMs: 0, baseBackoffMs: 5, maxBackoffMs: 40, calmAfter: 5 }),
-    downloads: { stallMs: 2000 },
-  });
-}
-
-export const localDestination = (dir: string): Destination =>
-  createFileDestination(`local:${dir}`, createLocalStore({ root: dir, durability: 'run' }));
-
-export async function copy(ctx: AppContext, source: Source, destination: Destination, fidelity: FidelityOptions): Promise<CopyResult> {
-  const result = await copyBetween(ctx.catalog, source, destination, {
-    command: 'copy', template: '{yyyy}/{mm}/{dd}/{filename}', concurrency: 4, fidelity,
-  }, signal());
-  assert.equal(result.fatal, undefined, result.fatal?.message);
-  return result;
-}
-
-export async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
-  }
-  return out.filter((p) => !p.startsWith('.photoferry')).sort();
-}
-
-export const readManifest = async (dir: string): Promise<ManifestEntry[]> =>
-  (await readFile(join(dir, 'photoferry-manifest.jsonl'), 'utf8')).trim().split('\n').slice(1).map((l) => JSON.parse(l) as ManifestEntry);
 
 describe('fidelity on the simulator library → local disk', () => {
   let sim: Simulator;
