@@ -1,12 +1,11 @@
 /** @module Apache 2 with mod_dav_fs and basic auth on 127.0.0.1, its own config in a temp dir, stopped by PID. */
-import { rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort, waitForBanner } from './loopback-port.ts';
+import { freePort, superviseServer } from './loopback-port.ts';
 
 export interface ApacheWebdavServer {
   /** Collection URL with a trailing slash, e.g. `http://127.0.0.1:PORT/dav/`. */
@@ -81,30 +80,10 @@ export async function startApacheWebdav(options: ApacheWebdavOptions = {}): Prom
   ].join('\n'));
 
   const child: ChildProcess = spawn('/usr/sbin/apache2', ['-f', file('httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
-  // A test process that crashes before stop() must not leave the server running on its port.
-  const killOnExit = () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); };
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  try {
-    await waitForBanner(port, null, child, () => log);
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  // SIGTERM (in stop) makes the foreground parent stop its workers too.
+  const stop = await superviseServer(child, dir, port);
   return {
     url: `http://127.0.0.1:${port}${urlPath}/`,
-    port, username, password, dataDir,
-    async stop() {
-      if (child.exitCode === null && child.pid !== undefined) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        // SIGTERM makes the foreground parent stop its workers too.
-        process.kill(child.pid, 'SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    port, username, password, dataDir, stop,
   };
 }

@@ -3,7 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForBanner } from './loopback-port.ts';
+import { freePort, superviseServer } from './loopback-port.ts';
 
 export interface RcloneRemote {
   /** Remote name (the part before ":"). */
@@ -31,22 +31,7 @@ export async function startRcloneWebdav(name = 'pfdav'): Promise<RcloneRemote> {
   const port = await freePort();
   const child: ChildProcess = spawn('rclone', ['serve', 'webdav', dir, '--addr', `127.0.0.1:${port}`, '--user', 'u', '--pass', 'p', '--log-level', 'ERROR'],
     { env: rcloneEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(child.pid, 'SIGTERM');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForBanner(port, null, child, () => log);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const stop = await superviseServer(child, dir, port);
   const prefix = `RCLONE_CONFIG_${name.toUpperCase()}`;
   const pass = execFileSync('rclone', ['obscure', 'p'], { env: rcloneEnv() }).toString().trim();
   return {

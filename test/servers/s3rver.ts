@@ -1,11 +1,11 @@
 /** @module s3rver (npm, dev) on 127.0.0.1 as a child process in a temp dir: a real S3-speaking peer for tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startFaultProxy } from './fault-proxy.ts';
-import { freePort, waitForBanner } from './loopback-port.ts';
+import { freePort, superviseServer } from './loopback-port.ts';
 
 export interface S3rverServer {
   /** `http://127.0.0.1:PORT` (path-style only): the all-or-nothing front, see `startS3rver`. */
@@ -35,16 +35,7 @@ export async function startS3rver(options: { buckets?: readonly string[] } = {})
   const args = ['--openssl-legacy-provider', script, '-d', dir, '-a', '127.0.0.1', '-p', String(port), '-s', '--no-vhost-buckets',
     ...buckets.flatMap((b) => ['--configure-bucket', b])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
-  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
-  try {
-    await waitForBanner(port, null, child, () => log);
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  const stopServer = await superviseServer(child, dir, port);
   const rawEndpoint = `http://127.0.0.1:${port}`;
   const front = await startFaultProxy(rawEndpoint, { storeAndForward: true });
   return {
@@ -52,12 +43,7 @@ export async function startS3rver(options: { buckets?: readonly string[] } = {})
     accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1',
     async stop() {
       await front.stop();
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        process.kill(child.pid, 'SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
+      await stopServer();
     },
   };
 }

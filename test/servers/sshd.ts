@@ -1,11 +1,11 @@
 /** @module Debian OpenSSH sshd on 127.0.0.1 with its own config, temp host and client keys, SFTP only. */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
-import { existsSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile, chmod } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForBanner } from './loopback-port.ts';
+import { freePort, superviseServer } from './loopback-port.ts';
 
 export interface SshdServer {
   readonly host: '127.0.0.1';
@@ -76,19 +76,7 @@ export async function startSshd(): Promise<SshdServer> {
   if (!existsSync('/run/sshd')) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
 
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', file('sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
-  // A test process that crashes before stop() must not leave the server running on its port.
-  const killOnExit = () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); };
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  try {
-    await waitForBanner(port, 'SSH-', child, () => log);
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  const stop = await superviseServer(child, dir, port, 'SSH-');
   return {
     host: '127.0.0.1', port, username, root,
     privateKeyPath: file('client_key'),
@@ -97,13 +85,6 @@ export async function startSshd(): Promise<SshdServer> {
     strangerKeyPath: file('stranger_key'),
     hostKeyFingerprint: fingerprintOf(hostPub),
     knownHostsPath: file('known_hosts'),
-    async stop() {
-      if (child.exitCode === null && child.pid !== undefined) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        process.kill(child.pid, 'SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
