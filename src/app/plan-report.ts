@@ -1,6 +1,7 @@
 /** @module What a plan would do, counted per year, media type and album (the `plan` command and the dashboard). */
 import type { Plan } from '../engine/plan.ts';
 import { mediaTypesOf } from '../engine/filters.ts';
+import { formatBytes } from '../core/format.ts';
 
 export interface Bucket { files: number; bytes: number }
 export interface PlanReport {
@@ -22,12 +23,6 @@ const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
   b.bytes += bytes;
 };
 
-const human = (n: number) => {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n; let i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-};
 
 export function summarizePlan(plan: Plan): PlanReport {
   const byYear: Record<string, Bucket> = {};
@@ -42,10 +37,10 @@ export function summarizePlan(plan: Plan): PlanReport {
   const table = (title: string, map: Record<string, Bucket>) => [
     `${title}:`,
     ...Object.entries(map).sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `  ${k.padEnd(24)} ${String(v.files).padStart(7)} files ${human(v.bytes).padStart(10)}`),
+      .map(([k, v]) => `  ${k.padEnd(24)} ${String(v.files).padStart(7)} files ${formatBytes(v.bytes).padStart(10)}`),
   ];
   const lines = [
-    `Would copy ${plan.totals.files} files (${human(plan.totals.bytes)}) of ${plan.totals.assets} assets; ` +
+    `Would copy ${plan.totals.files} files (${formatBytes(plan.totals.bytes)}) of ${plan.totals.assets} assets; ` +
       `${plan.present} files already present, ${plan.filtered} assets filtered out, ${plan.removes.length} removals.`,
     ...(plan.totals.files > 0 ? [...table('By year', byYear), ...table('By type', byType), ...table('By album', byAlbum)] : []),
   ];

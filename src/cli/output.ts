@@ -1,19 +1,14 @@
 /** @module Human and machine output of runs: progress bar on a TTY, JSON lines with --json, nothing with --quiet. */
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../app/events.ts';
+import { formatBytes } from '../core/format.ts';
 
 export interface OutputMode {
   readonly json: boolean;
   readonly quiet: boolean;
 }
 
-export const formatBytes = (n: number): string => {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1000 && i < units.length - 1) { v /= 1000; i += 1; }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-};
+export { formatBytes } from '../core/format.ts';
 
 export const formatDuration = (ms: number): string => {
   const s = Math.round(ms / 1000);

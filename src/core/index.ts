@@ -3,3 +3,4 @@ export * from './asset.ts';
 export * from './outcome.ts';
 export * from './transfer-error.ts';
 export * from './usage-error.ts';
+export * from './format.ts';
