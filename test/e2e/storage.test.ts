@@ -1,12 +1,14 @@
 /** @module Issue 4, acceptance 1: `photoferry copy folder:SAMPLE` to S3, WebDAV, SFTP and rclone on loopback servers, read back byte for byte, then `verify --deep`. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSampleLibrary } from '../../src/sample/index.ts';
 import { hashTree, runCli, tempHome } from './cli.ts';
 import {
   isRegistered, startRcloneBackend, startS3Backend, startSftpBackend, startWebdavBackend, type Backend,
 } from './storage-backends.ts';
+import { startApacheWebdav } from '../servers/apache-webdav.ts';
 
 const MB = 1_000_000;
 
@@ -69,4 +71,32 @@ describe('copy to storage servers on 127.0.0.1 (real binary)', () => {
       assert.match(again.stdout, /0 bytes transferred/);
     });
   }
+});
+
+describe('webdav remote whose url does not exist yet (real binary)', () => {
+  const skip = isRegistered('webdav') ? false : 'the webdav connector is not in src/destinations/index.ts yet';
+  it('remote test and copy create the missing folders of the url; every file arrives byte-identical', { skip }, async () => {
+    const server = await startApacheWebdav();
+    after(() => server.stop());
+    const home = await tempHome('pf-storage-newroot-');
+    const library = join(home, 'library');
+    await generateSampleLibrary({ dir: library, seed: 'webdav-new-root', photos: 4, videos: 0, livePhotos: 1, rawPairs: 0, screenshots: 0, edited: 0 });
+    const env = { PHOTOFERRY_HOME: join(home, 'home'), PHOTOFERRY_PASSPHRASE: 'e2e passphrase' };
+    const add = (name: string, folder: string) =>
+      runCli(['remote', 'add', name, 'webdav', `url=${server.url}${folder}`, `username=${server.username}`, `password=${server.password}`], env);
+
+    assert.equal((await add('probe', 'checked/first/')).code, 0);
+    const probe = await runCli(['remote', 'test', 'probe'], env);
+    assert.equal(probe.code, 0, `remote test: ${probe.stdout}${probe.stderr}`);
+    assert.match(probe.stdout, /works: wrote, read back and removed a test file/);
+    assert.ok(existsSync(join(server.dataDir, 'checked/first')), 'remote test made the folder');
+    assert.deepEqual([...(await hashTree(join(server.dataDir, 'checked'), { includeHidden: true })).keys()], [], 'no marker left behind');
+
+    assert.equal((await add('fresh', 'new/deeper/')).code, 0);
+    const copy = await runCli(['copy', `folder:${library}`, 'fresh:'], env);
+    assert.equal(copy.code, 0, `copy: ${copy.stdout}${copy.stderr}`);
+    assert.match(copy.stdout, /Copied \d+ files/);
+    const stored = await hashTree(join(server.dataDir, 'new/deeper'));
+    assert.deepEqual(missingFrom(stored, await hashTree(library)), [], 'every source file stored byte-identical (SHA-256)');
+  });
 });

@@ -1,7 +1,9 @@
-/** @module WebDAV faults through a proxy in front of real Apache: 401/403/507 give typed errors, a cut mid-body leaves nothing. */
+/** @module WebDAV faults through a proxy in front of real Apache: 401/403/507 give typed errors, a cut mid-body leaves nothing, a missing root is made. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
 import { startApacheWebdav, type ApacheWebdavServer } from '../../../test/servers/apache-webdav.ts';
 import { bufferStream, patternStream } from '../../../test/conformance/streams.ts';
 import { memoryState, silentLogger } from '../../connectors/context.ts';
@@ -91,5 +93,48 @@ describe('webdav listing with Depth: infinity', () => {
     assert.deepEqual(await collect(infinity), ['deep/a.jpg', 'deep/x/b.jpg', 'deep/x/y/c.jpg']);
     assert.deepEqual(await collect(store), await collect(infinity));
     await infinity.close();
+  });
+});
+
+describe('webdav url that does not exist yet', () => {
+  const storeAt = (path: string) => webdavDestination.create(webdavDestination.options.parse({
+    url: `${proxy.url}${path}`, username: apache.username, password: apache.password,
+  }), { log: silentLogger, state: memoryState() }) as Promise<FileStore>;
+  const mkcols = () => proxy.requests.filter((r) => r.startsWith('MKCOL '));
+
+  test('each missing level of the root is made once, from the first existing ancestor down, and the file reads back', async () => {
+    const nested = await storeAt('/dav/new/deeper/');
+    proxy.requests.length = 0;
+    await nested.write('2024/a.jpg', bufferStream('first photo'), { size: 11 }, signal());
+    await nested.write('b.jpg', bufferStream('second'), { size: 6 }, signal());
+    // 409 says the parent is missing: one level up exists (201 there), so nothing above /dav/new/ is touched.
+    assert.deepEqual(mkcols(), [
+      'MKCOL /dav/new/deeper/ → 409', 'MKCOL /dav/new/ → 201', 'MKCOL /dav/new/deeper/ → 201', 'MKCOL /dav/new/deeper/2024/ → 201',
+    ]);
+    assert.equal(await text(await nested.read!('2024/a.jpg', signal())), 'first photo');
+    assert.equal(await readFile(join(apache.dataDir, 'new/deeper/b.jpg'), 'utf8'), 'second');
+    await nested.close();
+  });
+
+  test('an existing root costs one MKCOL (405) per store', async () => {
+    const again = await storeAt('/dav/new/deeper/');
+    proxy.requests.length = 0;
+    await again.write('c.jpg', bufferStream('third'), { size: 5 }, signal());
+    await again.write('d.jpg', bufferStream('fourth'), { size: 6 }, signal());
+    assert.deepEqual(mkcols(), ['MKCOL /dav/new/deeper/ → 405']);
+    await again.close();
+  });
+
+  test('401 and 403 on the MKCOL of a missing root give the clear errors, and a later write makes it', async () => {
+    const refused = await storeAt('/dav/locked/out/');
+    const attempt = () => refused.write('a.jpg', bufferStream('x'), { size: 1 }, signal());
+    proxy.fault = { status: 403, methods: ['MKCOL'] };
+    await assert.rejects(attempt(), (err: unknown) => err instanceof TransferError && err.kind === 'permanent' && /permission denied/.test(err.message));
+    proxy.fault = { status: 401, methods: ['MKCOL'] };
+    await assert.rejects(attempt(), (err: unknown) => err instanceof TransferError && err.kind === 'auth-required' && /username or password/.test(err.message));
+    proxy.fault = null;
+    await attempt();
+    assert.equal(await readFile(join(apache.dataDir, 'locked/out/a.jpg'), 'utf8'), 'x');
+    await refused.close();
   });
 });

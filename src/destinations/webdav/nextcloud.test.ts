@@ -22,8 +22,8 @@ let proxy: DavProxy;
 before(async () => { apache = await startApacheWebdav({ urlPath: FILES }); proxy = await startDavProxy(apache.port); });
 after(async () => { await proxy.stop(); await apache.stop(); });
 
-function nextcloudStore(state: ConnectorState = memoryState(), log: Logger = silentLogger, chunkSize = MiB): FileStore {
-  const url = `${proxy.url}${FILES}/`;
+function nextcloudStore(state: ConnectorState = memoryState(), log: Logger = silentLogger, chunkSize = MiB, folder = ''): FileStore {
+  const url = `${proxy.url}${FILES}/${folder}`;
   return createWebdavStore({
     url, username: apache.username, password: apache.password, connections: 4, atomicMove: true, depthInfinity: false,
     nextcloud: { chunkThreshold: MiB, chunkSize, chunkRetries: 3, uploadsUrl: nextcloudUploadsUrl(url, apache.username)! },
@@ -87,6 +87,19 @@ describe('nextcloud chunked upload (fake chunk endpoint)', () => {
     await assert.rejects(store.write('nc/long.mov', patternStream(3 * MiB, 2), { size: 2 * MiB }, signal()),
       (err: unknown) => err instanceof TransferError && err.kind === 'corrupted');
     assert.deepEqual(await state.keys('webdav/nextcloud-upload/'), []);
+    await store.close();
+  });
+
+  test('a folder under the user that does not exist yet is made inside it, and a chunked upload lands there', async () => {
+    const store = nextcloudStore(memoryState(), silentLogger, MiB, 'Photos/2024/');
+    const size = 2 * MiB + 7;
+    proxy.requests.length = 0;
+    await store.write('big.mov', patternStream(size, 13), { size }, signal());
+    // Only levels below the first existing one (the user's folder) are created; /remote.php/dav/files/ is never asked.
+    assert.deepEqual(proxy.requests.filter((r) => r.startsWith(`MKCOL ${FILES}`)), [
+      `MKCOL ${FILES}/Photos/2024/ → 409`, `MKCOL ${FILES}/Photos/ → 201`, `MKCOL ${FILES}/Photos/2024/ → 201`,
+    ]);
+    assert.equal((await sha256Of(await store.read!('big.mov', signal()))).sha256, await sha256(size, 13));
     await store.close();
   });
 });

@@ -17,6 +17,8 @@ export interface DavProxy {
   /** Chunk PUTs the fake Nextcloud accepted, and the headers of each final MOVE. */
   readonly chunkPuts: string[];
   readonly assemblies: Record<string, string | string[] | undefined>[];
+  /** Every request seen, as `METHOD /path → status` (the status the client got). */
+  readonly requests: string[];
   stop(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ const readAll = async (req: IncomingMessage) => { const parts: Buffer[] = []; fo
 export async function startDavProxy(upstreamPort: number): Promise<DavProxy> {
   const uploads = new Map<string, Map<string, Buffer>>();
   const sockets = new Set<Socket>();
-  const proxy: DavProxy = { url: '', fault: null, chunkPuts: [], assemblies: [], stop: async () => undefined };
+  const proxy: DavProxy = { url: '', fault: null, chunkPuts: [], assemblies: [], requests: [], stop: async () => undefined };
 
   function forward(req: IncomingMessage, res: ServerResponse, method = req.method ?? 'GET', path = req.url ?? '/', body?: Buffer): void {
     const headers = { ...req.headers, host: `127.0.0.1:${upstreamPort}` };
@@ -88,6 +90,7 @@ export async function startDavProxy(upstreamPort: number): Promise<DavProxy> {
   }
 
   const server = createServer((req, res) => {
+    res.once('finish', () => proxy.requests.push(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname} → ${res.statusCode}`));
     const fault = proxy.fault;
     if (fault && 'status' in fault && (!fault.methods || fault.methods.includes(req.method ?? ''))) {
       req.resume();

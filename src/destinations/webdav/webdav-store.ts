@@ -51,12 +51,41 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
   const url = (path: string) => dav.urlOf(checkStorePath(path, KIND));
   const tempNear = (path: string) => { const dir = parentOf(path); return `${dir ? `${dir}/` : ''}.${randomUUID()}${TEMP_SUFFIX}`; };
 
-  /** MKCOL each missing level once per store; 405 means it exists already. */
+  /** MKCOL of one collection URL: true when made or already there (405), false when its parent is missing (409). */
+  async function mkcol(collection: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      await (await dav.send('MKCOL', collection, { signal, ok: [201, 405] })).body.dump();
+      return true;
+    } catch (err) {
+      if (err instanceof DavStatusError && err.status === 409) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The store's own URL may not exist yet. Walk up until a level exists or is made, then create the rest downward.
+   * It never goes above the first existing ancestor, so a server whose DAV tree starts below the host root
+   * (Nextcloud's /remote.php/dav/files/<user>/) is not asked to create anything outside it.
+   */
+  async function ensureRoot(signal: AbortSignal): Promise<void> {
+    const missing: string[] = [];
+    let at = dav.urlOf('');
+    while (!(await mkcol(at, signal))) {
+      const up = new URL('..', at).href;
+      if (up === at) throw new DavStatusError('MKCOL', at, 409);
+      missing.push(at);
+      at = up;
+    }
+    for (const collection of missing.reverse()) {
+      if (!(await mkcol(collection, signal))) throw new DavStatusError('MKCOL', collection, 409);
+    }
+  }
+
+  /** MKCOL each missing level once per store, the store's own URL included; 405 means it exists already. */
   function ensureFolder(dir: string, signal: AbortSignal): Promise<void> {
-    if (dir === '') return Promise.resolve();
     let made = folders.get(dir);
     if (!made) {
-      made = ensureFolder(parentOf(dir), signal).then(() =>
+      made = dir === '' ? ensureRoot(signal) : ensureFolder(parentOf(dir), signal).then(() =>
         dav.send('MKCOL', dav.urlOf(`${dir}/`), { signal, ok: [201, 405] }).then((res) => res.body.dump()));
       made.catch(() => folders.delete(dir));
       folders.set(dir, made);
