@@ -103,7 +103,8 @@ export class FolderSource implements Source {
       try {
         while (true) {
           throwIfCancelled(signal);
-          const buf = Buffer.allocUnsafe(READ_CHUNK);
+          // Shared memory lets the engine's hash worker read the chunk without a copy (engine/hash-worker.ts).
+          const buf = Buffer.from(new SharedArrayBuffer(READ_CHUNK));
           const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, position);
           if (bytesRead === 0) return;
           position += bytesRead;
