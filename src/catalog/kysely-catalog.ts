@@ -10,11 +10,13 @@ import type { Catalog, RunRecord } from './catalog.ts';
 import type { CatalogDatabase } from './schema.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
+import { createWriteBehind } from './write-behind.ts';
 
 type Db = Kysely<CatalogDatabase>;
 const BATCH = 200;
 
 export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catalog {
+  const pending = createWriteBehind(db);
   return {
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
@@ -41,6 +43,7 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
     },
 
     async placements(destinationId, sourceId) {
+      await pending.flush();
       let q = db.selectFrom('placements').selectAll().where('destination_id', '=', destinationId);
       if (sourceId !== undefined) q = q.where('source_id', '=', sourceId);
       const rows = await q.orderBy('path').execute();
@@ -57,11 +60,12 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
         path_key: pathKey(p.path), size: p.size, sha256: p.sha256, fingerprint: p.fingerprint, version: p.version,
         verified_at: p.verifiedAt.getTime(),
       };
-      await db.insertInto('placements').values(row)
-        .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet(row)).execute();
+      await pending.enqueue((tx) => tx.insertInto('placements').values(row)
+        .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet(row)).execute());
     },
 
     async removePlacement(destinationId, sourceId, assetId, role) {
+      await pending.flush();
       await db.deleteFrom('placements').where('destination_id', '=', destinationId).where('source_id', '=', sourceId)
         .where('asset_id', '=', assetId).where('role', '=', role).execute();
     },
@@ -76,28 +80,32 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
     },
 
     async recordOutcome(runId, o) {
-      await db.insertInto('outcomes').values({
+      await pending.enqueue((tx) => tx.insertInto('outcomes').values({
         run_id: runId, asset_id: o.assetId, role: o.role, status: o.status, code: o.code, bytes: o.bytes,
         path: o.path ?? null, error_kind: o.errorKind ?? null, message: o.message ?? null,
-      }).execute();
+      }).execute());
     },
 
     async finishRun(runId, summary) {
+      await pending.flush();
       await db.updateTable('runs').set({ finished_at: Date.now(), status: summary.status, summary: JSON.stringify(summary) })
         .where('id', '=', runId).execute();
     },
 
     async runs(limit) {
+      await pending.flush();
       const rows = await db.selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
       return rows.map(toRunRecord);
     },
 
     async run(runId) {
+      await pending.flush();
       const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
       return row ? toRunRecord(row) : null;
     },
 
     async outcomes(runId, filter = {}) {
+      await pending.flush();
       let q = db.selectFrom('outcomes').selectAll().where('run_id', '=', runId);
       if (filter.status) q = q.where('status', '=', filter.status);
       const rows = await q.orderBy('seq').execute();
@@ -111,7 +119,13 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
     },
 
     state: (scope) => connectorState(db, scope),
-    close: onClose,
+    async close() {
+      // Whatever is queued is committed first; a failed batch still closes the database, then reports.
+      const flushed = pending.flush().then(() => undefined, (err: unknown) => err);
+      const failure = await flushed;
+      await onClose();
+      if (failure !== undefined) throw failure;
+    },
   };
 }
 

@@ -21,7 +21,7 @@ export interface PutItem {
    * throws TransferError('corrupted') when what was stored is not what was sent. The destination then
    * removes what it staged and rethrows.
    */
-  readonly verify: (stored: StoredFile) => StreamDigest;
+  readonly verify: (stored: StoredFile) => Promise<StreamDigest>;
 }
 
 /**
@@ -56,6 +56,8 @@ export interface DestinationCapabilities {
   readonly read: boolean;
   /** Hashes the destination reports for what it stored; the engine computes the same ones while streaming. */
   readonly hashes: readonly ChecksumAlgorithm[];
+  /** `hashes` are reported only for files of at most this many bytes (an S3 multipart ETag is no MD5); no limit when absent. */
+  readonly hashesUpTo?: number;
   /** Keeps HEIC/HEIF as is; when false the engine sends a JPEG conversion instead of a HEIC original. */
   readonly heic: boolean;
 }
@@ -68,7 +70,7 @@ export interface FileItem {
   readonly size: number;
   readonly contentType: string;
   /** As in PutItem: throws when what was stored is not what was sent. */
-  readonly verify: (stored: StoredFile) => StreamDigest;
+  readonly verify: (stored: StoredFile) => Promise<StreamDigest>;
 }
 
 export interface Destination {

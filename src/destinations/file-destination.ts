@@ -1,5 +1,5 @@
 /** @module Adapts any FileStore to a Destination: staging, verify before visible, cleanup of interrupted runs. */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TransferError } from '../core/transfer-error.ts';
 import type { Destination, FileItem, PutItem } from './destination.ts';
@@ -7,6 +7,13 @@ import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
 const MARKER = '.photoferry/check';
+
+/**
+ * The same file always stages under the same name, so a retry after a dropped connection finds what the
+ * failed attempt left (SFTP resumes it by offset); two different files never share one.
+ */
+export const stagingPath = (path: string, size: number): string =>
+  `${STAGING_DIR}/${createHash('sha256').update(`${path}\0${size}`).digest('hex').slice(0, 32)}`;
 
 export function createFileDestination(id: string, store: FileStore): Destination {
   const caps = store.capabilities;
@@ -17,7 +24,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
   /** Runs the engine's verify; on mismatch removes what was stored at `at` so nothing wrong stays visible. */
   async function verified(item: Pick<PutItem, 'verify'>, stored: StoredFile, at: string, signal: AbortSignal): Promise<void> {
     try {
-      item.verify(stored);
+      await item.verify(stored);
     } catch (err) {
       await store.remove(at, signal).catch(() => undefined);
       throw err;
@@ -26,7 +33,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
 
   async function stageAndVerify(path: string, body: PutItem['body'], m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
     if (caps.atomicRename && store.rename) {
-      const staged = `${STAGING_DIR}/${randomUUID()}`;
+      const staged = stagingPath(path, m.size);
       const stored = await store.write(staged, body, m, signal);
       await verified(item, stored, staged, signal);
       await store.rename(staged, path, signal);
@@ -44,6 +51,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
     capabilities: {
       albums: false, deletions: true, serverSideCopy: caps.serverSideCopy, caseInsensitive: true,
       read: caps.read, hashes: caps.hashes, heic: true,
+      ...(caps.hashesUpTo !== undefined ? { hashesUpTo: caps.hashesUpTo } : {}),
     },
 
     async check(signal) {

@@ -18,6 +18,8 @@ export interface FileStoreCapabilities {
   readonly atomicWrite: boolean;
   /** Hash algorithms `stat`/`write` report without reading the file back. */
   readonly hashes: readonly ChecksumAlgorithm[];
+  /** `hashes` are reported only for files of at most this many bytes (an S3 multipart ETag is no MD5); no limit when absent. */
+  readonly hashesUpTo?: number;
   /** `copy` exists: the store duplicates a file server-side (S3 CopyObject, hard link, WebDAV COPY). */
   readonly serverSideCopy: boolean;
   /** `read` exists: the store streams a file back (verify --deep, restore from an archive). */

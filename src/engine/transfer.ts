@@ -8,7 +8,7 @@ import type { StoredFile } from '../destinations/file-store.ts';
 import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import type { CopyAction } from './plan.ts';
-import { hashTap } from './hash-tap.ts';
+import { hashTap, wantsMd5 } from './hash-tap.ts';
 import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryPolicy } from './retry.ts';
 
 export interface TransferDeps {
@@ -39,14 +39,14 @@ export function verifyStored(action: CopyAction, stored: StoredFile, digest: Str
 
 async function attempt(action: CopyAction, deps: TransferDeps, signal: AbortSignal): Promise<StreamDigest> {
   const body = await deps.source.open(action.asset, action.resource.role, signal);
-  const tap = hashTap({ md5: deps.destination.capabilities.hashes.includes('md5'), onBytes: deps.onBytes });
+  const tap = hashTap({ md5: wantsMd5(deps.destination.capabilities, action.resource.size), size: action.resource.size, onBytes: deps.onBytes });
   let sourceError: unknown;
   const piped = pipeline(body, tap.stream, (err) => { if (err) sourceError = err; });
   let digest: StreamDigest | undefined;
   try {
     await deps.destination.put({
       asset: action.asset, resource: action.resource, path: action.path, body: piped,
-      verify: (stored) => (digest = verifyStored(action, stored, tap.digest())),
+      verify: async (stored) => (digest = verifyStored(action, stored, await tap.digest())),
     }, signal);
   } catch (err) {
     body.destroy();

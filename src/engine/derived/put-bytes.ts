@@ -5,7 +5,7 @@ import type { Asset, ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Destination, StreamDigest } from '../../destinations/destination.ts';
 import type { StoredFile } from '../../destinations/file-store.ts';
-import { hashTap } from '../hash-tap.ts';
+import { hashTap, wantsMd5 } from '../hash-tap.ts';
 
 export interface DerivedBytes {
   /** The asset the bytes belong to, or null for a library file (manifests). */
@@ -30,10 +30,10 @@ function check(path: string, size: number, stored: StoredFile, digest: StreamDig
 
 /** Puts `item` staged and verified; returns the digest of what is now visible at `item.path`. */
 export async function putBytes(destination: Destination, item: DerivedBytes, onBytes: (n: number) => void, signal: AbortSignal): Promise<StreamDigest> {
-  const tap = hashTap({ md5: destination.capabilities.hashes.includes('md5'), onBytes });
+  const tap = hashTap({ md5: wantsMd5(destination.capabilities, item.size), size: item.size, onBytes });
   const body = pipeline(item.body, tap.stream, () => undefined);
   let digest: StreamDigest | undefined;
-  const verify = (stored: StoredFile) => (digest = check(item.path, item.size, stored, tap.digest()));
+  const verify = async (stored: StoredFile) => (digest = check(item.path, item.size, stored, await tap.digest()));
   try {
     if (item.asset) {
       const resource = { role: item.role, filename: item.path.slice(item.path.lastIndexOf('/') + 1), size: item.size, contentType: item.contentType };

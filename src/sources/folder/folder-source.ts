@@ -21,6 +21,7 @@ export interface FolderSourceOptions {
 }
 
 const READ_CHUNK = 1 << 18;
+const SHARED_MIN = 1 << 20;
 
 export class FolderSource implements Source {
   readonly kind = CONNECTOR;
@@ -99,15 +100,19 @@ export class FolderSource implements Source {
     throwIfCancelled(signal);
     const fh = await open(path, 'r').catch((err: unknown) => { throw toTransferError(err, `opening ${asset.id} (${role})`); });
     let position = options.offset ?? 0;
+    const size = res.size;
     async function* chunks() {
       try {
         while (true) {
           throwIfCancelled(signal);
-          const buf = Buffer.allocUnsafe(READ_CHUNK);
-          const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, position);
+          // Sized to what is left (+1 to see the end) so a small file does not pin a whole chunk. Large files are read
+          // into shared memory, which the engine's hash worker reads without a copy (engine/hash-worker.ts).
+          const want = Math.min(READ_CHUNK, Math.max(0, size - position) + 1);
+          const buf = size >= SHARED_MIN ? Buffer.from(new SharedArrayBuffer(want)) : Buffer.allocUnsafeSlow(want);
+          const { bytesRead } = await fh.read(buf, 0, want, position);
           if (bytesRead === 0) return;
           position += bytesRead;
-          yield bytesRead === READ_CHUNK ? buf : buf.subarray(0, bytesRead);
+          yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
         }
       } catch (err) {
         throw toTransferError(err, `reading ${asset.id} (${role})`);
