@@ -100,8 +100,8 @@ export async function startSftpBackend(name = 'nas'): Promise<Backend & { strang
 export async function startWebdavBackend(name = 'dav'): Promise<Backend & { url: string; port: number; password: string }> {
   const server = await startApacheWebdav();
   return {
-    // A webdav target is its URL, so the named remote carries it and the target adds nothing. The URL must be
-    // an existing collection (the store creates folders below it, not the root itself: a 409 otherwise).
+    // A webdav target is its URL, so the named remote carries it and the target adds nothing (the store makes any
+    // missing folder of the URL itself).
     kind: 'webdav', remote: name, env: {}, target: `${name}:`, url: server.url, port: server.port, password: server.password,
     addArgs: ['webdav', `url=${server.url}`, `username=${server.username}`, `password=${server.password}`],
     readBack: (opts = {}) => hashTree(server.dataDir, opts),
