@@ -84,7 +84,7 @@ describe('sftp dropped connection', () => {
     const store = createSftpStore({
       host: '127.0.0.1', port: link.port, username: server.username, privateKeyPath: server.privateKeyPath,
       hostKey: server.hostKeyFingerprint, root: server.root, readyTimeoutMs: 10_000,
-      blockSize: 64 * 1024, inFlight: 8, resumeMinBytes: 1024 * 1024,
+      blockSize: 64 * 1024, inFlight: 8, resumeMinBytes: 1024 * 1024, connections: 2, durability: 'run',
     }, { log, state });
     const size = 24 * 1024 * 1024;
     let sent = 0;
