@@ -2,10 +2,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { startSshd, type SshdServer } from '../../../test/servers/sshd.ts';
+import { startTcpRelay } from '../../../test/servers/tcp-relay.ts';
 import { patternStream, sha256Of } from '../../../test/conformance/streams.ts';
 import { memoryState, silentLogger, type ConnectorContext, type Logger } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
@@ -75,33 +75,16 @@ describe('sftp login failures', () => {
   });
 });
 
-/** A TCP relay to sshd whose connections the test can cut, like a flaky Wi-Fi link. */
-async function relay(port: number): Promise<{ port: number; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const proxy: Server = createServer((inbound) => {
-    const outbound = connect(port, '127.0.0.1');
-    for (const s of [inbound, outbound]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => sockets.delete(s)); }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const address = proxy.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    cut: () => { for (const s of sockets) s.destroy(); },
-    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); proxy.close(() => resolve()); }),
-  };
-}
-
 describe('sftp dropped connection', () => {
   test('a cut connection fails retryably, shows nothing, and the next attempt resumes from the acknowledged offset', async () => {
-    const link = await relay(server.port);
+    const link = await startTcpRelay(server.port);
     const logged: object[] = [];
     const log: Logger = { ...silentLogger, info: (obj) => { logged.push(obj); } };
     const state = memoryState();
     const store = createSftpStore({
       host: '127.0.0.1', port: link.port, username: server.username, privateKeyPath: server.privateKeyPath,
       hostKey: server.hostKeyFingerprint, root: server.root, readyTimeoutMs: 10_000,
-      blockSize: 64 * 1024, inFlight: 8, resumeMinBytes: 1024 * 1024,
+      blockSize: 64 * 1024, inFlight: 8, resumeMinBytes: 1024 * 1024, connections: 2, durability: 'run',
     }, { log, state });
     const size = 24 * 1024 * 1024;
     let sent = 0;

@@ -1,14 +1,18 @@
 /**
  * @module Pipelined SFTP upload: several WRITE requests in flight at increasing offsets.
  * ssh2's write stream waits for each reply before the next request and ran at 2–55 MB/s against OpenSSH
- * 9.2 here; 16 requests of 255 KiB in flight ran at about 230 MB/s (see the report in sftp-store.ts).
+ * 9.2 here; 16 requests of 255 KiB in flight ran at about 230 MB/s. Big chunks are sent as they come (a copy
+ * into fixed blocks cost a memcpy of every byte), small ones gathered.
  */
 import type { Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
 import { KIND } from './errors.ts';
 
+/** Chunks at least this long go out as they are (split, never copied); shorter ones are gathered into one request. */
+const DIRECT_MIN = 64 * 1024;
+
 export interface PipelineOptions {
-  /** Bytes per WRITE request; OpenSSH announces 255 KiB as its limit (limits@openssh.com). */
+  /** Most bytes per WRITE request; OpenSSH announces 255 KiB as its limit (limits@openssh.com). */
   readonly blockSize: number;
   readonly inFlight: number;
   /** Bytes already on the server (resume): read from the body and dropped, not sent again. */
@@ -16,6 +20,12 @@ export interface PipelineOptions {
   readonly size: number;
   /** Called with the length of the prefix the server has acknowledged, after each block. */
   readonly onConfirmed?: (bytes: number) => void;
+  /**
+   * Sends the requests that end the file (times, fsync, close) right behind the last WRITE, without waiting
+   * for the replies to the writes; only for a server that handles requests in order. Called once, when the
+   * body ended at exactly `size` bytes and every WRITE was sent; its result settles with the writes.
+   */
+  readonly tail?: () => Promise<unknown>;
 }
 
 export interface PipelineResult {
@@ -25,7 +35,7 @@ export interface PipelineResult {
 
 /**
  * Sends `body` through `write(data, position)`. Resolves once every request is acknowledged; rejects with
- * the first failure (body error, write error, abort, or a body longer than `size`) after the rest settle.
+ * the first failure (body error, write error, abort, or a body shorter or longer than `size`) after the rest settle.
  */
 export async function pipelineWrite(
   body: Readable,
@@ -39,6 +49,8 @@ export async function pipelineWrite(
   let position = o.skip;
   let parts: Buffer[] = [];
   let buffered = 0;
+  const direct = Math.min(DIRECT_MIN, o.blockSize);
+  let ended: Promise<void> | undefined;
 
   const confirmed = () => (inFlight.size === 0 ? position : Math.min(...inFlight.keys()));
   const submit = async (data: Buffer) => {
@@ -71,21 +83,28 @@ export async function pipelineWrite(
       if (seen > o.size) throw new TransferError('corrupted', `body longer than the declared ${o.size} bytes`, { connector: KIND });
       if (seen <= o.skip) continue;
       if (start < o.skip) chunk = chunk.subarray(o.skip - start);
-      while (chunk.length > 0) {
-        const take = Math.min(chunk.length, o.blockSize - buffered);
-        parts.push(chunk.subarray(0, take));
-        buffered += take;
-        chunk = chunk.subarray(take);
-        if (buffered === o.blockSize) await flush();
+      if (chunk.length >= direct) {
+        // Sent as views of the chunk, in equal pieces: a 256 KiB chunk is two 128 KiB requests, not a copy into 255 KiB blocks.
+        await flush();
+        const pieces = Math.ceil(chunk.length / o.blockSize);
+        const step = Math.ceil(chunk.length / pieces);
+        for (let at = 0; at < chunk.length; at += step) await submit(chunk.subarray(at, at + step));
+        continue;
       }
+      // Small chunks are gathered: one request per 16 KiB chunk costs more than copying them.
+      if (buffered + chunk.length > o.blockSize) await flush();
+      parts.push(chunk);
+      buffered += chunk.length;
     }
     await flush();
+    if (seen !== o.size) throw new TransferError('corrupted', `body ended after ${seen} of ${o.size} bytes`, { connector: KIND });
+    if (o.tail && failure === undefined) ended = o.tail().then(() => undefined, (err: unknown) => { failure ??= err; });
   } catch (err) {
     failure ??= err;
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-  await Promise.all(inFlight.values());
+  await Promise.all([...inFlight.values(), ended]);
   if (failure !== undefined) throw failure;
   return { seen };
 }

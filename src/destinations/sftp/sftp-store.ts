@@ -1,21 +1,31 @@
-/** @module FileStore over SFTP: pipelined upload to a hidden temp name, atomic posix-rename, hard-link copies, resume by offset. */
+/** @module FileStore over SFTP: a few pooled connections, pipelined upload to a hidden name, atomic posix-rename, hard-link copies, resume by offset. */
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ConnectorContext } from '../../connectors/context.ts';
-import { TransferError } from '../../core/transfer-error.ts';
 import type { FileStore, FileStoreCapabilities, StoredFile, WriteMeta } from '../file-store.ts';
-import { checkStorePath, parentOf } from '../store-path.ts';
+import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
 import { KIND, toTransferError } from './errors.ts';
 import { pipelineWrite } from './pipelined-writer.ts';
 import { pipelinedRead } from './pipelined-reader.ts';
-import { HARDLINK, POSIX_RENAME, openSession, type Session, type SessionOptions } from './session.ts';
-import { forgetPartial, loadPartial, savePartial, type PartialKey } from './partial-state.ts';
+import { FSYNC, HARDLINK, POSIX_RENAME, openSession, type Session, type SessionOptions } from './session.ts';
+import { createSessionPool, type Lease } from './session-pool.ts';
+import { createBatchedSync } from './batched-sync.ts';
+import { createPartials, type PartialKey } from './partial-state.ts';
 
 const TEMP_SUFFIX = '.photoferry-tmp';
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
+
+/**
+ * When written bytes must be on the server's disk: `file` fsyncs each file before it gets its name; `run`
+ * fsyncs written files in batches (at most a second or 64 files after they got their name, and before the
+ * store closes); `none` leaves it to the server. A dropped connection or killed process loses nothing either way
+ * (the server has the bytes); only a power cut or crash of the server needs these. Servers without
+ * fsync@openssh.com get `none`.
+ */
+export type Durability = 'file' | 'run' | 'none';
 
 export interface SftpStoreOptions extends SessionOptions {
   /** Folder on the server that holds the library (relative paths start at the login folder). */
@@ -24,6 +34,9 @@ export interface SftpStoreOptions extends SessionOptions {
   readonly inFlight: number;
   /** A failed upload that got at least this far keeps its temp file so the next attempt resumes. */
   readonly resumeMinBytes: number;
+  /** SSH connections open at most; each write or read leases one. */
+  readonly connections: number;
+  readonly durability: Durability;
 }
 
 const isMissing = (err: unknown) => (err as { code?: unknown }).code === 2;
@@ -31,23 +44,14 @@ const isMissing = (err: unknown) => (err as { code?: unknown }).code === 2;
 export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): FileStore {
   const abs = (path: string) => posix.join(o.root, checkStorePath(path, KIND));
   const rel = (full: string) => posix.relative(posix.join(o.root, '.'), full);
-  let current: Promise<Session> | undefined;
-  let extensions: ReadonlySet<string> | undefined;
   const madeDirs = new Map<string, Promise<void>>();
-
-  /** The live session, reconnecting after a drop; a failed connect is not cached. */
-  async function session(): Promise<Session> {
-    if (current) {
-      const s = await current.catch(() => undefined);
-      if (s && !s.dead) return s;
-      madeDirs.clear();
-    }
-    current = openSession(o);
-    current.catch(() => { current = undefined; });
-    const s = await current;
-    extensions = s.extensions;
-    return s;
-  }
+  // A dropped connection may mean the server changed (restarted, remounted): check the folders again.
+  const pool = createSessionPool(() => openSession(o), o.connections, {
+    onDrop: () => madeDirs.clear(),
+    onCapped: (open, err) => ctx.log.warn({ connections: open, error: String(err) }, 'sftp: the server refused another connection; sharing the ones open'),
+  });
+  const partials = createPartials(ctx.state);
+  const batched = createBatchedSync({ maxHeld: 64, maxDelayMs: 1000, log: ctx.log });
 
   function mkdirs(s: Session, dir: string): Promise<void> {
     if (dir === '.' || dir === '/' || dir === '') return Promise.resolve();
@@ -66,61 +70,83 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
   }
 
   async function statFile(path: string): Promise<StoredFile | null> {
-    const s = await session();
-    try {
-      const st = await s.stat(abs(path));
-      return st.isFile() ? { path, size: st.size, modTime: new Date(st.mtime * 1000) } : null;
-    } catch (err) {
-      if (isMissing(err)) return null;
-      throw toTransferError(err, `stat ${path}`);
-    }
+    return pool.use(async (s) => {
+      try {
+        const st = await s.stat(abs(path));
+        return st.isFile() ? { path, size: st.size, modTime: new Date(st.mtime * 1000) } : null;
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw toTransferError(err, `stat ${path}`);
+      }
+    });
+  }
+
+  /**
+   * The requests that end a fully written file, sent together (one round trip): its time, the fsync when
+   * `file` durability asks for one, and the close, unless `run` durability holds the handle for a batched fsync.
+   */
+  function finish(s: Session, handle: Buffer, modTime: Date | undefined): Promise<unknown> {
+    const requests: Promise<void>[] = [];
+    if (modTime) requests.push(s.futimes(handle, modTime));
+    const held = o.durability === 'run' && s.extensions.has(FSYNC);
+    if (o.durability === 'file') requests.push(s.fsync(handle));
+    if (!held) requests.push(s.closeHandle(handle));
+    return Promise.all(requests).then(
+      () => { if (held) batched.hold(s, handle); },
+      async (err: unknown) => { if (held) await s.closeHandle(handle).catch(() => undefined); throw err; },
+    );
   }
 
   async function write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     const target = abs(path);
+    // A staging name is already invisible: write it in place and spare a rename (the caller renames it).
+    const inPlace = path.startsWith(`${STAGING_DIR}/`);
     const key: PartialKey = { host: o.host, port: o.port, target, size: meta.size, ...(meta.sha256 ? { sha256: meta.sha256 } : {}) };
-    let s: Session;
-    let temp = posix.join(posix.dirname(target), `.${randomUUID()}${TEMP_SUFFIX}`);
+    let lease: Lease | undefined;
+    let temp = inPlace ? target : posix.join(posix.dirname(target), `.${randomUUID()}${TEMP_SUFFIX}`);
     let skip = 0;
     let confirmed = 0;
     let handle: Buffer | undefined;
     try {
-      s = await session();
+      lease = await pool.lease();
+      const s = lease.session;
       await mkdirs(s, posix.dirname(target));
-      const partial = await loadPartial(ctx.state, key, s);
+      const partial = await partials.load(key, s);
       if (partial) { ({ temp, offset: skip } = partial); ctx.log.info({ path, offset: skip }, 'sftp: resuming a partial upload'); }
-      handle = await s.open(temp, skip > 0 ? 'r+' : 'w');
+      const opened = await s.open(temp, skip > 0 ? 'r+' : 'w');
+      handle = opened;
       confirmed = skip;
       let lastSaved = skip;
-      const { seen } = await pipelineWrite(body, (data, at) => s.write(handle!, data, at), {
-        blockSize: o.blockSize, inFlight: o.inFlight, skip, size: meta.size,
+      // Once the close is sent the handle is the server's to drop, whatever the reply: never close it twice.
+      const end = () => { handle = undefined; return finish(s, opened, meta.modTime); };
+      await pipelineWrite(body, (data, at) => s.write(opened, data, at), {
+        blockSize: Math.min(o.blockSize, s.maxWrite), inFlight: o.inFlight, skip, size: meta.size,
         onConfirmed: (bytes) => {
           confirmed = bytes;
           // Saving every 64 MiB bounds both the state writes and what a crash makes us send again.
-          if (bytes - lastSaved >= 64 * 1024 * 1024) { lastSaved = bytes; void savePartial(ctx.state, key, { temp, offset: bytes }); }
+          if (bytes - lastSaved >= 64 * 1024 * 1024) { lastSaved = bytes; void partials.save(key, { temp, offset: bytes }); }
         },
+        ...(s.inOrder ? { tail: end } : {}),
       }, signal);
-      if (seen !== meta.size) throw new TransferError('corrupted', `${path}: body ended after ${seen} of ${meta.size} bytes`, { connector: KIND });
-      await s.fsync(handle);
-      if (meta.modTime) await s.futimes(handle, meta.modTime);
-      await s.closeHandle(handle);
-      handle = undefined;
-      await s.rename(temp, target);
-      await forgetPartial(ctx.state, key);
-      return { path, size: seen, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
+      if (!s.inOrder) await end();
+      if (temp !== target) await s.rename(temp, target);
+      await partials.forget(key);
+      return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
     } catch (err) {
       body.destroy();
       const failure = toTransferError(err, `write ${path}`);
-      const live = current ? await current.catch(() => undefined) : undefined;
-      if (handle && live && !live.dead) await live.closeHandle(handle).catch(() => undefined);
+      const s = lease?.session;
+      if (handle && s && !s.dead) await s.closeHandle(handle).catch(() => undefined);
       const keep = confirmed >= o.resumeMinBytes && failure.kind !== 'corrupted' && failure.kind !== 'invalid-input';
       if (keep) {
-        await savePartial(ctx.state, key, { temp, offset: confirmed });
+        await partials.save(key, { temp, offset: confirmed });
       } else {
-        await forgetPartial(ctx.state, key);
-        await session().then((fresh) => fresh.unlink(temp)).catch(() => undefined);
+        await partials.forget(key).catch(() => undefined);
+        await pool.use((fresh) => fresh.unlink(temp)).catch(() => undefined);
       }
       throw failure;
+    } finally {
+      lease?.release();
     }
   }
 
@@ -142,12 +168,10 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     }
   }
 
-  const rename = async (from: string, to: string) => {
-    const s = await session();
+  const rename = (from: string, to: string) => pool.use(async (s) => {
     try { await mkdirs(s, posix.dirname(abs(to))); await s.rename(abs(from), abs(to)); } catch (err) { throw toTransferError(err, `rename ${from} → ${to}`); }
-  };
-  const copy = async (from: string, to: string) => {
-    const s = await session();
+  });
+  const copy = (from: string, to: string) => pool.use(async (s) => {
     const target = abs(to);
     // The link is made under a temp name and renamed over `to`, since hardlink@openssh.com refuses to replace.
     const temp = posix.join(posix.dirname(target), `.${randomUUID()}${TEMP_SUFFIX}`);
@@ -155,12 +179,13 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
       await s.unlink(temp).catch(() => undefined);
       throw toTransferError(err, `copy ${from} → ${to}`);
     }
-  };
+  });
 
   const store: FileStore = {
     kind: KIND,
     /** Until the first connection the OpenSSH extensions are assumed; afterwards they are what the server announced. */
     get capabilities(): FileStoreCapabilities {
+      const { extensions } = pool;
       return {
         atomicRename: extensions?.has(POSIX_RENAME) ?? true, atomicWrite: true, hashes: [],
         serverSideCopy: extensions?.has(HARDLINK) ?? true, read: true,
@@ -169,26 +194,33 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     stat: (path) => statFile(path),
     write,
     async read(path) {
-      const s = await session();
+      // The stream keeps its lease until it ends or is destroyed, so a long download has a connection to itself.
+      const lease = await pool.lease();
+      const s = lease.session;
       try {
         const handle = await s.open(abs(path), 'r');
         const { size } = await s.fstat(handle).catch(async (err: unknown) => { await s.closeHandle(handle).catch(() => undefined); throw err; });
-        return pipelinedRead(s, handle, size, { blockSize: o.blockSize, inFlight: o.inFlight });
-      } catch (err) { throw toTransferError(err, `read ${path}`); }
+        const stream = pipelinedRead(s, handle, size, { blockSize: o.blockSize, inFlight: o.inFlight });
+        stream.once('close', lease.release);
+        return stream;
+      } catch (err) {
+        lease.release();
+        throw toTransferError(err, `read ${path}`);
+      }
     },
-    async remove(path) {
-      const s = await session();
+    remove: (path) => pool.use(async (s) => {
       try { await s.unlink(abs(path)); } catch (err) { if (!isMissing(err)) throw toTransferError(err, `remove ${path}`); }
-    },
+    }),
     async *list(prefix, signal) {
-      const s = await session();
       const folder = parentOf(prefix.endsWith('/') ? `${prefix}x` : prefix);
-      yield* walk(s, folder === '' ? posix.join(o.root, '.') : abs(folder), prefix, signal);
+      const lease = await pool.lease();
+      try {
+        yield* walk(lease.session, folder === '' ? posix.join(o.root, '.') : abs(folder), prefix, signal);
+      } finally { lease.release(); }
     },
     async close() {
-      const s = current ? await current.catch(() => undefined) : undefined;
-      current = undefined;
-      await s?.end();
+      await batched.flush();
+      await pool.close();
     },
   };
   // rename and copy exist exactly when the server announced the extension that makes them what the contract says.
