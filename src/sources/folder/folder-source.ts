@@ -21,7 +21,6 @@ export interface FolderSourceOptions {
 }
 
 const READ_CHUNK = 1 << 18;
-const SHARED_MIN = 1 << 20;
 
 export class FolderSource implements Source {
   readonly kind = CONNECTOR;
@@ -105,10 +104,9 @@ export class FolderSource implements Source {
       try {
         while (true) {
           throwIfCancelled(signal);
-          // Sized to what is left (+1 to see the end) so a small file does not pin a whole chunk. Large files are read
-          // into shared memory, which the engine's hash worker reads without a copy (engine/hash-worker.ts).
+          // Sized to what is left (+1 to see the end) so a small file does not pin a whole chunk.
           const want = Math.min(READ_CHUNK, Math.max(0, size - position) + 1);
-          const buf = size >= SHARED_MIN ? Buffer.from(new SharedArrayBuffer(want)) : Buffer.allocUnsafeSlow(want);
+          const buf = Buffer.allocUnsafeSlow(want);
           const { bytesRead } = await fh.read(buf, 0, want, position);
           if (bytesRead === 0) return;
           position += bytesRead;
