@@ -46,14 +46,16 @@ async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library,
   const run = await peer.start();
   try {
     const pfEnv = { ...process.env, PHOTOFERRY_HOME: join(scratch, 'home'), PHOTOFERRY_PASSPHRASE: 'bench' };
-    const pf = [join(ctx.repo, 'bin/photoferry.js'), '--catalog', join(scratch, 'catalog.db')];
+    // The launcher is run as users run it (its shebang carries node's flags), not as `node bin/photoferry.js`.
+    const bin = join(ctx.repo, 'bin/photoferry.js');
+    const pf = ['--catalog', join(scratch, 'catalog.db')];
     if (tool === 'photoferry') {
-      const add = await measure(process.execPath, [...pf, 'remote', 'add', 'bench', ...run.photoferry.addArgs], pfEnv);
+      const add = await measure(bin, [...pf, 'remote', 'add', 'bench', ...run.photoferry.addArgs], pfEnv);
       if (add.code !== 0) throw new Error(`photoferry remote add failed:\n${add.stderr}`);
     }
     await flush();
     const m = tool === 'photoferry'
-      ? await measure(process.execPath, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target, ...side.extra], pfEnv)
+      ? await measure(bin, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target, ...side.extra], pfEnv)
       // The bench cache marker is photoferry's own file; the folder source skips it, so rclone must too.
       : await measure('rclone', ['copy', lib.dir, run.rclone.target, '--exclude', '.photoferry-bench.json'], rcloneEnv(run.rclone.env));
     return { m, stored: await run.stored(tool) };

@@ -19,8 +19,9 @@ interface Side { readonly tool: string; command(lib: Library, out: string, scrat
 const sides = (ctx: BenchContext): Side[] => [
   {
     tool: 'photoferry',
-    command: (lib, out, scratch) => [process.execPath, [
-      join(ctx.repo, 'bin/photoferry.js'), '--catalog', join(scratch, 'catalog.db'), '--quiet',
+    // Run as users run it: the launcher's shebang carries node's flags.
+    command: (lib, out, scratch) => [join(ctx.repo, 'bin/photoferry.js'), [
+      '--catalog', join(scratch, 'catalog.db'), '--quiet',
       'copy', `folder:${lib.dir}`, `local:${out}`,
     ], { ...process.env, PHOTOFERRY_HOME: join(scratch, 'home') }],
   },
