@@ -1,5 +1,4 @@
-/** @module Byte-level helpers for uploads: a length-checking MD5 tap and an exact-size reader that cuts parts. */
-import { createHash, type Hash } from 'node:crypto';
+/** @module Byte-level helpers for uploads: a length-checking pass-through and an exact-size reader that cuts parts. */
 import { Transform, type Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
 
@@ -11,24 +10,20 @@ export function sourceFailure(err: unknown, path: string): unknown {
   return new TransferError('transient', `${path}: reading the source failed: ${(err as Error).message}`, { connector: 's3', cause: err });
 }
 
-/** Passes bytes through, hashing them, and fails when the body is longer or shorter than declared. */
+/** Passes bytes through and fails when the body is longer or shorter than declared. */
 export class MeteredBody extends Transform {
-  private readonly hash: Hash = createHash('md5');
   seen = 0;
   constructor(private readonly size: number, private readonly path: string) { super(); }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
     this.seen += chunk.length;
     if (this.seen > this.size) { done(corrupted(this.path, `body longer than the declared ${this.size} bytes`)); return; }
-    this.hash.update(chunk);
     done(null, chunk);
   }
 
   override _flush(done: (err?: Error | null) => void): void {
     done(this.seen === this.size ? null : corrupted(this.path, `body ended after ${this.seen} of ${this.size} bytes`));
   }
-
-  md5Hex(): string { return this.hash.digest('hex'); }
 }
 
 /** Reads a stream in pieces of exactly the asked size (parts), failing when it holds more or fewer bytes than expected. */
