@@ -33,9 +33,9 @@ export class PartReader {
   private ended = false;
   constructor(body: Readable, private readonly path: string) { this.it = body[Symbol.asyncIterator](); }
 
-  /** Exactly `n` bytes; a shorter body is TransferError('corrupted'). */
-  async read(n: number, expectedTotal: number, readSoFar: number): Promise<Buffer> {
-    const out = Buffer.allocUnsafe(n);
+  /** Exactly `n` bytes, into `into` (reused across parts) when given; a shorter body is TransferError('corrupted'). */
+  async read(n: number, expectedTotal: number, readSoFar: number, into?: Buffer): Promise<Buffer> {
+    const out = into && into.length >= n ? into.subarray(0, n) : Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       if (this.pending.length === 0) {

@@ -14,6 +14,7 @@ import { serverSideCopy } from './copy.ts';
 import { toTransferError } from './errors.ts';
 import type { S3Options } from './index.ts';
 import { uploadMultipart, multipartResumeOffset } from './multipart.ts';
+import { createPartPool } from './part-pool.ts';
 import { checkBucket, cleanupUploads } from './bucket.ts';
 
 const KIND = 's3';
@@ -45,6 +46,9 @@ function md5FromEtag(etag: string | undefined, sse?: ServerSideEncryption | stri
 export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
   const conn = createS3Client(o);
   const { client } = conn;
+  // Parts of every multipart upload share these buffers: one file at full width plus two more parts keep
+  // the server busy; more would only cost memory (6 × 8 MiB with the defaults, however many files at once).
+  const buffers = createPartPool(o.partConcurrency + 2, o.partSize);
   const bucket = o.bucket;
   const keyOf = (path: string) => (o.prefix ? `${o.prefix}/` : '') + checkStorePath(path, KIND);
   const pathOf = (key: string) => key.slice(o.prefix ? o.prefix.length + 1 : 0);
@@ -142,7 +146,7 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
       await uploadMultipart({
         client, state: ctx.state, log: ctx.log, bucket, key, path, size: meta.size, fingerprint: meta.sha256, offset,
         preferredPartSize: o.partSize, concurrency: o.partConcurrency, staleMs, createInput: common(meta),
-        context: errCtx('upload', path),
+        context: errCtx('upload', path), buffers,
       }, body, signal);
       // A multipart ETag is not the file's MD5 (parts were checked one by one): report no hash.
       return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes: [] };
@@ -185,6 +189,6 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
       } while (ContinuationToken);
     },
 
-    async close() { client.destroy(); },
+    async close() { client.destroy(); await buffers.close(); },
   };
 }
