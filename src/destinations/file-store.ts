@@ -18,7 +18,10 @@ export interface FileStoreCapabilities {
   readonly atomicWrite: boolean;
   /** Hash algorithms `stat`/`write` report without reading the file back. */
   readonly hashes: readonly ChecksumAlgorithm[];
-  /** `hashes` are reported only for files of at most this many bytes (an S3 multipart ETag is no MD5); no limit when absent. */
+  /**
+   * `hashes` are reported only for files of at most this many bytes (S3: a multipart object's ETag is not the
+   * file's MD5), so the engine need not compute them for larger files. Absent: for files of any size.
+   */
   readonly hashesUpTo?: number;
   /** `copy` exists: the store duplicates a file server-side (S3 CopyObject, hard link, WebDAV COPY). */
   readonly serverSideCopy: boolean;

@@ -1,5 +1,4 @@
-/** @module Byte-level helpers for uploads: a length-checking MD5 tap and an exact-size reader that cuts parts. */
-import { createHash, type Hash } from 'node:crypto';
+/** @module Byte-level helpers for uploads: a length-checking pass-through and an exact-size reader that cuts parts. */
 import { Transform, type Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
 
@@ -11,24 +10,20 @@ export function sourceFailure(err: unknown, path: string): unknown {
   return new TransferError('transient', `${path}: reading the source failed: ${(err as Error).message}`, { connector: 's3', cause: err });
 }
 
-/** Passes bytes through, hashing them, and fails when the body is longer or shorter than declared. */
+/** Passes bytes through and fails when the body is longer or shorter than declared. */
 export class MeteredBody extends Transform {
-  private readonly hash: Hash = createHash('md5');
   seen = 0;
   constructor(private readonly size: number, private readonly path: string) { super(); }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
     this.seen += chunk.length;
     if (this.seen > this.size) { done(corrupted(this.path, `body longer than the declared ${this.size} bytes`)); return; }
-    this.hash.update(chunk);
     done(null, chunk);
   }
 
   override _flush(done: (err?: Error | null) => void): void {
     done(this.seen === this.size ? null : corrupted(this.path, `body ended after ${this.seen} of ${this.size} bytes`));
   }
-
-  md5Hex(): string { return this.hash.digest('hex'); }
 }
 
 /** Reads a stream in pieces of exactly the asked size (parts), failing when it holds more or fewer bytes than expected. */
@@ -38,9 +33,9 @@ export class PartReader {
   private ended = false;
   constructor(body: Readable, private readonly path: string) { this.it = body[Symbol.asyncIterator](); }
 
-  /** Exactly `n` bytes; a shorter body is TransferError('corrupted'). */
-  async read(n: number, expectedTotal: number, readSoFar: number): Promise<Buffer> {
-    const out = Buffer.allocUnsafe(n);
+  /** Exactly `n` bytes, into `into` (reused across parts) when given; a shorter body is TransferError('corrupted'). */
+  async read(n: number, expectedTotal: number, readSoFar: number, into?: Buffer): Promise<Buffer> {
+    const out = into && into.length >= n ? into.subarray(0, n) : Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       if (this.pending.length === 0) {

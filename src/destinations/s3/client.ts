@@ -1,4 +1,4 @@
-/** @module Builds the S3Client from the options: preset connection, credentials chain, checksum mode, timeouts. */
+/** @module Builds the S3Client from the options: preset connection, credentials chain, checksum mode, timeouts, signing. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { resolveConnection, type Connection } from './presets.ts';
 import type { S3Options } from './index.ts';
@@ -29,5 +29,27 @@ export function createS3Client(o: S3Options): S3Connection {
     // requestTimeout is socket inactivity: a slow source (iCloud download feeding the PUT) must not trip it.
     requestHandler: { connectionTimeout: 15_000, requestTimeout: 180_000 },
   });
+  client.middlewareStack.addRelativeTo(unsignedWhenMd5Signed, {
+    name: 'photoferryUnsignedPayload', relation: 'before', toMiddleware: 'httpSigningMiddleware',
+  });
   return { ...connection, client, label: connection.endpoint ?? `AWS (${connection.region})` };
 }
+
+type Headers = Record<string, string>;
+const hasHeader = (headers: Headers, name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+
+/**
+ * The signer hashes a Buffer body (an upload part) with SHA-256 for x-amz-content-sha256: one more pass over
+ * every byte, on the main thread. A request that carries Content-MD5 needs no such hash: Content-MD5 is itself
+ * a signed header and the server checks the body against it, so the body stays bound to the signature (as
+ * with the streamed PUT, which the SDK already sends as UNSIGNED-PAYLOAD). Bodies without Content-MD5 and
+ * aws-chunked bodies (x-amz-content-sha256 already set) are left as the SDK made them.
+ */
+const unsignedWhenMd5Signed = <I extends object, O extends object>(next: (args: { request: unknown; input: I }) => Promise<O>) =>
+  async (args: { request: unknown; input: I }): Promise<O> => {
+    const headers = (args.request as { headers?: Headers } | undefined)?.headers;
+    if (headers && hasHeader(headers, 'content-md5') && !hasHeader(headers, 'x-amz-content-sha256')) {
+      headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+    }
+    return next(args);
+  };

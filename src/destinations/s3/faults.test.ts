@@ -1,13 +1,15 @@
 /** @module S3 store against s3rver behind a fault-injecting proxy: typed retryable errors, nothing partial visible. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { startS3rver, type S3rverServer } from '../../../test/servers/s3rver.ts';
-import { startFaultProxy, type FaultProxy } from '../../../test/servers/fault-proxy.ts';
-import { bufferStream, patternStream } from '../../../test/conformance/streams.ts';
+import { startFaultProxy, type FaultProxy, type FaultRule } from '../../../test/servers/fault-proxy.ts';
+import { bufferStream, patternStream, sha256Of } from '../../../test/conformance/streams.ts';
 import { memoryState, silentLogger, type ConnectorState } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
+import { putBytes } from '../../engine/derived/put-bytes.ts';
+import { createFileDestination } from '../file-destination.ts';
 import { s3Destination } from './index.ts';
 import type { S3Store } from './s3-store.ts';
 
@@ -15,6 +17,19 @@ const MiB = 1024 * 1024;
 const signal = () => AbortSignal.timeout(60_000);
 const isPut = (req: IncomingMessage) => req.method === 'PUT' && !(req.url ?? '').includes('uploadId');
 const isPart = (req: IncomingMessage) => req.method === 'PUT' && (req.url ?? '').includes('uploadId');
+/**
+ * A network or server that damages bytes: flips one bit of the first body chunk of the requests `pick`
+ * chooses, in place, before the proxy forwards it. The rule itself never fires (its match hook is the fault).
+ */
+const damaging = (pick: (req: IncomingMessage) => boolean): FaultRule => ({
+  match(req) {
+    if (!pick(req)) return false;
+    let first = true;
+    req.prependListener('data', (c: Buffer) => { if (first && c.length > 0) { c[0]! ^= 1; first = false; } });
+    return false;
+  },
+  fault: { type: 'drop', afterBytes: 0 },
+});
 
 describe('s3 store under injected faults', () => {
   let server: S3rverServer;
@@ -73,6 +88,36 @@ describe('s3 store under injected faults', () => {
     const stored = await store.write(path, patternStream(12 * MiB, 6), { size: 12 * MiB }, signal());
     assert.equal(stored.size, 12 * MiB);
     assert.equal((await store.stat(path, signal()))?.size, 12 * MiB);
+  });
+
+  // The store reports the server's ETag-MD5; comparing it with the MD5 of what was sent is the caller's
+  // job (the engine hashes while streaming), and the file destination removes the object on a mismatch.
+  it('a single PUT stored with other bytes is reported as such, and the engine\'s verify removes it', async () => {
+    const path = p('damaged.jpg');
+    const data = Buffer.from('the bytes we meant to store');
+    proxy.addFault(damaging(isPut));
+    const stored = await store.write(path, bufferStream(data), { size: data.length }, signal());
+    assert.notEqual(stored.hashes?.[0]?.value, createHash('md5').update(data).digest('hex'), 'write must report what the server holds');
+    const destination = createFileDestination('s3-test', store);
+    const item = { asset: null, role: 'original', path, body: bufferStream(data), size: data.length, contentType: 'image/jpeg' } as const;
+    await rejectsWith(putBytes(destination, item, () => undefined, signal()), 'corrupted', /md5 mismatch/);
+    assert.equal(await store.stat(path, signal()), null);
+    proxy.clearFaults();
+  });
+
+  it('a part stored with other bytes is sent again; damaged every time, the write fails as corrupted', async () => {
+    const path = p('damaged.mov');
+    let parts = 0;
+    proxy.addFault(damaging((req) => isPart(req) && ++parts === 2));
+    await store.write(path, patternStream(12 * MiB, 9), { size: 12 * MiB }, signal());
+    assert.deepEqual(await sha256Of(await store.read!(path, signal())), await sha256Of(patternStream(12 * MiB, 9)));
+    proxy.clearFaults();
+
+    const broken = p('damaged-always.mov');
+    proxy.addFault(damaging((req) => isPart(req) && (req.url ?? '').includes('partNumber=2')));
+    await rejectsWith(store.write(broken, patternStream(12 * MiB, 9), { size: 12 * MiB }, signal()), 'corrupted', /part 2 arrived damaged/);
+    assert.equal(await store.stat(broken, signal()), null);
+    proxy.clearFaults();
   });
 
   it('parts failing for good give a typed error, no object, and the next run resumes', async () => {

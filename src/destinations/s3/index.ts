@@ -24,7 +24,8 @@ export const s3Options = z.object({
   objectLockDays: z.int().min(1).max(36500).optional().describe('Days each new file is locked against deletion and overwrite'),
   partSizeMiB: z.int().min(5).max(5120).default(8).describe('Preferred multipart part size in MiB (grown automatically so a file fits in 10,000 parts)'),
   multipartThresholdMiB: z.int().min(5).max(5120).default(16).describe('Files larger than this go up in parts (resumable)'),
-  partConcurrency: z.int().min(1).max(32).default(4).describe('Parts of one file uploaded at once (memory: parts × part size)'),
+  partConcurrency: z.int().min(1).max(32).default(4)
+    .describe('Parts of one file uploaded at once (memory: all uploads share this + 2 part buffers of part size)'),
   staleUploadDays: z.int().min(1).default(7).describe('Unfinished uploads older than this are aborted instead of resumed'),
 }).superRefine((o, ctx) => {
   for (const message of connectionProblems(o)) ctx.addIssue({ code: 'custom', message });

@@ -1,5 +1,4 @@
 /** @module Resumable multipart upload: parts of a known-size stream, progress kept in ctx.state across restarts. */
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addAbortSignal, type Readable } from 'node:stream';
 import {
@@ -9,6 +8,7 @@ import {
 import type { ConnectorState, Logger } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import { PartReader } from './body.ts';
+import type { PartPool } from './part-pool.ts';
 import { toTransferError, type S3ErrorContext } from './errors.ts';
 import {
   abortUpload, choosePartSize, contiguousBytes, partCount, stateKeyOf, type UploadState,
@@ -32,6 +32,8 @@ export interface MultipartJob {
   /** ContentType, StorageClass, Object Lock fields for CreateMultipartUpload. */
   readonly createInput: Omit<CreateMultipartUploadCommandInput, 'Bucket' | 'Key'>;
   readonly context: S3ErrorContext;
+  /** The store's upload buffers and hashing worker. */
+  readonly buffers: PartPool;
 }
 
 export interface MultipartResult {
@@ -41,7 +43,6 @@ export interface MultipartResult {
 }
 
 const PART_ATTEMPTS = 3;
-const md5Of = (buf: Buffer) => createHash('md5').update(buf).digest();
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/"/g, '');
 
 /** Finds a live, non-stale upload for this file, or starts one; stale ones are aborted first. */
@@ -111,18 +112,26 @@ export async function uploadMultipart(job: MultipartJob, body: Readable, signal:
   try {
     let offset = job.offset;
     for (let n = Math.floor(job.offset / st.partSize) + 1; n <= total && failure === undefined; n++) {
-      const len = Math.min(st.partSize, job.size - offset);
-      const buf = await reader.read(len, job.size, offset);
-      offset += len;
-      const md5 = md5Of(buf);
-      // A part already on the server is skipped only when the same bytes arrive again: a changed source
-      // (same size, no fingerprint) re-sends the part instead of assembling a mixed file.
-      if (st.parts[String(n)]?.md5 === md5.toString('hex')) continue;
       while (inflight.size >= job.concurrency) await Promise.race(inflight);
-      const p: Promise<void> = sendPart(n, buf, md5)
-        .catch((err: unknown) => { failure ??= err; inner.abort(err); })
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
+      if (failure !== undefined) break;
+      const len = Math.min(st.partSize, job.size - offset);
+      const slot = await job.buffers.take(st.partSize, inner.signal);
+      let sending = false;
+      try {
+        const buf = await reader.read(len, job.size, offset, slot);
+        offset += len;
+        const md5 = await job.buffers.md5(buf);
+        // A part already on the server is skipped only when the same bytes arrive again: a changed source
+        // (same size, no fingerprint) re-sends the part instead of assembling a mixed file.
+        if (st.parts[String(n)]?.md5 === md5.toString('hex')) continue;
+        const p: Promise<void> = sendPart(n, buf, md5)
+          .then(() => job.buffers.give(slot), (err: unknown) => { job.buffers.forget(slot); failure ??= err; inner.abort(err); })
+          .finally(() => inflight.delete(p));
+        inflight.add(p);
+        sending = true;
+      } finally {
+        if (!sending) job.buffers.give(slot);
+      }
       inner.signal.throwIfAborted();
     }
     if (failure === undefined) await reader.expectEnd(job.size);
