@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { DestinationCapabilities, StreamDigest } from '../destinations/destination.ts';
-import { startWorkerHash, type WorkerHash } from './hash-worker.ts';
+import { startWorkerHash, type WorkerHash } from '../core/hash-worker.ts';
 
 export interface HashTap {
   readonly stream: Transform;

@@ -1,6 +1,6 @@
 /** @module Part buffers shared by a store's multipart uploads (a fixed budget, reused part after part) and their MD5s, hashed off the main thread. */
 import { createHash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { digestOfShared } from '../../core/hash-worker.ts';
 
 export interface PartPool {
   /** A buffer of at least `size` bytes; waits while every buffer of the budget is out. */
@@ -15,14 +15,6 @@ export interface PartPool {
 }
 
 const INLINE_MD5 = 256 * 1024;
-
-// CommonJS source, evaluated by the worker: the bundle has no separate worker file to point at.
-const WORKER = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-parentPort.on('message', ({ id, sab, offset, length }) => {
-  parentPort.postMessage({ id, md5: createHash('md5').update(new Uint8Array(sab, offset, length)).digest() });
-});`;
 
 /**
  * Every part of every upload passes through one of at most `max` buffers. A fresh buffer per part made
@@ -41,28 +33,7 @@ export function createPartPool(max: number, slotSize: number): PartPool {
   let out = 0;
   const wake = () => waiting.shift()?.();
 
-  let worker: Worker | undefined;
   let broken = false;
-  let nextId = 0;
-  const pending = new Map<number, { resolve: (md5: Buffer) => void; reject: (err: unknown) => void }>();
-  const startWorker = (): Worker => {
-    const w = new Worker(WORKER, { eval: true });
-    // Referenced only while a hash is pending: an idle worker must not keep the process alive.
-    w.unref();
-    w.on('message', ({ id, md5 }: { id: number; md5: Uint8Array }) => {
-      pending.get(id)?.resolve(Buffer.from(md5.buffer, md5.byteOffset, md5.length));
-      pending.delete(id);
-      if (pending.size === 0) w.unref();
-    });
-    w.on('error', (err) => {
-      // Hash on the main thread from now on; the parts in flight get their answer that way too.
-      broken = true;
-      worker = undefined;
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    });
-    return w;
-  };
 
   return {
     async take(size, signal) {
@@ -97,20 +68,15 @@ export function createPartPool(max: number, slotSize: number): PartPool {
     async md5(buf) {
       // A small part (a file's last) costs less to hash here than a round trip to the worker.
       if (buf.length < INLINE_MD5 || broken || !(buf.buffer instanceof SharedArrayBuffer)) return createHash('md5').update(buf).digest();
-      worker ??= startWorker();
-      const id = nextId++;
-      const w = worker;
-      return new Promise<Buffer>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        w.ref();
-        w.postMessage({ id, sab: buf.buffer, offset: buf.byteOffset, length: buf.length });
-      }).catch(() => createHash('md5').update(buf).digest());
+      return digestOfShared('md5', buf as Buffer & { buffer: SharedArrayBuffer }).catch(() => {
+        // Hash on the main thread from now on; this part gets its answer that way too.
+        broken = true;
+        return createHash('md5').update(buf).digest();
+      });
     },
 
     async close() {
       free.length = 0;
-      await worker?.terminate();
-      worker = undefined;
     },
   };
 }

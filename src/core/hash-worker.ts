@@ -1,5 +1,5 @@
 /**
- * @module One worker thread that hashes streams for the main thread. SHA-256 and MD5 are the largest CPU cost of
+ * @module One worker thread that hashes for the main thread (the engine's streams, the S3 store's part MD5s). SHA-256 and MD5 are the largest CPU cost of
  * a copy on one core (≈1.5 s per 4 GB of SHA-256 alone, more with MD5); on a second core they overlap with the
  * reads, writes and protocol work the main thread has to do anyway.
  */
@@ -14,6 +14,10 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const streams = new Map();
 parentPort.on('message', (m) => {
+  if (m.op === 'once') {
+    parentPort.postMessage({ id: m.id, once: createHash(m.algorithm).update(new Uint8Array(m.sab, m.offset, m.length)).digest() });
+    return;
+  }
   if (m.op === 'start') { streams.set(m.id, { ring: m.ring, sha256: createHash('sha256'), md5: m.md5 ? createHash('md5') : null }); return; }
   const s = streams.get(m.id);
   if (!s) return;
@@ -29,6 +33,7 @@ parentPort.on('message', (m) => {
     streams.delete(m.id);
   }
 });
+
 `;
 
 export interface WorkerDigest {
@@ -65,13 +70,26 @@ const spareRings: SharedArrayBuffer[] = [];
 let worker: Worker | undefined;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+const onceWaiting = new Map<number, { resolve: (digest: Buffer) => void; reject: (err: Error) => void }>();
+
+/** The worker keeps the process alive only while someone waits on it. */
+function refresh(): void {
+  if (pending.size + onceWaiting.size === 0) worker?.unref();
+  else worker?.ref();
+}
 
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(WORKER_SOURCE, { eval: true, name: 'photoferry-hash' });
   // Referenced only while a stream waits on it, so an idle worker never keeps the process alive.
   w.unref();
-  w.on('message', (m: { id: number; acked?: number; sha256?: string; md5?: string }) => {
+  w.on('message', (m: { id: number; acked?: number; sha256?: string; md5?: string; once?: Uint8Array }) => {
+    if (m.once) {
+      onceWaiting.get(m.id)?.resolve(Buffer.from(m.once.buffer, m.once.byteOffset, m.once.length));
+      onceWaiting.delete(m.id);
+      refresh();
+      return;
+    }
     const p = pending.get(m.id);
     if (!p) return;
     if (m.acked !== undefined) {
@@ -85,7 +103,9 @@ function ensureWorker(): Worker {
   const die = (err: Error) => {
     worker = undefined;
     for (const p of pending.values()) p.fail(err);
+    for (const o of onceWaiting.values()) o.reject(err);
     pending.clear();
+    onceWaiting.clear();
   };
   w.on('error', die);
   w.on('exit', (code) => die(new Error(`hash worker exited with code ${code}`)));
@@ -95,8 +115,19 @@ function ensureWorker(): Worker {
 
 function forget(id: number): boolean {
   const had = pending.delete(id);
-  if (had && pending.size === 0) worker?.unref();
+  refresh();
   return had;
+}
+
+/** One digest of bytes in shared memory (an S3 part buffer), computed in the worker without a copy. */
+export function digestOfShared(algorithm: 'md5' | 'sha256', bytes: Uint8Array & { buffer: SharedArrayBuffer }): Promise<Buffer> {
+  const w = ensureWorker();
+  const id = nextId++;
+  return new Promise<Buffer>((resolve, reject) => {
+    onceWaiting.set(id, { resolve, reject });
+    refresh();
+    w.postMessage({ op: 'once', id, algorithm, sab: bytes.buffer, offset: bytes.byteOffset, length: bytes.length });
+  });
 }
 
 export function startWorkerHash(md5: boolean): WorkerHash {
@@ -113,8 +144,8 @@ export function startWorkerHash(md5: boolean): WorkerHash {
     acked: () => { used -= held.shift() ?? 0; if (used === 0) head = 0; },
     fail: (err) => { failure = err; p.waiter?.(); },
   };
-  if (pending.size === 0) w.ref();
   pending.set(id, p);
+  refresh();
   w.postMessage({ op: 'start', id, md5, ring });
 
   const skipOf = (len: number) => (head + len > RING_BYTES ? RING_BYTES - head : 0);
