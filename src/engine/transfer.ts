@@ -30,11 +30,16 @@ export function verifyStored(action: CopyAction, stored: StoredFile, digest: Str
   const vouched = action.resource.checksum;
   if (vouched?.algorithm === 'sha256' && vouched.value.toLowerCase() !== digest.sha256) throw bad('source bytes do not match the SHA-256 the source recorded');
   if (stored.size !== digest.bytes) throw bad(`destination holds ${stored.size} bytes, sent ${digest.bytes}`);
+  checkStoredHashes(stored, digest, bad);
+  return digest;
+}
+
+/** Throws `bad(...)` when a hash the destination reports for what it stored differs from the one streamed. */
+export function checkStoredHashes(stored: StoredFile, digest: StreamDigest, bad: (why: string) => Error): void {
   for (const h of stored.hashes ?? []) {
     const ours = h.algorithm === 'sha256' ? digest.sha256 : h.algorithm === 'md5' ? digest.md5 : undefined;
     if (ours !== undefined && ours !== h.value.toLowerCase()) throw bad(`${h.algorithm} mismatch after upload`);
   }
-  return digest;
 }
 
 async function attempt(action: CopyAction, deps: TransferDeps, signal: AbortSignal): Promise<StreamDigest> {

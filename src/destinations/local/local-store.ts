@@ -8,22 +8,21 @@ import { join, relative, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
+import type { Durability } from '../durability.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
 
 const KIND = 'local';
 const execFileAsync = promisify(execFile);
 
-/**
- * When written bytes must be on disk: `file` fsyncs every file and its folder before it counts as written;
- * `run` flushes the whole file system once when the store is closed (per-file fsync made copies 2–3× slower
- * than `cp && sync` here, while one syncfs at the end costs what `sync` costs); `none` leaves it to the OS.
- * A killed process loses nothing either way (the page cache survives it); only a power cut needs these.
- */
-export type Durability = 'file' | 'run' | 'none';
-
 export interface LocalStoreOptions {
   readonly root: string;
+  /**
+   * When written bytes must be on disk: `file` fsyncs every file and its folder before it counts as written;
+   * `run` flushes the whole file system once when the store is closed (per-file fsync made copies 2–3× slower
+   * than `cp && sync` here, while one syncfs at the end costs what `sync` costs); `none` leaves it to the OS.
+   * A killed process loses nothing either way (the page cache survives it); only a power cut needs these.
+   */
   readonly durability: Durability;
 }
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Durability } from '../durability.ts';
 import type { ConnectorContext } from '../../connectors/context.ts';
 import type { FileStore, FileStoreCapabilities, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
@@ -18,15 +19,6 @@ const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 
-/**
- * When written bytes must be on the server's disk: `file` fsyncs each file before it gets its name; `run`
- * fsyncs written files in batches (at most a second or 64 files after they got their name, and before the
- * store closes); `none` leaves it to the server. A dropped connection or killed process loses nothing either way
- * (the server has the bytes); only a power cut or crash of the server needs these. Servers without
- * fsync@openssh.com get `none`.
- */
-export type Durability = 'file' | 'run' | 'none';
-
 export interface SftpStoreOptions extends SessionOptions {
   /** Folder on the server that holds the library (relative paths start at the login folder). */
   readonly root: string;
@@ -36,6 +28,13 @@ export interface SftpStoreOptions extends SessionOptions {
   readonly resumeMinBytes: number;
   /** SSH connections open at most; each write or read leases one. */
   readonly connections: number;
+  /**
+   * When written bytes must be on the server's disk: `file` fsyncs each file before it gets its name; `run`
+   * fsyncs written files in batches (at most a second or 64 files after they got their name, and before the
+   * store closes); `none` leaves it to the server. A dropped connection or killed process loses nothing either way
+   * (the server has the bytes); only a power cut or crash of the server needs these. Servers without
+   * fsync@openssh.com get `none`.
+   */
   readonly durability: Durability;
 }
 

@@ -6,6 +6,7 @@ import { TransferError } from '../../core/transfer-error.ts';
 import type { Destination, StreamDigest } from '../../destinations/destination.ts';
 import type { StoredFile } from '../../destinations/file-store.ts';
 import { hashTap, wantsMd5 } from '../hash-tap.ts';
+import { checkStoredHashes } from '../transfer.ts';
 
 export interface DerivedBytes {
   /** The asset the bytes belong to, or null for a library file (manifests). */
@@ -21,10 +22,7 @@ function check(path: string, size: number, stored: StoredFile, digest: StreamDig
   const bad = (why: string) => new TransferError('corrupted', `${path}: ${why}`, { connector: 'engine' });
   if (digest.bytes !== size) throw bad(`made ${size} bytes but ${digest.bytes} streamed`);
   if (stored.size !== size) throw bad(`destination holds ${stored.size} bytes, sent ${size}`);
-  for (const h of stored.hashes ?? []) {
-    const ours = h.algorithm === 'sha256' ? digest.sha256 : h.algorithm === 'md5' ? digest.md5 : undefined;
-    if (ours !== undefined && ours !== h.value.toLowerCase()) throw bad(`${h.algorithm} mismatch after upload`);
-  }
+  checkStoredHashes(stored, digest, bad);
   return digest;
 }
 
