@@ -2,16 +2,15 @@
 # Build:  docker build -t photoferry .
 # Run:    docker run -d -p 127.0.0.1:8642:8642 -v photoferry-data:/data -e PHOTOFERRY_PASSPHRASE=... photoferry
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 compiles from source (its prebuilt download is not reachable everywhere).
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+# better-sqlite3 13 ships prebuilt N-API binaries inside its npm package: no compiler needed.
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build:web && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # rclone: the rclone destination; libheif-examples: HEIC → JPEG conversion (heif-convert).
 RUN apt-get update && apt-get install -y --no-install-recommends rclone libheif-examples ca-certificates tini \
   && rm -rf /var/lib/apt/lists/* && useradd --system --home /data --uid 10001 photoferry

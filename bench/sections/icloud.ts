@@ -64,7 +64,7 @@ async function listing(ctx: BenchContext): Promise<Row[]> {
 async function bundle(ctx: BenchContext): Promise<string> {
   const { build } = await import('esbuild');
   const outdir = join(ctx.work, 'icloud-dist');
-  await build({ entryPoints: { main: join(ctx.repo, 'src/cli/main.ts') }, outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' });
+  await build({ entryPoints: { main: join(ctx.repo, 'src/cli/main.ts') }, outdir, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node24', packages: 'external', logLevel: 'warning' });
   return join(outdir, 'main.js');
 }
 

@@ -1,5 +1,6 @@
 /** @module Migration 0001: sources, assets, albums, placements, runs, outcomes, connector state. */
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 export const initial: Migration = {
     async up(db: Kysely<unknown>) {

@@ -1,5 +1,6 @@
 /** @module Migration 0002: what `photoferry serve` keeps — settings (admin password hash), tasks, and which task started which run. */
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
 
 /** Table types of this migration; the server's repositories view the catalog through `db.withTables<ServerTables>()`. */
 // A type alias, not an interface: Kysely's withTables<T> needs an index-signature-compatible type.

@@ -2,7 +2,7 @@
  * @module Catalog migrations in order, written with Kysely's schema builder so SQLite and PostgreSQL share them.
  * One file per migration; add yours as the next number and list it here (never edit one that has shipped).
  */
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import { initial } from './0001-initial.ts';
 import { server } from './0002-server.ts';
 

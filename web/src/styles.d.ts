@@ -1,0 +1,2 @@
+/** @module Lets TypeScript accept the dashboard's stylesheet import (Vite bundles it). */
+declare module '*.css';
