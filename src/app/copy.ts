@@ -16,6 +16,7 @@ import type { AppContext } from './context.ts';
 import { openDestination, openSource } from './connect.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
+import { endStage, startStage } from '../core/stages.ts';
 
 export type { FidelityOptions } from '../engine/derived/types.ts';
 export { DEFAULT_FIDELITY } from '../engine/derived/types.ts';
@@ -78,6 +79,7 @@ export async function copyBetween(
   if (fidelity.albums === 'links' && !destination.copy) {
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
+  const planning = startStage();
   const planned = plan({
     assets: await catalog.assets(source.id),
     placements: await catalog.placements(destination.id, source.id),
@@ -88,6 +90,7 @@ export async function copyBetween(
     fidelity,
     destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
   });
+  endStage('plan', planning);
   if (request.command === 'plan') return { plan: planned };
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
   events({

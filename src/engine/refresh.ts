@@ -2,6 +2,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
+import { endStage, startStage, timeStage } from '../core/stages.ts';
 
 export interface RefreshResult {
   /** The catalog's cursor for the source before this refresh (null for sources without a change feed). */
@@ -20,14 +21,17 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
   let deletions = 0;
   let pages = 0;
   let structureChanged = false;
+  let listing = startStage();
   for await (const page of source.changes(cursor, signal)) {
+    endStage('list', listing);
     signal.throwIfAborted();
-    await catalog.applyChanges(source.id, page);
+    await timeStage('catalog-apply', () => catalog.applyChanges(source.id, page));
     upserts += page.upserts.length;
     deletions += page.deletions.length;
     pages += 1;
     structureChanged ||= page.albums !== undefined || page.reset;
     events({ type: 'listing', assets: upserts });
+    listing = startStage();
   }
   return { cursorBefore: cursor, upserts, deletions, pages, structureChanged };
 }

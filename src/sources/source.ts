@@ -59,6 +59,11 @@ export interface Source {
    * errors; a resource the asset does not have is TransferError('not-found').
    */
   open(asset: Asset, role: ResourceRole, signal: AbortSignal, options?: OpenOptions): Promise<Readable>;
+  /**
+   * Optional: the whole of a small resource in one buffer, read in one call (the engine's path for small files).
+   * Same errors as `open`. Without it the engine collects `open`'s stream.
+   */
+  readAll?(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<Buffer>;
   /** Current pace, for sources that adapt to the server's throttling. */
   pace?(): SourcePace;
   close(): Promise<void>;
