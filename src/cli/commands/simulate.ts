@@ -1,6 +1,5 @@
 /** @module `photoferry simulate`: runs the Apple simulator in the foreground and prints how to sign in to it; Ctrl-C stops it. */
 import type { Command } from 'commander';
-import { runSimulator } from '../../app/simulate.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { globalsOf, reportError } from '../runtime.ts';
 
@@ -16,6 +15,7 @@ export function register(program: Command): void {
     .action(async (flags: { assets: number; seed: number; port: number; meanSize?: number }, self: Command) => {
       const globals = globalsOf(self);
       try {
+        const { runSimulator } = await import('../../app/simulate.ts');
         const sim = await runSimulator({ assets: flags.assets, seed: flags.seed, port: flags.port, ...(flags.meanSize === undefined ? {} : { meanSize: flags.meanSize }) });
         const info = { type: 'simulator', authUrl: sim.authUrl, setupUrl: sim.setupUrl, baseUrl: sim.baseUrl, appleId: sim.appleId, password: sim.password, assets: sim.assets };
         if (globals.json) process.stdout.write(`${JSON.stringify(info)}\n`);

@@ -1,6 +1,6 @@
 /** @module Executes derived actions (convert, sidecar, album entry) with retries, recording each as a placement. */
 import { createReadStream } from 'node:fs';
-import { ExifTool } from 'exiftool-vendored';
+import type { ExifTool } from 'exiftool-vendored';
 import type { Outcome } from '../../core/outcome.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
@@ -53,7 +53,8 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
       }
       case 'convert': {
         const meta = metadataOf(action.asset, new Map());
-        const converted = await convertHeic(action, meta, { source: deps.source, exiftool: () => (exiftool ??= new ExifTool()) }, signal);
+        const { ExifTool: Tool } = await import('exiftool-vendored'); // loaded by the first conversion, not by every run
+        const converted = await convertHeic(action, meta, { source: deps.source, exiftool: () => (exiftool ??= new Tool()) }, signal);
         try {
           const d: StreamDigest = await putBytes(deps.destination, {
             asset: action.asset, role, path: action.path, body: createReadStream(converted.file), size: converted.size, contentType: 'image/jpeg',

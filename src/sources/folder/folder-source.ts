@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ExifTool } from 'exiftool-vendored';
+import type { ExifTool } from 'exiftool-vendored';
 import { resourceOf, type Asset, type Resource, type ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Logger } from '../../connectors/context.ts';
@@ -31,7 +31,7 @@ export class FolderSource implements Source {
   readonly #log: Logger;
   /** On-disk path of each resource seen in this process, since ids are NFC and names on disk may not be. */
   readonly #paths = new Map<string, string>();
-  #exiftool: ExifTool | undefined;
+  #exiftool: Promise<ExifTool> | undefined;
 
   constructor(options: FolderSourceOptions, log: Logger) {
     this.#o = options;
@@ -87,9 +87,9 @@ export class FolderSource implements Source {
     return out;
   }
 
-  #tool(): ExifTool {
-    // only formats the fast readers do not handle get here, so most runs never start exiftool
-    this.#exiftool ??= new ExifTool({ maxProcs: 2 });
+  #tool(): Promise<ExifTool> {
+    // only formats the fast readers do not handle get here, so most runs never start (or even load) exiftool
+    this.#exiftool ??= import('exiftool-vendored').then(({ ExifTool: Tool }) => new Tool({ maxProcs: 2 }));
     return this.#exiftool;
   }
 
@@ -169,7 +169,7 @@ export class FolderSource implements Source {
   async close(): Promise<void> {
     const tool = this.#exiftool;
     this.#exiftool = undefined;
-    await tool?.end();
+    await (await tool)?.end();
   }
 }
 

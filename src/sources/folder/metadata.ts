@@ -78,7 +78,7 @@ function fromExiftool(t: Tags): CaptureInfo {
   return { takenAt, ...(d.tzoffsetMinutes !== undefined ? { utcOffsetMinutes: d.tzoffsetMinutes } : {}) };
 }
 
-export type LazyExifTool = () => ExifTool;
+export type LazyExifTool = () => Promise<ExifTool>;
 
 const JPEG_HEAD = 64 * 1024;
 /** Reused head buffers: a fresh 64 KB allocation per file fragments the heap (+60 MB RSS listing 10k files). */
@@ -125,7 +125,7 @@ export async function readCapture(path: string, ext: string, size: number, exift
     // unreadable by the fast path: exiftool gets a go below
   }
   try {
-    return fromExiftool(await exiftool().read(path));
+    return fromExiftool(await (await exiftool()).read(path));
   } catch {
     return {};
   }
