@@ -24,6 +24,7 @@ export function endStage(stage: Stage, started: number): void {
   t.ms += performance.now() - started;
   t.n += 1;
   totals.set(stage, t);
+  lastStage = stage;
 }
 
 /** Times a promise-returning step. */
@@ -42,8 +43,19 @@ export function stageTotals(): Record<string, { ms: number; n: number }> {
   return Object.fromEntries([...totals].map(([k, v]) => [k, { ms: Math.round(v.ms), n: v.n }]));
 }
 
+/** Memory at the moment RSS peaked (sampled every 50 ms), and the last stage ended before it: where the peak is. */
+let peak = { rssMb: 0, heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0, after: '' };
+let lastStage = '';
+
 if (enabled) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    if (mb(m.rss) > peak.rssMb) {
+      peak = { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), after: lastStage };
+    }
+  }, 50).unref();
   process.on('exit', () => {
-    process.stderr.write(`photoferry-stages ${JSON.stringify({ wallMs: Math.round(performance.now()), stages: stageTotals() })}\n`);
+    process.stderr.write(`photoferry-stages ${JSON.stringify({ wallMs: Math.round(performance.now()), peak, stages: stageTotals() })}\n`);
   });
 }

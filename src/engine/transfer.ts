@@ -50,9 +50,23 @@ export function checkStoredHashes(stored: StoredFile, digest: StreamDigest, bad:
  */
 export const SMALL_FILE_BYTES = 1 << 20;
 
+/**
+ * Read buffers for small files, reused by power-of-two size class: a fresh 30 KB buffer per file is a malloc'd
+ * backing store freed only when V8 collects it, and 10k of them fragmented the heap by tens of MB of RSS.
+ */
+const spare = new Map<number, Buffer[]>();
+const SPARE_PER_CLASS = 64;
+const classOf = (size: number) => Math.max(1 << 14, 2 ** Math.ceil(Math.log2(size + 1)));
+const takeBuffer = (size: number) => spare.get(classOf(size))?.pop() ?? Buffer.allocUnsafeSlow(classOf(size));
+function giveBack(buf: Buffer): void {
+  const list = spare.get(buf.length) ?? [];
+  if (list.length < SPARE_PER_CLASS) list.push(buf);
+  spare.set(buf.length, list);
+}
+
 /** The whole body of a source resource: the source's own one-call read when it has one, else its stream collected. */
-async function readWhole(action: CopyAction, source: Source, signal: AbortSignal): Promise<Buffer> {
-  if (source.readAll) return source.readAll(action.asset, action.resource.role, signal);
+async function readWhole(action: CopyAction, source: Source, signal: AbortSignal, into: Buffer): Promise<Buffer> {
+  if (source.readAll) return source.readAll(action.asset, action.resource.role, signal, into);
   const chunks: Buffer[] = [];
   for await (const chunk of await source.open(action.asset, action.resource.role, signal)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -60,7 +74,8 @@ async function readWhole(action: CopyAction, source: Source, signal: AbortSignal
 
 async function attemptSmall(action: CopyAction, deps: TransferDeps, signal: AbortSignal): Promise<StreamDigest> {
   let started = startStage();
-  const bytes = await readWhole(action, deps.source, signal).catch((err: unknown) => { throw asTransferError(err); });
+  const buffer = takeBuffer(action.resource.size);
+  const bytes = await readWhole(action, deps.source, signal, buffer).catch((err: unknown) => { throw asTransferError(err); });
   endStage('source-read', started);
   started = startStage();
   const digest = digestBytes(bytes, wantsMd5(deps.destination.capabilities, bytes.length));
@@ -71,6 +86,8 @@ async function attemptSmall(action: CopyAction, deps: TransferDeps, signal: Abor
     asset: action.asset, resource: action.resource, path: action.path, body: bytes,
     verify: async (stored) => (verified = verifyStored(action, stored, digest)),
   }, signal);
+  // Reused only after a put that succeeded: a failed one may have left a request behind that still reads it.
+  giveBack(buffer);
   if (!verified) throw new TransferError('permanent', `${deps.destination.kind} did not verify ${action.path}`, { connector: 'engine' });
   return verified;
 }

@@ -61,9 +61,10 @@ export interface Source {
   open(asset: Asset, role: ResourceRole, signal: AbortSignal, options?: OpenOptions): Promise<Readable>;
   /**
    * Optional: the whole of a small resource in one buffer, read in one call (the engine's path for small files).
-   * Same errors as `open`. Without it the engine collects `open`'s stream.
+   * Same errors as `open`. Without it the engine collects `open`'s stream. `into` (at least the declared size + 1
+   * bytes) is a buffer the engine reuses: the result may be a view of it.
    */
-  readAll?(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<Buffer>;
+  readAll?(asset: Asset, role: ResourceRole, signal: AbortSignal, into?: Buffer): Promise<Buffer>;
   /** Current pace, for sources that adapt to the server's throttling. */
   pace?(): SourcePace;
   close(): Promise<void>;

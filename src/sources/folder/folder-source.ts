@@ -106,12 +106,12 @@ export class FolderSource implements Source {
    * One buffer of the declared size + 1 (a file that grew shows as longer and fails verify), read with
    * synchronous calls: for a small file, three hops through libuv's thread pool cost more than the reads.
    */
-  async readAll(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<Buffer> {
+  async readAll(asset: Asset, role: ResourceRole, signal: AbortSignal, into?: Buffer): Promise<Buffer> {
     const { res, path } = await this.#locate(asset, role, signal);
     let fd: number;
     try { fd = openSync(path, 'r'); } catch (err) { throw toTransferError(err, `opening ${asset.id} (${role})`); }
     try {
-      const buf = Buffer.allocUnsafe(res.size + 1);
+      const buf = into && into.length > res.size ? into.subarray(0, res.size + 1) : Buffer.allocUnsafe(res.size + 1);
       let filled = 0;
       while (filled < buf.length) {
         const bytesRead = readSync(fd, buf, filled, buf.length - filled, filled);
