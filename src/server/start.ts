@@ -1,12 +1,12 @@
 /** @module `photoferry serve`: bind checks (loopback unless TLS or --insecure), vault unlock, then the server until a signal. */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import pino from 'pino';
 import { openContext } from '../app/context.ts';
 import { openVault } from '../app/secrets.ts';
 import { readConfigFile } from '../config/config-file.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { buildServer, REDACT_PATHS } from './server.ts';
+import { isLoopback } from './hosts.ts';
 
 export interface ServeOptions {
   readonly host?: string | undefined;
@@ -24,11 +24,7 @@ export interface ServeOptions {
 
 export const DEFAULT_PORT = 8642;
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
+export { isLoopback };
 
 /** Exposing the dashboard beyond this machine sends the password and cookie over the network: TLS, or an explicit "I know". */
 export function checkBind(o: Pick<ServeOptions, 'host' | 'tlsCert' | 'tlsKey' | 'insecure'>): void {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { deleteDestination, listDestinations, saveDestination, testDestination } from '../../app/connectors.ts';
 import { paramsOf, parse, type ServerServices } from '../services.ts';
+import { CSRF, SESSION } from '../access.ts';
 
 const destinationBody = z.strictObject({
   name: z.string().min(1).max(64),
@@ -12,14 +13,14 @@ const destinationBody = z.strictObject({
 });
 
 export function register(app: FastifyInstance, s: ServerServices): void {
-  app.get('/api/destinations', async () => listDestinations(s.ctx));
-  app.post('/api/destinations', async (request, reply) => {
+  app.get('/api/destinations', SESSION, async () => listDestinations(s.ctx));
+  app.post('/api/destinations', CSRF, async (request, reply) => {
     const body = parse(destinationBody, request.body);
     const saved = await saveDestination(s.ctx, { name: body.name, type: body.type, options: body.options, ...(body.replace === undefined ? {} : { replace: body.replace }) });
     return reply.code(201).send(saved);
   });
-  app.post('/api/destinations/:name/test', async (request) => testDestination(s.ctx, paramsOf(request)['name']!, AbortSignal.timeout(60_000)));
-  app.delete('/api/destinations/:name', async (request, reply) => {
+  app.post('/api/destinations/:name/test', CSRF, async (request) => testDestination(s.ctx, paramsOf(request)['name']!, AbortSignal.timeout(60_000)));
+  app.delete('/api/destinations/:name', CSRF, async (request, reply) => {
     await deleteDestination(s.ctx, paramsOf(request)['name']!);
     return reply.code(204).send();
   });
