@@ -15,8 +15,6 @@ export interface SessionPolicy {
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };
-/** last_seen_at is written at most this often, so reads do not turn into a write per request. */
-const TOUCH_EVERY_MS = 60_000;
 
 const idOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 /** The CSRF token is a function of the cookie token: nothing more to store, and it cannot lead back to the cookie. */
@@ -24,6 +22,8 @@ const csrfOf = (token: string) => createHash('sha256').update(`csrf:${token}`).d
 
 export function adminSessionRepository(base: Kysely<CatalogDatabase>, policy: SessionPolicy = DEFAULT_SESSION_POLICY, now: () => number = Date.now) {
   const db = base.withTables<AdminSessionTables>();
+  // last_seen_at is written at most this often, so reads do not each turn into a write.
+  const touchEveryMs = Math.min(60_000, policy.idleMs / 10);
   const alive = (row: { created_at: number; last_seen_at: number }, t: number) =>
     Number(row.last_seen_at) + policy.idleMs > t && Number(row.created_at) + policy.absoluteMs > t;
   return {
@@ -45,7 +45,7 @@ export function adminSessionRepository(base: Kysely<CatalogDatabase>, policy: Se
       const t = now();
       if (row === undefined) return undefined;
       if (!alive(row, t)) { await db.deleteFrom('admin_sessions').where('id', '=', id).execute(); return undefined; }
-      if (t - Number(row.last_seen_at) > TOUCH_EVERY_MS) await db.updateTable('admin_sessions').set({ last_seen_at: t }).where('id', '=', id).execute();
+      if (t - Number(row.last_seen_at) > touchEveryMs) await db.updateTable('admin_sessions').set({ last_seen_at: t }).where('id', '=', id).execute();
       return csrfOf(token);
     },
     async destroy(token: string | undefined): Promise<void> {

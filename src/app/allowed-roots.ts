@@ -5,6 +5,9 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { UsageError } from '../core/usage-error.ts';
+import type { AppContext } from './context.ts';
+import { withFreshRemotes } from './live-config.ts';
+import { targetOf } from './tasks.ts';
 
 /** Options that name a file or folder on this machine, per connector kind. */
 const LOCAL_PATH_OPTIONS: Readonly<Record<string, readonly string[]>> = {
@@ -73,4 +76,12 @@ export async function createPathGuard(roots: readonly string[]): Promise<PathGua
     },
   };
   return guard;
+}
+
+/** A task's or a refresh's source/destination as the dashboard gives it (a bare remote name is `name:`), checked by `guard`. */
+export async function checkTargetPaths(ctx: AppContext, guard: PathGuard, spec: string, role: 'source' | 'destination'): Promise<void> {
+  const definitions: readonly { kind: string; parseTarget(t: string): Record<string, unknown> }[] = role === 'source' ? ctx.sources : ctx.destinations;
+  const remotes = withFreshRemotes(ctx).config.remotes;
+  await guard.checkSpec(targetOf(spec), role === 'source' ? 'folder' : 'local', (name) => remotes[name]?.type,
+    (kind, rest) => definitions.find((d) => d.kind === kind)?.parseTarget(rest));
 }

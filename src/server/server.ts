@@ -39,6 +39,8 @@ export interface ServerOptions {
   readonly notifications?: NotificationsConfig;
   readonly loginLimits?: Partial<LoginLimits>;
   readonly sessionPolicy?: SessionPolicy;
+  /** Tests move session time forward with it. */
+  readonly sessionClock?: () => number;
   /** One-time token that first-start setup must present (printed on the console); without one, setup is loopback-only. */
   readonly setupToken?: string;
   /** Host names besides loopback that the server answers to (server.publicNames). */
@@ -91,7 +93,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   const services: ServerServices = {
     ctx, repo, runner, scheduler, accounts: icloud, notifier,
-    admin: adminAccount(ctx.db), sessions: adminSessionRepository(ctx.db, o.sessionPolicy),
+    admin: adminAccount(ctx.db), sessions: adminSessionRepository(ctx.db, o.sessionPolicy, o.sessionClock),
     limiter: createLoginLimiter(o.loginLimits), tls: o.https !== undefined, metricsToken: o.metricsToken,
     planWaitMs: o.planWaitMs ?? 20_000, setupToken: o.setupToken,
     paths: await createPathGuard(o.allowedRoots ?? [dirname(ctx.config.catalog)]),

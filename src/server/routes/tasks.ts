@@ -1,6 +1,7 @@
 /** @module Tasks: CRUD, run now, pause, resume, cancel, and the live events of a task's current run. */
 import type { FastifyInstance } from 'fastify';
 import { ConflictError, taskInputSchema } from '../../app/tasks.ts';
+import { checkTargetPaths } from '../../app/allowed-roots.ts';
 import { paramsOf, parse, type ServerServices } from '../services.ts';
 import { taskView } from '../views.ts';
 import { streamLive } from '../sse.ts';
@@ -10,14 +11,21 @@ export function register(app: FastifyInstance, s: ServerServices): void {
   const idOf = (request: Parameters<typeof paramsOf>[0]) => paramsOf(request)['id']!;
 
   app.get('/api/tasks', SESSION, async () => Promise.all((await s.repo.list()).map((t) => taskView(t, s))));
+  const checked = async (body: unknown) => {
+    const input = parse(taskInputSchema, body);
+    await checkTargetPaths(s.ctx, s.paths, input.source, 'source');
+    await checkTargetPaths(s.ctx, s.paths, input.destination, 'destination');
+    return input;
+  };
+
   app.post('/api/tasks', CSRF, async (request, reply) => {
-    const task = await s.repo.create(parse(taskInputSchema, request.body));
+    const task = await s.repo.create(await checked(request.body));
     await s.scheduler.refresh(task.id);
     return reply.code(201).send(await taskView(task, s));
   });
   app.get('/api/tasks/:id', SESSION, async (request) => taskView(await s.repo.get(idOf(request)), s));
   app.put('/api/tasks/:id', CSRF, async (request) => {
-    const task = await s.repo.update(idOf(request), parse(taskInputSchema, request.body));
+    const task = await s.repo.update(idOf(request), await checked(request.body));
     await s.scheduler.refresh(task.id);
     return taskView(task, s);
   });
