@@ -82,8 +82,8 @@ export async function serve(o: ServeOptions, signal: AbortSignal): Promise<void>
     ...(fileServer.trustProxy !== undefined ? { trustProxy: fileServer.trustProxy } : {}),
   });
   try {
-    await app.listen({ host: merged.host ?? '127.0.0.1', port: o.port ?? fileServer.port ?? DEFAULT_PORT });
     if (setupToken) (o.console ?? console.error)(`First start: open the dashboard and enter this one-time setup token with the new admin password: ${setupToken}`);
+    await app.listen({ host: merged.host ?? '127.0.0.1', port: o.port ?? fileServer.port ?? DEFAULT_PORT });
     if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     await app.close();
