@@ -9,6 +9,7 @@ import type { AppContext } from './context.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote } from './remotes.ts';
 import { NotFoundError } from './tasks.ts';
 import { describeError } from './task-runner.ts';
+import { withDeadline } from './deadline.ts';
 import type { Notifier } from './notify.ts';
 
 export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired';
@@ -30,6 +31,7 @@ interface Pending {
 }
 
 const PENDING_MS = 10 * 60_000;
+const CHECK_DEADLINE_MS = 20_000;
 
 function arm(p: Pending): void {
   p.step = new Promise<SignInStep>((resolve) => { p.report = resolve; });
@@ -96,7 +98,10 @@ export function createIcloudAccounts(ctx: AppContext) {
         try {
           const o = await optionsOf(r.name);
           if (pending.get(r.name)?.code !== undefined) { out.push({ id: r.name, appleId: o.appleId, state: 'needs-code', trusted: false }); continue; }
-          const s = await authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, AbortSignal.timeout(20_000));
+          // A deadline, not only an abort signal: the check answers even if a socket ignores the abort.
+          const controller = new AbortController();
+          const s = await withDeadline(authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, controller.signal),
+            CHECK_DEADLINE_MS, controller, `Apple did not answer within ${CHECK_DEADLINE_MS / 1000} s`);
           const expired = !s.saved || (s.valid === false && !s.trusted);
           out.push({ id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted, ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }) });
         } catch (err) {
