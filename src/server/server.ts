@@ -63,7 +63,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   app.setErrorHandler(errorHandler);
 
   const { ctx } = o;
-  const repo = taskRepository(ctx.db);
+  const repo = taskRepository(ctx.catalog);
   const notifier = createNotifier(o.notifications, { log: app.log });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
   const icloud = createIcloudAccounts(ctx);
