@@ -4,10 +4,8 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Kysely } from 'kysely';
-import type { CatalogDatabase } from '../catalog/schema.ts';
-import { ConflictError, serverDb } from './tasks.ts';
-import { adminSessionRepository } from './admin-sessions.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { ConflictError } from './tasks.ts';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, o: object) => Promise<Buffer>;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -19,19 +17,15 @@ async function hashOf(password: string): Promise<string> {
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function adminAccount(base: Kysely<CatalogDatabase>) {
-  const db = serverDb(base);
-  const stored = async () => (await db.selectFrom('server_settings').select('value').where('key', '=', ADMIN_KEY).executeTakeFirst())?.value;
+export function adminAccount(catalog: Pick<Catalog, 'settings' | 'adminSessions'>) {
+  const stored = () => catalog.settings.get(ADMIN_KEY);
   return {
     async setupNeeded(): Promise<boolean> { return (await stored()) === undefined; },
     /** First start only. The insert is the lock: of concurrent calls one row lands, the others get a ConflictError. */
     async setup(password: string): Promise<void> {
       const already = new ConflictError('The admin password is already set.');
       if ((await stored()) !== undefined) throw already;
-      const value = await hashOf(password);
-      const result = await db.insertInto('server_settings').values({ key: ADMIN_KEY, value })
-        .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw already;
+      if (!(await catalog.settings.setIfAbsent(ADMIN_KEY, await hashOf(password)))) throw already;
     },
     async check(password: string): Promise<boolean> {
       const [alg, n, r, p, salt, hash] = (await stored())?.split('$') ?? [];
@@ -41,12 +35,12 @@ export function adminAccount(base: Kysely<CatalogDatabase>) {
       return timingSafeEqual(got, expected);
     },
     async change(password: string): Promise<void> {
-      await db.updateTable('server_settings').set({ value: await hashOf(password) }).where('key', '=', ADMIN_KEY).execute();
+      await catalog.settings.set(ADMIN_KEY, await hashOf(password));
     },
     /** `photoferry serve --reset-admin`: no password and no session left; the next start asks for setup again. */
     async reset(): Promise<void> {
-      await db.deleteFrom('server_settings').where('key', '=', ADMIN_KEY).execute();
-      await adminSessionRepository(base).destroyAll();
+      await catalog.settings.delete(ADMIN_KEY);
+      await catalog.adminSessions.deleteAll();
     },
   };
 }

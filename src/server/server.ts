@@ -9,7 +9,7 @@ import { createTaskRunner, type TaskRunnerDeps } from '../app/task-runner.ts';
 import { createScheduler } from '../app/scheduler.ts';
 import { createIcloudAccounts } from '../app/accounts.ts';
 import { adminAccount } from '../app/admin-auth.ts';
-import { adminSessionRepository, type SessionPolicy } from '../app/admin-sessions.ts';
+import { adminSessions, type SessionPolicy } from '../app/admin-sessions.ts';
 import { createPathGuard } from '../app/allowed-roots.ts';
 import { createNotifier, type NotificationsConfig } from '../app/notify.ts';
 import { errorHandler } from './errors.ts';
@@ -80,7 +80,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   app.setErrorHandler(errorHandler);
 
   const { ctx } = o;
-  const repo = taskRepository(ctx.db);
+  const repo = taskRepository(ctx.catalog);
   const notifier = createNotifier(o.notifications, { log: app.log });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
   const icloud = createIcloudAccounts(ctx);
@@ -93,7 +93,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   const services: ServerServices = {
     ctx, repo, runner, scheduler, accounts: icloud, notifier,
-    admin: adminAccount(ctx.db), sessions: adminSessionRepository(ctx.db, o.sessionPolicy, o.sessionClock),
+    admin: adminAccount(ctx.catalog), sessions: adminSessions(ctx.catalog.adminSessions, o.sessionPolicy, o.sessionClock),
     limiter: createLoginLimiter(o.loginLimits), tls: o.https !== undefined, metricsToken: o.metricsToken,
     planWaitMs: o.planWaitMs ?? 20_000, setupToken: o.setupToken,
     paths: await createPathGuard(o.allowedRoots ?? [dirname(ctx.config.catalog)]),

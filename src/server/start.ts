@@ -61,7 +61,7 @@ export async function serve(o: ServeOptions, signal: AbortSignal): Promise<void>
     throw new UsageError(`Cannot open the vault ${ctx.config.vault}: ${err instanceof Error ? err.message : String(err)} (set PHOTOFERRY_PASSPHRASE).`);
   }
   const file = readConfigFile(ctx.config.configPath);
-  const admin = adminAccount(ctx.db);
+  const admin = adminAccount(ctx.catalog);
   if (o.resetAdmin === true) {
     await admin.reset();
     await ctx.close();
