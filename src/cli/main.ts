@@ -20,7 +20,9 @@ const program = new Command('photoferry')
   .option('--vault <file>', 'encrypted secret vault (default $XDG_CONFIG_HOME/photoferry/vault.json)')
   .option('--json', 'machine-readable events on stdout, one JSON object per line')
   .option('-q, --quiet', 'print nothing but errors')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
+  // "photoferry: --after: not a date …" rather than commander's "option '--after <date>' argument … is invalid."
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: option '[^']*' argument '[^']*' is invalid\. /, 'photoferry: ')) })
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);

@@ -9,6 +9,7 @@ export interface OutputMode {
 }
 
 export { formatBytes } from '../core/format.ts';
+export { countRows, describeCounts } from '../app/counts.ts';
 
 export const formatDuration = (ms: number): string => {
   const s = Math.round(ms / 1000);
