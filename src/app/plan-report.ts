@@ -68,7 +68,7 @@ export function summarizePlan(plan: Plan, libraryFiles = 0): PlanReport {
     ? `By type (types overlap: a Live Photo is also a photo, a RAW pair also raw; rows add up to ${typeRows} for ${plan.copies.length} files)`
     : 'By type (types do not overlap here: rows add up to the total)';
   const lines = [
-    `Would write:`, ...countRows(built),
+    `Would copy ${built.originals.files} original files of ${built.assets} assets and write ${built.derived.files} derived files:`, ...countRows(built),
     `Already at the destination: ${plan.present} original files; ${plan.filtered} assets filtered out; ${plan.removes.length} removals.`,
     ...(plan.copies.length > 0 ? [...table('By year', byYear), ...table(typeTitle, byType), ...table('By album (an asset in two albums counts in both)', byAlbum)] : []),
   ];

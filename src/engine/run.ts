@@ -40,6 +40,10 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   let bytesDone = 0;
   let filesDone = 0;
   let fatal: TransferError | undefined;
+  // Never past the announced totals: a file larger than its listing said, or a removal, must not show 2.8 MB/2.7 MB.
+  const progress = () => deps.events({
+    type: 'progress', bytesDone: Math.min(bytesDone, planned.totals.bytes), filesDone: Math.min(filesDone, planned.totals.files),
+  });
 
   let derivedWritten = 0;
   const counts = new CountsBuilder();
@@ -53,7 +57,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     else if (outcome.code === 'removed') files.removed += 1;
     if (!derived) filesDone += 1;
     deps.events({ type: 'file-done', outcome });
-    deps.events({ type: 'progress', bytesDone, filesDone });
+    progress();
   };
 
   /** Runs `work` over `items` with the run's concurrency; a fatal error stops every worker. */
@@ -80,7 +84,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   await deps.destination.cleanup(inner.signal);
   let lastPace = '';
   const ticker = setInterval(() => {
-    deps.events({ type: 'progress', bytesDone, filesDone });
+    progress();
     const pace = deps.source.pace?.();
     if (!pace) return;
     const backoffMs = Math.max(0, pace.pausedUntil - Date.now());

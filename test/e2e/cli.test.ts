@@ -21,21 +21,21 @@ describe('photoferry CLI', () => {
     const dest = join(home, 'backup');
     const first = await runCli(['copy', `folder:${library}`, `local:${dest}`], env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Copied \d+ files/);
+    assert.match(first.stdout, /Copied \d+ original files/);
     const source = await hashTree(library);
     const copied = await hashTree(dest);
     assert.deepEqual(sortedValues(copied), sortedValues(source));
     for (const path of copied.keys()) assert.match(path, /^\d{4}\/\d{2}\/\d{2}\/[^/]+$/);
     const second = await runCli(['copy', `folder:${library}`, `local:${dest}`], env);
     assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /Nothing to copy: \d+ files already at the destination, 0 bytes transferred/);
+    assert.match(second.stdout, /Nothing to copy: \d+ original files already at the destination, 0 bytes transferred/);
   });
 
   it('plan shows counts per year, type and album and writes nothing', async () => {
     const dest = join(home, 'planned');
     const r = await runCli(['plan', `folder:${library}`, `local:${dest}`, '--type', 'video'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Would copy \d+ files .* assets filtered out/);
+    assert.match(r.stdout, /Would copy \d+ original files of \d+ assets[^]* assets filtered out/);
     assert.match(r.stdout, /By year:[\s\S]*By type:[\s\S]*video/);
     await assert.rejects(readdir(dest));
     const json = await runCli(['--json', 'plan', `folder:${library}`, `local:${dest}`], env);

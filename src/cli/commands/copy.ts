@@ -55,7 +55,7 @@ function finish(result: CopyResult, json: boolean, quiet: boolean): number {
     const rate = s.durationMs > 0 ? ` (${formatBytes((s.bytes * 1000) / s.durationMs)}/s)` : '';
     const lines = s.files.copied === 0 && s.files.failed === 0 && s.files.removed === 0 && (s.counts?.derived.files ?? 0) === 0
       ? [`Nothing to copy: ${s.files.present} original files already at the destination, 0 bytes transferred.`]
-      : [`Wrote ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)}${rate}:`, ...(s.counts ? countRows(s.counts) : [])];
+      : [`Copied ${s.files.copied} original files, ${formatBytes(s.bytes)} written in ${formatDuration(s.durationMs)}${rate}:`, ...(s.counts ? countRows(s.counts) : [])];
     lines.push(`Run ${result.runId}: ${s.files.copied} copied, ${s.files.present} already present, ${s.files.removed} removed, ` +
       `${s.files.filtered} assets filtered out, ${s.files.failed} failed — ${s.status}.`);
     if (s.files.failed > 0) lines.push(`See the failures with: photoferry runs show ${result.runId}`);
