@@ -33,10 +33,10 @@ export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = proces
       stop: () => {},
     };
   }
-  // Our own eta token: cli-progress's eta_formatted printed "ETA LLs" or NaN before the first byte.
+  // Our own ETA token ({eta} is cli-progress's and wins over the payload): its eta_formatted printed "ETA LLs" or NaN before the first byte.
   const bar = new cliProgress.SingleBar({
     stream,
-    format: '{bar} {percentage}% | {files}/{totalFiles} files | {done}/{totalBytes} | {speed}/s | ETA {eta} {note}',
+    format: '{bar} {percentage}% | {files}/{totalFiles} files | {done}/{totalBytes} | {speed}/s | ETA {remaining} {note}',
     hideCursor: true,
   }, cliProgress.Presets.shades_classic);
   const progress = new RunProgress();
@@ -45,7 +45,7 @@ export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = proces
     const s = progress.snapshot();
     return {
       files: s.filesDone, totalFiles: s.files, done: formatBytes(s.bytesDone), totalBytes: formatBytes(s.bytes),
-      speed: formatBytes(s.bytesPerSecond), eta: formatDuration(s.etaSeconds * 1000), note,
+      speed: formatBytes(s.bytesPerSecond), remaining: formatDuration(s.etaSeconds * 1000), note,
     };
   };
   const value = () => { const s = progress.snapshot(); return Math.min(s.bytesDone, Math.max(1, s.bytes)); };
