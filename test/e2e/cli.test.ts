@@ -36,12 +36,12 @@ describe('photoferry CLI', () => {
     const r = await runCli(['plan', `folder:${library}`, `local:${dest}`, '--type', 'video'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Would copy \d+ original files of \d+ assets[^]* assets filtered out/);
-    assert.match(r.stdout, /By year:[\s\S]*By type:[\s\S]*video/);
+    assert.match(r.stdout, /By year:[\s\S]*By type \(types (overlap|do not overlap)[^\n]*:[\s\S]*video/);
     await assert.rejects(readdir(dest));
     const json = await runCli(['--json', 'plan', `folder:${library}`, `local:${dest}`], env);
-    const report = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { type: string; files: number };
+    const report = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { type: string; counts: { originals: { files: number } } };
     assert.equal(report.type, 'plan');
-    assert.ok(report.files > 0);
+    assert.ok(report.counts.originals.files > 0);
   });
 
   it('verify --deep finds exactly the files corrupted or removed at the destination', async () => {
