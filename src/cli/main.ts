@@ -11,6 +11,8 @@ import * as serve from './commands/serve.ts';
 import { remotesDepsOf } from '../app/remotes.ts';
 import { testRemote } from '../app/remote-test.ts';
 import { withContext } from './runtime.ts';
+import { addHelp } from './help.ts';
+import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
 
 const program = new Command('photoferry')
   .description('Get your photo library out of iCloud, originals intact, into storage you control.')
@@ -26,6 +28,10 @@ const program = new Command('photoferry')
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);
-remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote });
+remote.register(program, {
+  withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote,
+  optionsHelp: { types: connectorTypes, of: connectorOptionsHelp },
+});
+addHelp(program);
 
 await program.parseAsync(process.argv);

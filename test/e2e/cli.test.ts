@@ -98,4 +98,19 @@ describe('photoferry CLI', () => {
     assert.equal(new Set(lowered).size, names.length, 'unique even on a case-insensitive target');
     for (const p of out.keys()) assert.doesNotMatch(p, /\n/);
   });
+  it('--help: a paragraph, examples, the source and destination forms, environment and exit codes; remote add TYPE --help lists its options', async () => {
+    const copy = await runCli(['copy', '--help'], env);
+    assert.equal(copy.code, 0, copy.stderr);
+    for (const part of [/Copies every asset of SOURCE/, /Examples:\n {2}photoferry copy /, /SOURCE is where photos come from/, /PHOTOFERRY_PASSPHRASE/, /Exit codes:[^]*130 +cancelled/]) {
+      assert.match(copy.stdout, part);
+    }
+    const s3 = await runCli(['remote', 'add', 's3', '--help'], env);
+    assert.equal(s3.code, 0, s3.stderr);
+    assert.match(s3.stdout, /Options of "s3"/);
+    assert.match(s3.stdout, /bucket \(required; string\)/);
+    assert.match(s3.stdout, /partSizeMiB \(default 8; integer\)/);
+    assert.match(s3.stdout, /secretAccessKey \(optional; secret: kept in the vault/);
+    const types = await runCli(['remote', 'add', '--help'], env);
+    assert.match(types.stdout, /Connector types: .*s3.*sftp/);
+  });
 });
