@@ -14,6 +14,9 @@ import { withContext } from './runtime.ts';
 import { addHelp } from './help.ts';
 import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
 
+// `photoferry --json copy … | head`: the reader went away; end as a Unix tool killed by SIGPIPE would (128 + 13), not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); else throw err; });
+
 const program = new Command('photoferry')
   .description('Get your photo library out of iCloud, originals intact, into storage you control.')
   .version('0.1.0')
