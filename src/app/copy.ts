@@ -37,6 +37,8 @@ export interface CopyRequest {
   readonly interaction?: SourceInteraction;
   /** Conversions, sidecars, album strategy, library manifest (default: XMP sidecars, album manifests, library manifest). */
   readonly fidelity?: FidelityOptions;
+  /** The id of the run recorded for a failure before the plan ran (the error is still thrown). */
+  readonly onFailedRun?: (runId: string) => void;
 }
 
 export interface CopyResult {
@@ -59,7 +61,7 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
     destination = await openDestination(ctx, request.destination);
   } catch (err) {
     // A source or destination that cannot even be opened is still a run the user asked for: it goes in the history.
-    if (request.command !== 'plan') await recordFailedRun(ctx.catalog, { ...ids, command: request.command }, err, signal);
+    if (request.command !== 'plan') await recordFailedRun(ctx.catalog, { ...ids, command: request.command }, err, signal, request.onFailedRun);
     await source?.close();
     throw err;
   }
@@ -94,7 +96,9 @@ export async function copyBetween(
       if (settled) return nothingChanged(catalog, source, destination, request.command, settled, events);
     }
   } catch (err) {
-    if (request.command !== 'plan') await recordFailedRun(catalog, { sourceId: source.id, destinationId: destination.id, command: request.command }, err, signal);
+    if (request.command !== 'plan') {
+      await recordFailedRun(catalog, { sourceId: source.id, destinationId: destination.id, command: request.command }, err, signal, request.onFailedRun);
+    }
     throw err;
   }
   if (fidelity.albums === 'links' && !destination.copy) {

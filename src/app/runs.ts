@@ -23,6 +23,7 @@ export async function showRun(ctx: AppContext, id: string): Promise<{ run: RunRe
  */
 export async function recordFailedRun(
   catalog: Catalog, run: { sourceId: string; destinationId: string; command: string }, err: unknown, signal?: AbortSignal,
+  onRecorded?: (runId: string) => void,
 ): Promise<void> {
   const cancelled = signal?.aborted === true || (isTransferError(err) && err.kind === 'cancelled');
   const started = Date.now();
@@ -33,6 +34,7 @@ export async function recordFailedRun(
       durationMs: Date.now() - started, status: cancelled ? 'cancelled' : 'failed',
       reason: cancelled ? 'cancelled before any file was sent' : err instanceof Error ? err.message : String(err),
     });
+    onRecorded?.(id);
   } catch {
     // The history is secondary to the error the user must see; a catalog that cannot record is reported by that error's path.
   }
