@@ -5,8 +5,10 @@ import { EXIT } from './exit-codes.ts';
 const FORMS = `Sources and destinations:
   SOURCE is where photos come from:
     NAME:                a named iCloud remote (photoferry remote add NAME icloud appleId=…)
+    icloud:APPLE_ID      an iCloud library without a named remote
     folder:/path         a folder of photos and videos (an exported library, a phone dump)
     /path                the same, without the prefix
+    archive:DESTINATION  a photoferry backup, read back through its manifest (restore)
   DESTINATION is where they go:
     local:/path or /path a folder on a local disk or mounted NAS
     NAME:path            a named remote (s3, sftp, webdav, rclone) and a folder inside it
@@ -19,6 +21,7 @@ const ENVIRONMENT = `Environment:
   PHOTOFERRY_CATALOG     catalog database (default $XDG_DATA_HOME/photoferry/catalog.db)
   PHOTOFERRY_VAULT       encrypted secret vault
   PHOTOFERRY_PASSPHRASE  unlocks the vault without a prompt (scripts, cron, the dashboard)
+  PHOTOFERRY_ICLOUD_PASSWORD  the Apple ID password for "auth icloud" without a prompt
   PHOTOFERRY_CONCURRENCY files in flight at once (default of --concurrency)
   PHOTOFERRY_TEMPLATE    default destination path template
   PHOTOFERRY_DEBUG=1     print stack traces with errors`;
