@@ -61,15 +61,14 @@ export class CountsBuilder {
   }
 }
 
-const tally = (t: FileTally) => `${t.files} (${t.bytes === null ? 'size known once written' : formatBytes(t.bytes)})`;
+const fmt = (bytes: number | null) => (bytes === null ? 'size known once written' : formatBytes(bytes));
+const tally = (t: FileTally) => `${t.files} (${fmt(t.bytes)})`;
 
 /** "58 assets · 77 original files (12.7 MB) · 67 derived files (sidecars, …) (113 KB)": labelled, never summed together. */
 export function describeCounts(c: Counts): string {
   return `${c.assets} ${COUNT_LABELS.assets} · ${c.originals.files} original files (${fmt(c.originals.bytes)}) · ` +
     `${c.derived.files} derived files: sidecars, conversions, album entries, manifests (${fmt(c.derived.bytes)})`;
 }
-
-const fmt = (bytes: number | null) => (bytes === null ? 'size known once written' : formatBytes(bytes));
 
 /** Multi-line form for reports: one labelled row per count. */
 export function countRows(c: Counts): string[] {
