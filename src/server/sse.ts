@@ -2,12 +2,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveRun } from '../app/task-runner.ts';
 import type { TaskRun } from '../app/task-runs.ts';
+import { SECURITY_HEADERS } from './headers.ts';
 
 function open(request: FastifyRequest, reply: FastifyReply) {
   reply.hijack();
   const res = reply.raw;
+  // A hijacked reply skips onSend, so the security headers are written here.
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform',
+    ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform',
     connection: 'keep-alive', 'x-accel-buffering': 'no',
   });
   res.write(': photoferry\n\n');
