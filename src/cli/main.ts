@@ -12,8 +12,16 @@ import { withContext } from './runtime.ts';
 import { addHelp } from './help.ts';
 import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
 
-// `photoferry --json copy … | head`: the reader went away; end as a Unix tool killed by SIGPIPE would (128 + 13), not with a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); else throw err; });
+// `photoferry --json copy … | head`: the reader went away. A running command stops as on Ctrl-C (its run is
+// recorded as cancelled); otherwise end as a Unix tool killed by SIGPIPE would (128 + 13). Never a stack trace.
+let readerGone = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  if (readerGone) return;
+  readerGone = true;
+  if (process.listenerCount('SIGINT') > 0) process.emit('SIGINT', 'SIGINT');
+  else process.exit(141);
+});
 
 const program = new Command('photoferry')
   .description('Get your photo library out of iCloud, originals intact, into storage you control.')

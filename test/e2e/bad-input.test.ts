@@ -148,7 +148,7 @@ describe('bad input', () => {
       const started = Date.now();
       const r = await runCli(['copy', `folder:${library}`, `local:${target}`], env);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /is under \/(proc|sys|dev), a kernel file system, not storage/);
+      assert.match(r.stderr, /is inside \/(proc|sys|dev), a kernel file system, not storage/);
       assert.ok(Date.now() - started < 60_000, 'answered, not hung');
     }
   });

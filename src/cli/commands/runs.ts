@@ -7,7 +7,10 @@ import { globalsOf, withContext } from '../runtime.ts';
 
 const line = (r: RunRecord) => {
   const s = r.summary;
-  const stats = s ? `${s.files.copied} copied, ${s.files.present} present, ${s.files.failed} failed, ${formatBytes(s.bytes)}, ${formatDuration(s.durationMs)}` : 'unfinished';
+  const written = s?.counts
+    ? `${s.counts.originals.files} original files copied (${formatBytes(s.counts.originals.bytes ?? 0)}) + ${s.counts.derived.files} derived (${formatBytes(s.counts.derived.bytes ?? 0)})`
+    : `${s?.files.copied ?? 0} copied, ${formatBytes(s?.bytes ?? 0)}`;
+  const stats = s ? `${written}, ${s.files.present} present, ${s.files.failed} failed, ${formatDuration(s.durationMs)}` : 'unfinished';
   const reason = s?.reason ? `\n    reason: ${s.reason}` : '';
   return `${r.id}  ${r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${r.command.padEnd(4)}  ${r.status.padEnd(9)}  ${r.sourceId} → ${r.destinationId}  (${stats})${reason}`;
 };

@@ -1,10 +1,10 @@
 /** @module FileStore on a local or mounted file system: temp file + fsync + atomic rename. */
-import { createReadStream, createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
@@ -29,11 +29,24 @@ export interface LocalStoreOptions {
 /** Kernel file systems: never a backup, and Node's recursive mkdir loops forever under /proc instead of failing. */
 const VIRTUAL_ROOTS = ['/proc', '/sys', '/dev'];
 
+/** The real path of `path`'s nearest existing ancestor joined with the rest, so a symlink into /proc is caught too. */
+function realTarget(path: string): string {
+  for (let existing = path; ; existing = dirname(existing)) {
+    try {
+      return resolve(realpathSync(existing), relative(existing, path));
+    } catch {
+      if (dirname(existing) === existing) return path;
+    }
+  }
+}
+
 export function createLocalStore(options: LocalStoreOptions): FileStore {
   const { root } = options;
-  const virtual = VIRTUAL_ROOTS.find((v) => root === v || root.startsWith(`${v}${sep}`));
+  const real = realTarget(root);
+  const virtual = VIRTUAL_ROOTS.find((v) => real === v || real.startsWith(`${v}${sep}`));
   if (virtual !== undefined) {
-    throw new TransferError('invalid-input', `${root} is inside ${virtual}, a kernel file system, not storage: choose a folder on a disk`, { connector: KIND });
+    const shown = real === root ? root : `${root} (${real})`;
+    throw new TransferError('invalid-input', `${shown} is inside ${virtual}, a kernel file system, not storage: choose a folder on a disk`, { connector: KIND });
   }
   const abs = (path: string) => join(root, ...checkStorePath(path, KIND).split('/'));
   const fail = (err: unknown, what: string) => fromSystemError(err, KIND, what);
