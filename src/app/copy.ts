@@ -16,6 +16,7 @@ import type { AppContext } from './context.ts';
 import { openDestination, openSource } from './connect.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
+import { usesWorkers, workersExecutor, type PlanExecutor } from './workers-run.ts';
 
 export type { FidelityOptions } from '../engine/derived/types.ts';
 export { DEFAULT_FIDELITY } from '../engine/derived/types.ts';
@@ -34,6 +35,10 @@ export interface CopyRequest {
   readonly interaction?: SourceInteraction;
   /** Conversions, sidecars, album strategy, library manifest (default: XMP sidecars, album manifests, library manifest). */
   readonly fidelity?: FidelityOptions;
+  /** Hand the copies to `photoferry worker` processes (default: yes on a PostgreSQL catalog, no on SQLite). */
+  readonly workers?: boolean;
+  /** How the plan is executed: in this process (default) or by workers. */
+  readonly execute?: PlanExecutor;
 }
 
 export interface CopyResult {
@@ -48,8 +53,10 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
   const source = await openArchiveSource(ctx, request.source) ?? await openSource(ctx, request.source, request.interaction);
   const destination = await openDestination(ctx, request.destination);
   try {
+    const workers = request.command !== 'plan' && usesWorkers(ctx, request.workers);
     return await copyBetween(ctx.catalog, source, destination, {
       ...request, template, concurrency: request.concurrency ?? ctx.config.defaults.concurrency,
+      ...(workers ? { execute: workersExecutor(ctx, { source: request.source, destination: request.destination }) } : {}),
     }, signal);
   } finally {
     await Promise.allSettled([source.close(), destination.close()]);
@@ -94,7 +101,7 @@ export async function copyBetween(
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
     present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
   });
-  const result = await executePlan(runId, planned, {
+  const result = await (request.execute ?? executePlan)(runId, planned, {
     source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
   }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);

@@ -6,6 +6,7 @@ import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
 import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
+import type { JobStore } from './repositories/jobs.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -55,6 +56,10 @@ export interface Catalog {
   readonly settings: SettingsStore;
   /** Aggregate figures (metrics, library dates). */
   readonly stats: StatsStore;
+  /** Run batches and workers, for runs spread over worker processes. */
+  readonly jobs: JobStore;
+  /** Commits queued per-file records now (a worker does before it reports a batch done). */
+  flush(): Promise<void>;
   readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

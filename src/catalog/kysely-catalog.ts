@@ -10,6 +10,7 @@ import type { Catalog, CatalogDialect, RunRecord } from './catalog.ts';
 import type { CatalogDatabase, CatalogTables } from './schema.ts';
 import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
+import { createJobStore } from './repositories/jobs.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
@@ -25,6 +26,8 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     tasks: createTaskStore(db),
     settings: createSettingsStore(db),
     stats: createStatsStore(db),
+    jobs: createJobStore(db),
+    flush: () => pending.flush(),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })

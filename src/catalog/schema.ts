@@ -1,6 +1,7 @@
 /** @module Table types of the catalog, shared by the SQLite and PostgreSQL implementations. */
 import type { Generated } from 'kysely';
 import type { ServerTables } from './migrations/0002-server.ts';
+import type { JobTables } from './migrations/0004-jobs.ts';
 
 export type { ServerTables };
 
@@ -90,4 +91,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables;
+export type CatalogTables = CatalogDatabase & ServerTables & JobTables;

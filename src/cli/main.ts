@@ -1,6 +1,7 @@
 /** @module The photoferry CLI: global flags, the command list, and nothing else. */
 import { Command } from 'commander';
 import * as copy from './commands/copy.ts';
+import * as worker from './commands/worker.ts';
 import * as verify from './commands/verify.ts';
 import * as runs from './commands/runs.ts';
 import * as remote from './commands/remote.ts';
@@ -23,7 +24,7 @@ const program = new Command('photoferry')
   .showHelpAfterError()
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);
+for (const module of [copy, verify, runs, auth, sample, simulate, serve, worker]) module.register(program);
 remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote });
 
 await program.parseAsync(process.argv);

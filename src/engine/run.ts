@@ -21,6 +21,11 @@ export interface RunDeps {
   readonly retry?: RetryPolicy;
   /** Rewrites the library manifest and album manifests at the end of a run that was not stopped. */
   readonly library?: { readonly fidelity: FidelityOptions; readonly policy: ResourcePolicy };
+  /**
+   * One batch of a run spread over workers: other batches are in flight on other machines, so no staging cleanup
+   * (it would delete their half-written files) and no finishing of the run (the coordinator does that once).
+   */
+  readonly batch?: boolean;
 }
 
 export interface RunResult {
@@ -73,7 +78,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   };
   const onBytes = (n: number) => { bytesDone += n; };
 
-  await deps.destination.cleanup(inner.signal);
+  if (deps.batch !== true) await deps.destination.cleanup(inner.signal);
   let lastPace = '';
   const ticker = setInterval(() => {
     deps.events({ type: 'progress', bytesDone, filesDone });
@@ -136,7 +141,9 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
 
   const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : files.failed > 0 ? 'partial' : 'ok';
   const summary: RunSummary = { assets: assets.size, files, bytes: bytesDone, durationMs: Date.now() - started, status };
-  await deps.catalog.finishRun(runId, summary);
-  deps.events({ type: 'finished', runId, summary });
+  if (deps.batch !== true) {
+    await deps.catalog.finishRun(runId, summary);
+    deps.events({ type: 'finished', runId, summary });
+  }
   return { runId, summary, ...(fatal ? { fatal } : {}) };
 }
