@@ -64,31 +64,33 @@ export async function runWorker(ctx: AppContext, options: WorkerOptions, signal:
     await queue.workBatches(async (data, jobId) => {
       const job = decodeBatch(data);
       current.add(jobId);
+      const catalog = ctx.catalog.fork();
       try {
         const { source, destination } = await pairOf(job.source, job.destination);
-        await ctx.catalog.jobs.beginBatch(job.runId, job.batch, id, [...new Set(job.copies.map((c) => c.asset.id))]);
+        await catalog.jobs.beginBatch(job.runId, job.batch, id, [...new Set(job.copies.map((c) => c.asset.id))]);
         const batchPlan: Plan = {
           copies: job.copies, derived: [], removes: [], derivedPresent: 0, present: 0, filtered: 0,
           totals: { assets: 0, files: job.copies.length, bytes: job.copies.reduce((s, c) => s + c.resource.size, 0) },
         };
         const failedAssets = new Set<string>();
         const result = await executePlan(job.runId as RunId, batchPlan, {
-          source, destination, catalog: ctx.catalog, concurrency: options.concurrency, batch: true,
+          source, destination, catalog, concurrency: options.concurrency, batch: true,
           events: (e) => { if (e.type === 'file-done' && e.outcome.status === 'failed') failedAssets.add(e.outcome.assetId); },
         }, signal);
-        await ctx.catalog.flush();
+        await catalog.flush();
         // A stop that is not the files' fault (auth, quota, this worker shutting down): the job goes back to the queue.
         if (result.fatal) throw result.fatal;
         const out: BatchResult = {
           copied: result.summary.files.copied, failed: result.summary.files.failed, bytes: result.summary.bytes,
           assetIds: [...new Set(job.copies.map((c) => c.asset.id))], failedAssetIds: [...failedAssets],
         };
-        await ctx.catalog.jobs.finishBatch(job.runId, job.batch, id, out);
+        await catalog.jobs.finishBatch(job.runId, job.batch, id, out);
         totals.files += out.copied;
         totals.bytes += out.bytes;
         return out;
       } finally {
         current.delete(jobId);
+        await catalog.close().catch(() => undefined);
       }
     }, { concurrency: options.jobs, perAccount: options.perAccount });
     options.onReady?.(id);

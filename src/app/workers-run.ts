@@ -57,6 +57,19 @@ export function workersExecutor(ctx: AppContext, specs: { source: string; destin
   };
 }
 
+/** The database may restart under a long run: a read that fails is tried again for up to 5 minutes. */
+async function patiently<T>(read: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      return await read();
+    } catch (err) {
+      if (Date.now() > deadline || signal.aborted) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /**
  * Polls the catalog for batch results (what workers wrote) and the queue for batches that failed for good (every
  * retry used): those count as failed files, never as silently done.
@@ -65,11 +78,11 @@ async function waitForBatches(queue: JobQueue, deps: RunDeps, runId: string, cou
   let lastCheck = 0;
   const terminal = new Map<number, BatchResult>();
   for (;;) {
-    const rows = await deps.catalog.jobs.batches(runId);
+    const rows = await patiently(() => deps.catalog.jobs.batches(runId), signal);
     const done = new Map(rows.filter((r) => r.result !== null).map((r) => [r.batch, r.result as BatchResult]));
     if (Date.now() - lastCheck > 5000) {
       lastCheck = Date.now();
-      for (const b of await queue.batchesOf(runId)) {
+      for (const b of await patiently(() => queue.batchesOf(runId), signal)) {
         if ((b.state === 'failed' || b.state === 'cancelled') && !done.has(b.batch)) {
           const files = rows.find((r) => r.batch === b.batch)?.files ?? 0;
           terminal.set(b.batch, { copied: 0, failed: files, bytes: 0, assetIds: [], failedAssetIds: [] });

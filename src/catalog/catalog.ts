@@ -60,6 +60,11 @@ export interface Catalog {
   readonly jobs: JobStore;
   /** Commits queued per-file records now (a worker does before it reports a batch done). */
   flush(): Promise<void>;
+  /**
+   * The same database with its own queue of per-file records: a worker gives each batch one, so a write that failed
+   * (database restarting) stops that batch only. Closing it commits its queue and leaves the database open.
+   */
+  fork(): Catalog;
   readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

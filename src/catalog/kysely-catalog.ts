@@ -28,6 +28,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     stats: createStatsStore(db),
     jobs: createJobStore(db),
     flush: () => pending.flush(),
+    fork: () => createKyselyCatalog(db, dialect, async () => undefined),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })

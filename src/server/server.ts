@@ -1,5 +1,7 @@
 /** @module buildServer: fastify with sessions, CSRF, logging with secrets redacted, error mapping, every route group, schedules. */
 import { join, resolve } from 'node:path';
+import { createCluster } from '../app/cluster.ts';
+import * as cluster from './routes/cluster.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { DestinationStream } from 'pino';
@@ -75,7 +77,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }),
   });
   const services: ServerServices = {
-    ctx, repo, runner, scheduler, accounts: icloud, notifier, sessions: createSessions(),
+    ctx, repo, runner, scheduler, accounts: icloud, notifier, cluster: createCluster(ctx), sessions: createSessions(),
     limiter: createLoginLimiter(o.loginBaseDelayMs ?? 1000), tls: o.https !== undefined, metricsToken: o.metricsToken,
     planWaitMs: o.planWaitMs ?? 20_000,
   };
@@ -90,7 +92,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }
   });
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));
@@ -98,6 +100,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => {
     scheduler.stop();
     await runner.stopAll();
+    await services.cluster.close();
   });
   if (o.schedules !== false) app.addHook('onReady', async () => { await scheduler.start(); });
   return { app, services, routes };

@@ -16,6 +16,9 @@ import { startPostgres, type PostgresServer } from '../servers/postgres.ts';
 import { startS3rver, type S3rverServer } from '../servers/s3rver.ts';
 import { openCatalog } from '../../src/catalog/open.ts';
 import type { Catalog } from '../../src/catalog/catalog.ts';
+import { createCluster } from '../../src/app/cluster.ts';
+import type { AppContext } from '../../src/app/context.ts';
+import { silentLogger } from '../../src/connectors/context.ts';
 
 const ASSETS = 2000;
 
@@ -146,5 +149,22 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     } while (token);
     client.destroy();
     assert.deepEqual(hashes.sort(), expected.map((e) => e.sha256).sort(), 'each resource exactly once, byte-identical');
+  });
+
+  it('the server\'s cluster view lists the live workers, not the killed one, and an empty queue', async () => {
+    const ctx = { catalog, config: { catalog: env.PHOTOFERRY_CATALOG_URL! }, log: silentLogger } as unknown as AppContext;
+    const cluster = createCluster(ctx, () => Date.now() + 1000);
+    try {
+      const view = await cluster.status();
+      assert.equal(view.dialect, 'postgres');
+      const alive = view.workers.filter((w) => w.alive);
+      assert.equal(alive.length, 2, JSON.stringify(view.workers));
+      assert.ok(alive.every((w) => w.filesDone > 0 && w.bytesPerSecond > 0), 'both did work');
+      const transfer = view.queues.find((q) => q.name === 'photoferry-transfer');
+      assert.equal(transfer?.waiting, 0);
+      assert.equal(transfer?.active, 0);
+    } finally {
+      await cluster.close();
+    }
   });
 });
