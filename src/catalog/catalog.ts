@@ -7,6 +7,7 @@ import type { ConnectorState } from '../connectors/context.ts';
 import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
 import type { JobStore } from './repositories/jobs.ts';
+import type { PacerStore } from './repositories/pacer.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -58,6 +59,8 @@ export interface Catalog {
   readonly stats: StatsStore;
   /** Run batches and workers, for runs spread over worker processes. */
   readonly jobs: JobStore;
+  /** One token bucket, throttle cooldown and sign-in lease per source account, shared by every process. */
+  readonly pacer: PacerStore;
   /** Commits queued per-file records now (a worker does before it reports a batch done). */
   flush(): Promise<void>;
   /**

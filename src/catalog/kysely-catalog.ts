@@ -11,6 +11,7 @@ import type { CatalogDatabase, CatalogTables } from './schema.ts';
 import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
 import { createJobStore } from './repositories/jobs.ts';
+import { createPacerStore } from './repositories/pacer.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
@@ -27,6 +28,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     settings: createSettingsStore(db),
     stats: createStatsStore(db),
     jobs: createJobStore(db),
+    pacer: createPacerStore(db, dialect),
     flush: () => pending.flush(),
     fork: () => createKyselyCatalog(db, dialect, async () => undefined),
     async ensureSource(sourceId, kind) {

@@ -166,5 +166,28 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.ok((await c.stats.refreshedAt('s')) instanceof Date);
       assert.equal(await c.stats.refreshedAt('none'), null);
     });
+
+    it('paces an account with one token bucket, a shared cooldown and one sign-in lease', async () => {
+      const c = await fresh();
+      const shape = { rate: 1, burst: 5 };
+      assert.deepEqual(await c.pacer.take('a@x', 3, shape), { granted: 3, waitMs: 0, cooldownUntil: 0 });
+      assert.equal((await c.pacer.take('a@x', 5, shape)).granted, 2, 'the burst is spent');
+      const empty = await c.pacer.take('a@x', 1, shape);
+      assert.equal(empty.granted, 0);
+      assert.ok(empty.waitMs > 0 && empty.waitMs <= 1000, `next token in ${empty.waitMs} ms`);
+      assert.equal((await c.pacer.take('b@x', 5, shape)).granted, 5, 'another account has its own bucket');
+      const until = Date.now() + 60_000;
+      await c.pacer.cooldown('b@x', until, shape);
+      await c.pacer.cooldown('b@x', until - 30_000, shape);
+      const cooled = await c.pacer.take('b@x', 1, shape);
+      assert.equal(cooled.granted, 0);
+      assert.equal(cooled.cooldownUntil, until, 'an earlier cooldown never shortens a later one');
+      assert.equal(await c.pacer.throttles('b@x'), 2);
+      assert.equal(await c.pacer.lease('a@x', 'w1', 60_000, shape), true);
+      assert.equal(await c.pacer.lease('a@x', 'w2', 60_000, shape), false, 'one sign-in at a time');
+      assert.equal(await c.pacer.lease('a@x', 'w1', 60_000, shape), true, 'the holder renews');
+      await c.pacer.release('a@x', 'w1');
+      assert.equal(await c.pacer.lease('a@x', 'w2', 60_000, shape), true);
+    });
   });
 }

@@ -82,7 +82,7 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     await pg?.stop();
   });
 
-  it('→ local: every file once and byte-identical, a SIGKILLed worker\'s batch redone within 60 s, summary = library', async () => {
+  it('→ local: every file once and byte-identical, a SIGKILLed worker\'s batch redone within 60 s, summary = library', { timeout: 900_000 }, async () => {
     for (let i = 0; i < 3; i++) workers.push(startWorker(env));
     const [victim] = await Promise.all(workers.map((w) => w.id));
     const dest = join(world.home, 'backup');
@@ -96,15 +96,16 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
       const me = (await catalog.jobs.workers()).find((w) => w.id === victim);
       return done >= 2 && me?.currentJob !== null && me?.currentJob !== undefined;
     }, 300_000);
-    const [run] = await catalog.runs(1);
-    const held = (await catalog.jobs.batches(run!.id)).filter((b) => b.result === null).map((b) => b.batch);
     workers[0]!.child.kill('SIGKILL');
     const killedAt = Date.now();
     await workers[0]!.exited;
+    const [run] = await catalog.runs(1);
+    const held = (await catalog.jobs.batches(run!.id)).filter((b) => b.result === null && b.worker === victim).map((b) => b.batch);
+    assert.ok(held.length > 0, 'the victim died holding a batch');
     // The victim's unfinished batches are taken (attempted again) by a live worker within a minute.
     await until('another worker to take the dead worker\'s batches', async () => {
       const rows = await catalog.jobs.batches(run!.id);
-      return rows.filter((b) => held.includes(b.batch)).every((b) => b.result !== null || b.attempts >= 2);
+      return rows.filter((b) => held.includes(b.batch)).every((b) => b.result !== null || b.worker !== victim);
     }, 60_000);
     const pickedUpMs = Date.now() - killedAt;
 
@@ -125,7 +126,7 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     process.stderr.write(`# dead worker's batches picked up after ${pickedUpMs} ms\n`);
   });
 
-  it('→ S3: every object once with the simulator\'s SHA-256, summary = library', async () => {
+  it('→ S3: every object once with the simulator\'s SHA-256, summary = library', { timeout: 900_000 }, async () => {
     const r = await runCli(['--json', 'copy', `${REMOTE}:`, 's3w:photos/lib'], env);
     assert.equal(r.code, 0, r.stderr);
     const expected = expectedResources(world.sim);

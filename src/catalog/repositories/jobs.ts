@@ -41,10 +41,10 @@ export function createJobStore(db: Kysely<CatalogTables>) {
       await db.updateTable('run_batches').set({ result: JSON.stringify(result), worker, updated_at: Date.now() })
         .where('run_id', '=', runId).where('batch', '=', batch).execute();
     },
-    async batches(runId: string): Promise<{ batch: number; files: number; bytes: number; result: unknown; attempts: number }[]> {
+    async batches(runId: string): Promise<{ batch: number; files: number; bytes: number; result: unknown; attempts: number; worker: string | null }[]> {
       const rows = await db.selectFrom('run_batches').selectAll().where('run_id', '=', runId).orderBy('batch').execute();
       return rows.map((r) => ({
-        batch: Number(r.batch), files: Number(r.files), bytes: Number(r.bytes), attempts: Number(r.attempts),
+        batch: Number(r.batch), files: Number(r.files), bytes: Number(r.bytes), attempts: Number(r.attempts), worker: r.worker,
         result: r.result === null ? null : JSON.parse(r.result) as unknown,
       }));
     },
