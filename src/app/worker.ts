@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { RunId } from '../core/outcome.ts';
 import { UsageError } from '../core/usage-error.ts';
+import { EMPTY_COUNTS } from '../core/counts.ts';
 import { executePlan } from '../engine/run.ts';
 import type { Plan } from '../engine/plan.ts';
 import type { Source } from '../sources/source.ts';
@@ -83,6 +84,7 @@ export async function runWorker(ctx: AppContext, options: WorkerOptions, signal:
         const out: BatchResult = {
           copied: result.summary.files.copied, failed: result.summary.files.failed, bytes: result.summary.bytes,
           assetIds: [...new Set(job.copies.map((c) => c.asset.id))], failedAssetIds: [...failedAssets],
+          counts: result.summary.counts ?? EMPTY_COUNTS,
         };
         await catalog.jobs.finishBatch(job.runId, job.batch, id, out);
         totals.files += out.copied;

@@ -4,6 +4,7 @@
  * the run once. The plan is made once, here; workers never plan.
  */
 import type { RunId, RunSummary } from '../core/outcome.ts';
+import { EMPTY_COUNTS, type Counts } from '../core/counts.ts';
 import { TransferError } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { executePlan, type RunDeps, type RunResult } from '../engine/run.ts';
@@ -39,15 +40,25 @@ export function workersExecutor(ctx: AppContext, specs: { source: string; destin
       const rest = await executePlan(runId, {
         ...planned, copies: [], derived: planned.derived.filter((d) => !failedAssets.has(d.asset.id)),
       }, { ...deps, batch: true }, signal);
-      const assets = new Set([...results.flatMap((r) => r.assetIds), ...planned.derived.map((d) => d.asset.id), ...planned.removes.map((r) => r.placement.assetId)]);
       const sum = (pick: (r: BatchResult) => number) => results.reduce((s, r) => s + pick(r), 0);
+      const restCounts = rest.summary.counts ?? EMPTY_COUNTS;
+      // A derived tally may be "not known yet" (null) only in a plan; after writing, count what is known.
+      const known = (t: { bytes: number | null }) => t.bytes ?? 0;
+      const counts: Counts = {
+        assets: sum((r) => (r.counts ?? EMPTY_COUNTS).assets),
+        originals: { files: sum((r) => (r.counts ?? EMPTY_COUNTS).originals.files), bytes: sum((r) => known((r.counts ?? EMPTY_COUNTS).originals)) },
+        derived: { files: sum((r) => (r.counts ?? EMPTY_COUNTS).derived.files) + restCounts.derived.files, bytes: sum((r) => known((r.counts ?? EMPTY_COUNTS).derived)) + known(restCounts.derived) },
+      };
       const files = {
         copied: sum((r) => r.copied), present: planned.present, removed: rest.summary.files.removed,
         failed: sum((r) => r.failed) + rest.summary.files.failed, filtered: planned.filtered,
       };
       const fatal = rest.fatal ?? (signal.aborted ? new TransferError('cancelled', 'cancelled', { connector: 'workers' }) : undefined);
       const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : files.failed > 0 ? 'partial' : 'ok';
-      const summary: RunSummary = { assets: assets.size, files, bytes: sum((r) => r.bytes) + rest.summary.bytes, durationMs: Date.now() - started, status };
+      const summary: RunSummary = {
+        assets: counts.assets, files, bytes: known(counts.originals) + known(counts.derived), counts,
+        durationMs: Date.now() - started, status, ...(fatal ? { reason: fatal.message } : {}),
+      };
       await deps.catalog.finishRun(runId, summary);
       deps.events({ type: 'finished', runId, summary });
       return { runId, summary, ...(fatal ? { fatal } : {}) };
@@ -85,7 +96,7 @@ async function waitForBatches(queue: JobQueue, deps: RunDeps, runId: string, cou
       for (const b of await patiently(() => queue.batchesOf(runId), signal)) {
         if ((b.state === 'failed' || b.state === 'cancelled') && !done.has(b.batch)) {
           const files = rows.find((r) => r.batch === b.batch)?.files ?? 0;
-          terminal.set(b.batch, { copied: 0, failed: files, bytes: 0, assetIds: [], failedAssetIds: [] });
+          terminal.set(b.batch, { copied: 0, failed: files, bytes: 0, assetIds: [], failedAssetIds: [], counts: EMPTY_COUNTS });
         }
       }
     }

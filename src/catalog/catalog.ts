@@ -8,6 +8,7 @@ import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
 import type { JobStore } from './repositories/jobs.ts';
 import type { PacerStore } from './repositories/pacer.ts';
+import type { AdminSessionStore } from './repositories/admin-sessions.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -68,6 +69,8 @@ export interface Catalog {
    * (database restarting) stops that batch only. Closing it commits its queue and leaves the database open.
    */
   fork(): Catalog;
+  /** Dashboard admin sessions (app/admin-sessions.ts gives them meaning). */
+  readonly adminSessions: AdminSessionStore;
   readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

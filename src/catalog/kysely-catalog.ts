@@ -12,6 +12,7 @@ import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
 import { createJobStore } from './repositories/jobs.ts';
 import { createPacerStore } from './repositories/pacer.ts';
+import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
@@ -31,6 +32,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     pacer: createPacerStore(db, dialect),
     flush: () => pending.flush(),
     fork: () => createKyselyCatalog(db, dialect, async () => undefined),
+    adminSessions: createAdminSessionStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })

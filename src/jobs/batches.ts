@@ -1,5 +1,6 @@
 /** @module A planned run cut into batch jobs (pure): an asset's files stay together; ≤ 64 files or ≤ 1 GiB per batch. */
 import type { Asset } from '../core/asset.ts';
+import type { Counts } from '../core/counts.ts';
 import type { CopyAction } from '../engine/plan.ts';
 
 export const BATCH_FILES = 64;
@@ -24,6 +25,8 @@ export interface BatchResult {
   readonly bytes: number;
   readonly assetIds: readonly string[];
   readonly failedAssetIds: readonly string[];
+  /** The batch's labelled counts (batches never share an asset, so they add up). */
+  readonly counts: Counts;
 }
 
 /** Splits copies into batches without splitting an asset (its derived files need all of it in place). */
