@@ -17,9 +17,9 @@ import { s3 } from './sections/s3.ts';
 import { sftp } from './sections/sftp.ts';
 import { icloud } from './sections/icloud.ts';
 import { smallFiles } from './sections/small-files.ts';
+import { workers } from './sections/workers.ts';
 
-/** Later: s3 vs rclone, sftp vs rclone, iCloud simulator listing/download. Each is one more entry. */
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles, workers];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());

@@ -6,6 +6,7 @@ import type { Source } from '../sources/source.ts';
 import type { SourceInteraction } from '../sources/define.ts';
 import type { AppContext } from './context.ts';
 import { resolveTarget } from './targets.ts';
+import { sharedPacing } from './account-pacing.ts';
 
 export async function openDestination(ctx: AppContext, spec: string): Promise<Destination> {
   const target = await resolveTarget(spec, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local');
@@ -28,5 +29,6 @@ export async function openSource(ctx: AppContext, spec: string, interaction: Sou
   };
   return await target.definition.create(target.options as never, {
     log: ctx.log, state: ctx.catalog.state(target.id), interaction, secrets: lazySecrets,
+    ...(ctx.catalog.dialect === 'postgres' ? { accountPacing: (account: string) => sharedPacing(ctx, account) } : {}),
   });
 }

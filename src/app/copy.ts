@@ -16,6 +16,7 @@ import { openDestination, openSource } from './connect.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
 import { endStage, startStage } from '../core/stages.ts';
+import { usesWorkers, workersExecutor, type PlanExecutor } from './workers-run.ts';
 import { recordFailedRun } from './runs.ts';
 import { plannedLibraryFiles } from './plan-report.ts';
 import { EMPTY_COUNTS } from '../core/counts.ts';
@@ -38,6 +39,10 @@ export interface CopyRequest {
   readonly interaction?: SourceInteraction;
   /** Conversions, sidecars, album strategy, library manifest (default: XMP sidecars, album manifests, library manifest). */
   readonly fidelity?: FidelityOptions;
+  /** Hand the copies to `photoferry worker` processes (default: yes on a PostgreSQL catalog, no on SQLite). */
+  readonly workers?: boolean;
+  /** How the plan is executed: in this process (default) or by workers. */
+  readonly execute?: PlanExecutor;
   /** The id of the run recorded for a failure before the plan ran (the error is still thrown). */
   readonly onFailedRun?: (runId: string) => void;
 }
@@ -67,8 +72,10 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
     throw err;
   }
   try {
+    const workers = request.command !== 'plan' && usesWorkers(ctx, request.workers);
     return await copyBetween(ctx.catalog, source, destination, {
       ...request, template, concurrency: request.concurrency ?? ctx.config.defaults.concurrency,
+      ...(workers ? { execute: workersExecutor(ctx, { source: request.source, destination: request.destination }) } : {}),
     }, signal);
   } finally {
     await Promise.allSettled([source.close(), destination.close()]);
@@ -127,7 +134,7 @@ export async function copyBetween(
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
     present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
   });
-  const result = await executePlan(runId, planned, {
+  const result = await (request.execute ?? executePlan)(runId, planned, {
     source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
   }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);

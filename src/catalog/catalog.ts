@@ -6,6 +6,8 @@ import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
 import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
+import type { JobStore } from './repositories/jobs.ts';
+import type { PacerStore } from './repositories/pacer.ts';
 import type { AdminSessionStore } from './repositories/admin-sessions.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
@@ -56,6 +58,17 @@ export interface Catalog {
   readonly settings: SettingsStore;
   /** Aggregate figures (metrics, library dates). */
   readonly stats: StatsStore;
+  /** Run batches and workers, for runs spread over worker processes. */
+  readonly jobs: JobStore;
+  /** One token bucket, throttle cooldown and sign-in lease per source account, shared by every process. */
+  readonly pacer: PacerStore;
+  /** Commits queued per-file records now (a worker does before it reports a batch done). */
+  flush(): Promise<void>;
+  /**
+   * The same database with its own queue of per-file records: a worker gives each batch one, so a write that failed
+   * (database restarting) stops that batch only. Closing it commits its queue and leaves the database open.
+   */
+  fork(): Catalog;
   /** Dashboard admin sessions (app/admin-sessions.ts gives them meaning). */
   readonly adminSessions: AdminSessionStore;
   readonly dialect: CatalogDialect;

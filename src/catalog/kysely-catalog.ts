@@ -10,6 +10,8 @@ import type { Catalog, CatalogDialect, RunRecord } from './catalog.ts';
 import type { CatalogDatabase, CatalogTables } from './schema.ts';
 import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
+import { createJobStore } from './repositories/jobs.ts';
+import { createPacerStore } from './repositories/pacer.ts';
 import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
@@ -26,6 +28,10 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     tasks: createTaskStore(db),
     settings: createSettingsStore(db),
     stats: createStatsStore(db),
+    jobs: createJobStore(db),
+    pacer: createPacerStore(db, dialect),
+    flush: () => pending.flush(),
+    fork: () => createKyselyCatalog(db, dialect, async () => undefined),
     adminSessions: createAdminSessionStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')

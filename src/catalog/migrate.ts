@@ -5,7 +5,9 @@ import { migrations } from './migrations/index.ts';
 
 /** Migrates `db`, destroying it (and throwing) when a migration fails so no half-open handle leaks. */
 export async function migrateCatalog<T>(db: Kysely<T>): Promise<Kysely<T>> {
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  // Numbers are reserved per feature and land in any order: a catalog that ran 0004 still takes a later-merged 0003.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+  const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
     throw error instanceof Error ? error : new Error(String(error));

@@ -2,6 +2,7 @@
 import type { Generated } from 'kysely';
 import type { ServerTables } from './migrations/0002-server.ts';
 import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
+import type { JobTables } from './migrations/0004-jobs.ts';
 
 export type { ServerTables, AdminSessionTables };
 
@@ -91,4 +92,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables;

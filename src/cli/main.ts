@@ -1,6 +1,7 @@
 /** @module The photoferry CLI: global flags, the command list, and nothing else. */
 import { Command } from 'commander';
 import * as copy from './commands/copy.ts';
+import * as worker from './commands/worker.ts';
 import * as verify from './commands/verify.ts';
 import * as runs from './commands/runs.ts';
 import * as remote from './commands/remote.ts';
@@ -36,7 +37,7 @@ const program = new Command('photoferry')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: option '[^']*' argument '[^']*' is invalid\. /, 'photoferry: ')) })
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);
+for (const module of [copy, verify, runs, auth, sample, simulate, serve, worker]) module.register(program);
 remote.register(program, {
   withRemotes: (cmd, body) => withContext(cmd, async (ctx, signal) => body((await import('../app/remotes.ts')).remotesDepsOf(ctx), signal)),
   // every destination's client loads only when a remote is tested

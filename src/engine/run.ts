@@ -23,6 +23,11 @@ export interface RunDeps {
   readonly retry?: RetryPolicy;
   /** Rewrites the library manifest and album manifests at the end of a run that was not stopped. */
   readonly library?: { readonly fidelity: FidelityOptions; readonly policy: ResourcePolicy };
+  /**
+   * One batch of a run spread over workers: other batches are in flight on other machines, so no staging cleanup
+   * (it would delete their half-written files) and no finishing of the run (the coordinator does that once).
+   */
+  readonly batch?: boolean;
 }
 
 /** Small files in flight per unit of the run's concurrency. */
@@ -102,7 +107,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   // Derived bytes are counted from their outcomes and the manifests written, not from the stream.
   const onDerivedBytes = () => {};
 
-  await deps.destination.cleanup(inner.signal);
+  if (deps.batch !== true) await deps.destination.cleanup(inner.signal);
   let lastPace = '';
   const ticker = setInterval(() => {
     progress();
@@ -171,7 +176,9 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     assets: tallied.assets, files, bytes: tallied.originals.bytes! + tallied.derived.bytes!, counts: tallied,
     durationMs: Date.now() - started, status, ...(fatal ? { reason: fatal.message } : {}),
   };
-  await deps.catalog.finishRun(runId, summary);
-  deps.events({ type: 'finished', runId, summary });
+  if (deps.batch !== true) {
+    await deps.catalog.finishRun(runId, summary);
+    deps.events({ type: 'finished', runId, summary });
+  }
   return { runId, summary, ...(fatal ? { fatal } : {}) };
 }

@@ -1,6 +1,8 @@
 /** @module buildServer: fastify with route access levels, security headers, logging with secrets redacted, error mapping, every route group, schedules. */
 import { dirname, join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { createCluster } from '../app/cluster.ts';
+import * as cluster from './routes/cluster.ts';
 import fastifyCookie from '@fastify/cookie';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from '../app/context.ts';
@@ -92,7 +94,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }),
   });
   const services: ServerServices = {
-    ctx, repo, runner, scheduler, accounts: icloud, notifier,
+    ctx, repo, runner, scheduler, accounts: icloud, notifier, cluster: createCluster(ctx),
     admin: adminAccount(ctx.catalog), sessions: adminSessions(ctx.catalog.adminSessions, o.sessionPolicy, o.sessionClock),
     limiter: createLoginLimiter(o.loginLimits), tls: o.https !== undefined, metricsToken: o.metricsToken,
     planWaitMs: o.planWaitMs ?? 20_000, setupToken: o.setupToken,
@@ -104,7 +106,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   installSecurityHeaders(app);
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));
@@ -112,6 +114,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => {
     scheduler.stop();
     await runner.stopAll();
+    await services.cluster.close();
   });
   if (o.schedules !== false) app.addHook('onReady', async () => { await scheduler.start(); });
   return { app, services, routes };

@@ -1,5 +1,6 @@
 /** @module What every route gets: the app context and the long-lived app services the server composes once. */
 import type { FastifyRequest } from 'fastify';
+import type { Cluster } from '../app/cluster.ts';
 import type { z } from 'zod';
 import { UsageError } from '../core/usage-error.ts';
 import type { AppContext } from '../app/context.ts';
@@ -20,6 +21,8 @@ export interface ServerServices {
   readonly scheduler: Scheduler;
   readonly accounts: IcloudAccounts;
   readonly notifier: Notifier;
+  /** Workers and queue, on a PostgreSQL catalog. */
+  readonly cluster: Cluster;
   readonly admin: AdminAccount;
   readonly sessions: AdminSessions;
   readonly limiter: LoginLimiter;

@@ -13,6 +13,19 @@ export interface SourceContext extends ConnectorContext {
   readonly interaction: SourceInteraction;
   /** Encrypted secret storage (passwords, session tokens). */
   readonly secrets: SecretStore;
+  /** With a shared catalog: the account's pacer across every process (absent: pace in this process only). */
+  readonly accountPacing?: (account: string) => SharedPacing;
+}
+
+/** One account's pacing shared by every worker: tokens from one bucket, one cooldown, one sign-in at a time. */
+export interface SharedPacing {
+  /** Takes up to `want` request tokens; none while a cooldown runs (then `waitMs` says how long). */
+  take(want: number): Promise<{ readonly granted: number; readonly waitMs: number; readonly cooldownUntil: number }>;
+  /** The service throttled: nobody sends for this account before `until` (epoch ms). */
+  cooldown(until: number): Promise<void>;
+  /** Holds the account's sign-in lease for `ttlMs` when free; false when another process holds it. */
+  lease(holder: string, ttlMs: number): Promise<boolean>;
+  release(holder: string): Promise<void>;
 }
 
 export interface SecretStore {

@@ -7,7 +7,7 @@ import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
 
-type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string };
+type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; workers?: boolean };
 
 export function register(program: Command): void {
   for (const command of ['copy', 'sync', 'plan'] as const) {
@@ -19,6 +19,10 @@ export function register(program: Command): void {
       }[command]);
     addFidelityOptions(addFilterOptions(cmd)).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
     if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
+    if (command !== 'plan') {
+      cmd.option('--workers', 'queue the copies for `photoferry worker` processes (the default on a PostgreSQL catalog)')
+        .option('--no-workers', 'copy in this process even on a PostgreSQL catalog');
+    }
     cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
         const globals = globalsOf(self);
@@ -33,6 +37,7 @@ export function register(program: Command): void {
             ...(flags.template ? { template: flags.template } : {}),
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
             ...(flags.delete ? { propagateDeletes: true } : {}),
+            ...(flags.workers === undefined ? {} : { workers: flags.workers }),
           }, signal);
           display.stop();
           if (command === 'plan') {

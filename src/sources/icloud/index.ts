@@ -21,12 +21,14 @@ export const icloudSource = defineSource({
   parseTarget: (target) => ({ appleId: target }),
   idOf: (o) => `icloud:${o.appleId.toLowerCase()}`,
   create: async (o, ctx) => {
-    const [{ signIn }, { IcloudSource }] = await Promise.all([import('./auth/index.ts'), import('./icloud-source.ts')]);
+    const [{ signIn }, { IcloudSource }, { oneSignInAtATime }] = await Promise.all([import('./auth/index.ts'), import('./icloud-source.ts'), import('./pacer.ts')]);
+    // Apple throttles per account: with workers on a shared catalog, one bucket and one sign-in for all of them.
+    const shared = ctx.accountPacing?.(o.appleId.toLowerCase());
     return new IcloudSource({
     appleId: o.appleId,
-    signIn: (signal) => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, ctx, signal),
+    signIn: (signal) => oneSignInAtATime(shared, () => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, ctx, signal), signal),
     state: ctx.state, log: ctx.log, libraries: o.libraries,
-    pacing: { maxConcurrency: o.concurrency, minIntervalMs: o.minRequestIntervalMs },
+    pacing: { maxConcurrency: o.concurrency, minIntervalMs: o.minRequestIntervalMs, ...(shared ? { shared } : {}) },
     downloads: { stallMs: o.stallTimeoutSec * 1000 },
     });
   },

@@ -1,5 +1,5 @@
 /** @module Pacer: halves on throttling and honours Retry-After, climbs back when calm, caps requests in flight. */
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pacer } from './pacer.ts';
 
@@ -40,4 +40,36 @@ describe('icloud pacer', () => {
     await Promise.all(Array.from({ length: 4 }, () => p.run(async () => { starts.push(Date.now()); }, signal)));
     for (let k = 1; k < starts.length; k++) assert.ok(starts[k]! - starts[k - 1]! >= 25);
   });
+});
+
+test('pacers sharing an account bucket: each request spends a shared token, and one pacer\'s throttle pauses the other', async () => {
+  let tokens = 6;
+  let cooldownUntil = 0;
+  const shared = {
+    async take(want: number) {
+      if (Date.now() < cooldownUntil) return { granted: 0, waitMs: cooldownUntil - Date.now(), cooldownUntil };
+      const granted = Math.min(want, tokens);
+      tokens -= granted;
+      return { granted, waitMs: granted > 0 ? 0 : 50, cooldownUntil: 0 };
+    },
+    async cooldown(until: number) { cooldownUntil = Math.max(cooldownUntil, until); },
+    lease: async () => true,
+    release: async () => undefined,
+  };
+  const [a, b] = [new Pacer({ minIntervalMs: 0, shared }), new Pacer({ minIntervalMs: 0, shared })];
+  const signal = AbortSignal.timeout(10_000);
+  let done = 0;
+  const runs = [...Array.from({ length: 3 }, () => a.run(async () => { done++; }, signal)), ...Array.from({ length: 3 }, () => b.run(async () => { done++; }, signal))];
+  await Promise.all(runs);
+  assert.equal(done, 6);
+  const starved = b.run(async () => { done++; }, signal);
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(done, 6, 'no token left in the shared bucket: nothing starts');
+  tokens = 10;
+  await starved;
+  const delay = a.throttled(400);
+  assert.ok(delay >= 400);
+  const started = Date.now();
+  await b.run(async () => { done++; }, signal);
+  assert.ok(Date.now() - started >= 300, `the other pacer honoured the cooldown (${Date.now() - started} ms)`);
 });

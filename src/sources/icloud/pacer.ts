@@ -1,5 +1,6 @@
 /** @module Per-Apple-ID adaptive pacing: AIMD concurrency and request spacing, backing off on throttling (Retry-After, jitter) and climbing back when calm. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { SharedPacing } from '../define.ts';
 
 export interface Pace {
   /** Requests allowed in flight now. */
@@ -24,7 +25,15 @@ export interface PacerOptions {
   readonly calmAfter?: number;
   readonly onPace?: (pace: Pace) => void;
   readonly random?: () => number;
+  /** The account's bucket and cooldown shared with other processes (workers on one catalog). */
+  readonly shared?: SharedPacing;
 }
+
+/**
+ * Tokens taken from the shared bucket per round trip. One: a token held unused by one process would be one another
+ * cannot spend, and would let it start a request through a cooldown set after it took the token.
+ */
+const SHARED_CHUNK = 1;
 
 export class Pacer {
   private concurrency: number;
@@ -36,7 +45,8 @@ export class Pacer {
   private consecutiveThrottles = 0;
   private throttles = 0;
   private readonly waiters: (() => void)[] = [];
-  readonly options: Required<Omit<PacerOptions, 'onPace'>> & Pick<PacerOptions, 'onPace'>;
+  private sharedTokens = 0;
+  readonly options: Required<Omit<PacerOptions, 'onPace' | 'shared'>> & Pick<PacerOptions, 'onPace' | 'shared'>;
 
   constructor(options: PacerOptions = {}) {
     this.options = {
@@ -62,8 +72,10 @@ export class Pacer {
         signal.throwIfAborted();
         const now = Date.now();
         const wait = Math.max(this.pausedUntil - now, this.lastStart + this.intervalMs - now);
-        if (wait <= 0) break;
-        await sleep(wait, undefined, { signal });
+        if (wait > 0) { await sleep(wait, undefined, { signal }); continue; }
+        // Synchronous when a token is in hand, so the spacing check above and lastStart below stay one step.
+        if (this.takeSharedToken()) break;
+        await this.refillShared(signal);
       }
       this.lastStart = Date.now();
       return await fn();
@@ -71,6 +83,25 @@ export class Pacer {
       this.inFlight--;
       this.waiters.shift()?.();
     }
+  }
+
+  /** True when no shared bucket applies, or a token from it is in hand (spent now). */
+  private takeSharedToken(): boolean {
+    if (this.options.shared === undefined) return true;
+    if (this.sharedTokens <= 0) return false;
+    this.sharedTokens--;
+    return true;
+  }
+
+  /**
+   * Fetches tokens from the cluster's bucket. A cooldown another worker set becomes this pacer's pause; an empty
+   * bucket waits for its next token.
+   */
+  private async refillShared(signal: AbortSignal): Promise<void> {
+    const grant = await this.options.shared!.take(SHARED_CHUNK);
+    this.sharedTokens += grant.granted;
+    if (grant.cooldownUntil > this.pausedUntil) this.pausedUntil = grant.cooldownUntil;
+    if (grant.granted === 0 && grant.cooldownUntil === 0) await sleep(Math.max(5, grant.waitMs), undefined, { signal });
   }
 
   /** Apple said "slow down": halve concurrency, widen spacing, pause for Retry-After or a jittered backoff. */
@@ -84,6 +115,8 @@ export class Pacer {
     const jittered = exp / 2 + this.options.random() * (exp / 2);
     const delay = Math.min(this.options.maxBackoffMs, Math.max(retryAfterMs ?? 0, jittered));
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+    // Every worker on this account pauses too; failing to tell them only costs them a throttle of their own.
+    this.options.shared?.cooldown(this.pausedUntil).catch(() => undefined);
     this.emit();
     return delay;
   }
@@ -111,4 +144,19 @@ export function pacerFor(appleId: string, options?: PacerOptions): Pacer {
   let pacer = pacers.get(key);
   if (pacer === undefined) { pacer = new Pacer(options); pacers.set(key, pacer); }
   return pacer;
+}
+
+/**
+ * Runs a sign-in while holding the account's lease, so two workers never sign in to one Apple ID at once (Apple
+ * would see two logins, and each could invalidate the other's session). Without a shared pacer it just runs.
+ */
+export async function oneSignInAtATime<T>(shared: SharedPacing | undefined, signIn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (shared === undefined) return signIn();
+  const holder = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  while (!(await shared.lease(holder, 120_000))) await sleep(500, undefined, { signal });
+  try {
+    return await signIn();
+  } finally {
+    await shared.release(holder).catch(() => undefined);
+  }
 }
