@@ -4,7 +4,7 @@ import type { AppContext } from './context.ts';
 import { isSecretOption } from '../config/remote-options.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote, type RemoteView } from './remotes.ts';
-import { openDestination } from './connect.ts';
+import { openTarget } from './connect.ts';
 import { withFreshRemotes } from './live-config.ts';
 import { ConflictError, NotFoundError } from './tasks.ts';
 import { describeError } from './task-runner.ts';
@@ -58,7 +58,7 @@ async function destinationNamed(ctx: AppContext, name: string): Promise<RemoteVi
 export async function testDestination(ctx: AppContext, name: string, signal: AbortSignal): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
   await destinationNamed(ctx, name);
   try {
-    const destination = await openDestination(withFreshRemotes(ctx), `${name}:`);
+    const destination = await openTarget(withFreshRemotes(ctx), `${name}:`);
     try { await destination.check(signal); } finally { await destination.close(); }
     return { ok: true };
   } catch (err) {

@@ -13,7 +13,9 @@ import type { Source } from '../sources/source.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { AppContext } from './context.ts';
-import { openDestination, openSource } from './connect.ts';
+import { openSource, openTarget } from './connect.ts';
+import { isLibraryDestination, type LibraryDestination } from '../destinations/library-destination.ts';
+import { executeLibraryPlan } from '../engine/library/run-library.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
 
@@ -46,7 +48,7 @@ export interface CopyResult {
 export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal: AbortSignal): Promise<CopyResult> {
   const template = checkTemplate(request.template ?? ctx.config.defaults.template);
   const source = await openArchiveSource(ctx, request.source) ?? await openSource(ctx, request.source, request.interaction);
-  const destination = await openDestination(ctx, request.destination);
+  const destination = await openTarget(ctx, request.destination);
   try {
     return await copyBetween(ctx.catalog, source, destination, {
       ...request, template, concurrency: request.concurrency ?? ctx.config.defaults.concurrency,
@@ -58,7 +60,7 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
 
 /** The copy use case on an opened source and destination (which the caller closes). */
 export async function copyBetween(
-  catalog: Catalog, source: Source, destination: Destination,
+  catalog: Catalog, source: Source, destination: Destination | LibraryDestination,
   request: Omit<CopyRequest, 'source' | 'destination'> & { template: string; concurrency: number }, signal: AbortSignal,
 ): Promise<CopyResult> {
   const events = request.events ?? ignoreEvents;
@@ -75,7 +77,11 @@ export async function copyBetween(
     const settled = await settledRun(catalog, source.id, destination.id, settings, refreshed);
     if (settled) return nothingChanged(catalog, source, destination, request.command, settled, events);
   }
-  if (fidelity.albums === 'links' && !destination.copy) {
+  const library = isLibraryDestination(destination) ? destination : undefined;
+  if (library && request.command === 'sync' && request.propagateDeletes === true) {
+    events({ type: 'notice', message: `${destination.kind}: deletions are not propagated to a photo library (nothing is removed there)` });
+  }
+  if (!library && fidelity.albums === 'links' && !(destination as Destination).copy) {
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
   const planned = plan({
@@ -86,7 +92,9 @@ export async function copyBetween(
     policy,
     propagateDeletes: request.command === 'sync' && request.propagateDeletes === true,
     fidelity,
-    destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
+    ...(library
+      ? { library: await libraryInput(catalog, source.id, library) }
+      : { destination: { heic: (destination as Destination).capabilities.heic, serverSideCopy: (destination as Destination).copy !== undefined } }),
   });
   if (request.command === 'plan') return { plan: planned };
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
@@ -94,9 +102,11 @@ export async function copyBetween(
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
     present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
   });
-  const result = await executePlan(runId, planned, {
-    source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
-  }, signal);
+  const result = library
+    ? await executeLibraryPlan(runId, planned, { source, destination: library, catalog, events, concurrency: request.concurrency }, signal)
+    : await executePlan(runId, planned, {
+      source, destination: destination as Destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+    }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
   return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
 }
@@ -106,8 +116,14 @@ const EMPTY_PLAN: Plan = {
 };
 
 /** The fast path's run: recorded like any other, with the counts of the clean run it settled on. */
+/** What plan() needs to diff a library destination's albums. */
+async function libraryInput(catalog: Catalog, sourceId: string, library: LibraryDestination) {
+  const records = catalog.library(library.id, sourceId);
+  return { capabilities: library.capabilities, albums: await catalog.albums(sourceId), remoteAlbums: await records.albums(), members: await records.members() };
+}
+
 async function nothingChanged(
-  catalog: Catalog, source: Source, destination: Destination, command: 'copy' | 'sync',
+  catalog: Catalog, source: Source, destination: { id: string }, command: 'copy' | 'sync',
   settled: { present: number; filtered: number }, events: EventSink,
 ): Promise<CopyResult> {
   const started = Date.now();

@@ -4,6 +4,7 @@ import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
+import type { LibraryRecords } from './library-records.ts';
 
 export interface RunRecord {
   readonly id: RunId;
@@ -40,6 +41,8 @@ export interface Catalog {
   runs(limit: number): Promise<RunRecord[]>;
   run(runId: string): Promise<RunRecord | null>;
   outcomes(runId: string, filter?: { status?: Outcome['status'] }): Promise<Outcome[]>;
+  /** Remote albums and album memberships of a library destination (one source's assets on it). */
+  library(destinationId: string, sourceId: string): LibraryRecords;
   /** Durable key-value state for one connector instance. */
   state(scope: string): ConnectorState;
   close(): Promise<void>;

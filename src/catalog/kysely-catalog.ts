@@ -11,6 +11,7 @@ import type { CatalogDatabase } from './schema.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
+import { createLibraryRecords } from './library-records.ts';
 
 type Db = Kysely<CatalogDatabase>;
 const BATCH = 200;
@@ -51,6 +52,7 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
         destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as PlacementRole,
         path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
         verifiedAt: new Date(Number(r.verified_at)),
+        ...(r.remote_id ? { remoteId: r.remote_id } : {}), ...(r.remote_checksum ? { remoteChecksum: r.remote_checksum } : {}),
       }));
     },
 
@@ -58,7 +60,7 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
       const row = {
         destination_id: p.destinationId, source_id: p.sourceId, asset_id: p.assetId, role: p.role, path: p.path,
         path_key: pathKey(p.path), size: p.size, sha256: p.sha256, fingerprint: p.fingerprint, version: p.version,
-        verified_at: p.verifiedAt.getTime(),
+        verified_at: p.verifiedAt.getTime(), remote_id: p.remoteId ?? null, remote_checksum: p.remoteChecksum ?? null,
       };
       await pending.enqueue((tx) => tx.insertInto('placements').values(row)
         .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet(row)).execute());
@@ -118,6 +120,12 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
       }));
     },
 
+    library(destinationId, sourceId) {
+      const records = createLibraryRecords(db, destinationId, sourceId);
+      // Memberships refer to placements: commit queued placements first so a crash never leaves a member without its asset.
+      return { ...records, albums: async () => { await pending.flush(); return records.albums(); },
+        addMembers: async (albumId, ids) => { await pending.flush(); await records.addMembers(albumId, ids); } };
+    },
     state: (scope) => connectorState(db, scope),
     async close() {
       // Whatever is queued is committed first; a failed batch still closes the database, then reports.

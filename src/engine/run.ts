@@ -134,8 +134,16 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   clearInterval(ticker);
   signal.removeEventListener('abort', stop);
 
-  const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : files.failed > 0 ? 'partial' : 'ok';
-  const summary: RunSummary = { assets: assets.size, files, bytes: bytesDone, durationMs: Date.now() - started, status };
+  return closeRun(runId, { assets: assets.size, files, bytes: bytesDone, started }, fatal, deps);
+}
+
+/** The run's status from its counts and fatal error, recorded and announced (file trees and libraries alike). */
+export async function closeRun(
+  runId: RunId, counts: { assets: number; files: RunSummary['files']; bytes: number; started: number }, fatal: TransferError | undefined,
+  deps: { readonly catalog: Catalog; readonly events: EventSink },
+): Promise<RunResult> {
+  const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : counts.files.failed > 0 ? 'partial' : 'ok';
+  const summary: RunSummary = { assets: counts.assets, files: counts.files, bytes: counts.bytes, durationMs: Date.now() - counts.started, status };
   await deps.catalog.finishRun(runId, summary);
   deps.events({ type: 'finished', runId, summary });
   return { runId, summary, ...(fatal ? { fatal } : {}) };
