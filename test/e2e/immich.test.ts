@@ -39,6 +39,27 @@ describe('photoferry copy icloud → immich (simulator 500 assets → Immich fak
     assert.deepEqual(compareWithImmich(expected, fake, await catalogAlbums(catalogOf(world))).slice(0, 20), []);
     assert.ok([...fake.assets.values()].some((a) => a.isFavorite), 'favourites carried');
     assert.equal(summaryOf(r.stdout).files.failed, 0);
+    const verified = await runCli(['verify', 'im:'], world.env);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /all good/);
+  });
+
+  it('a wrong API key and a key without asset.upload: copy stops with the fix named, nothing recorded', async () => {
+    const limited = await startFakeImmich({ version: 3, keys: { 'read-only': ['asset.read', 'album.read', 'user.read'] } });
+    try {
+      for (const [name, key, code, pattern] of [['bad1', 'wrong', 3, /refused the API key.*API Keys/], ['bad2', 'read-only', 5, /lacks the permission\(s\) asset\.upload/]] as const) {
+        assert.equal((await runCli(['remote', 'add', name, 'immich', `url=${limited.url}`, `apiKey=${key}`], world.env)).code, 0);
+        const r = await runCli(['copy', `${REMOTE}:`, `${name}:`], world.env);
+        assert.equal(r.code, code, r.stderr);
+        assert.match(r.stderr, pattern);
+        assert.ok(!r.stderr.includes(key === 'wrong' ? 'apiKey=wrong' : 'read-only'), 'no secret printed');
+        const v = await runCli(['--json', 'verify', `${name}:`], world.env);
+        assert.equal((JSON.parse(v.stdout.trim().split('\n').at(-1)!) as { checked: number }).checked, 0, 'nothing recorded as done');
+      }
+      assert.equal(limited.assets.size, 0);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('albums also match the simulator itself', { todo: SOURCE_GAP }, async () => {
