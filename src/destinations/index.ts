@@ -1,5 +1,6 @@
 /** @module The explicit list of destination connectors (a meta-test checks every folder is here). */
 import type { DestinationDefinition } from './define.ts';
+import { gphotosDestination } from './gphotos/index.ts';
 import { immichDestination } from './immich/index.ts';
 import { localDestination } from './local/index.ts';
 import { rcloneDestination } from './rclone/index.ts';
@@ -14,4 +15,5 @@ export const destinationDefinitions: readonly DestinationDefinition[] = [
   webdavDestination,
   sftpDestination,
   immichDestination,
+  gphotosDestination,
 ];
