@@ -14,7 +14,7 @@ const result = z.object({
   }).loose()).default([]),
 }).loose();
 
-interface Waiting { uploadToken: string; fileName: string; signal: AbortSignal; resolve(id: string): void; reject(err: unknown): void }
+interface Waiting { uploadToken: string; fileName: string; resolve(id: string): void; reject(err: unknown): void }
 
 export function createBatcher(http: GphotosHttp) {
   const queue: Waiting[] = [];
@@ -25,7 +25,9 @@ export function createBatcher(http: GphotosHttp) {
       try {
         const res = await http.json('POST', '/v1/mediaItems:batchCreate', result, {
           newMediaItems: batch.map((w) => ({ simpleMediaItem: { uploadToken: w.uploadToken, fileName: w.fileName } })),
-        }, batch[0]!.signal);
+        // Not cancelled with the run: a call the server has taken creates items whether or not we wait, and items we
+        // did not hear of would be created again next run (the API cannot find them by content).
+        }, AbortSignal.timeout(120_000));
         for (const w of batch) {
           const r = res.newMediaItemResults.find((x) => x.uploadToken === w.uploadToken);
           if (r?.mediaItem) w.resolve(r.mediaItem.id);
@@ -38,9 +40,9 @@ export function createBatcher(http: GphotosHttp) {
     running = undefined;
   };
   return {
-    create(uploadToken: string, fileName: string, signal: AbortSignal): Promise<string> {
+    create(uploadToken: string, fileName: string): Promise<string> {
       return new Promise((resolve, reject) => {
-        queue.push({ uploadToken, fileName, signal, resolve, reject });
+        queue.push({ uploadToken, fileName, resolve, reject });
         running ??= loop();
       });
     },

@@ -52,7 +52,7 @@ export async function createGphotosDestination(o: GphotosOptions, ctx: Connector
       const uploadToken = await http.uploadRaw(hashed(), part.resource.size, part.resource.contentType, signal);
       const sha1 = hash.digest('hex');
       part.onHashed?.(sha1);
-      const id = await batcher.create(uploadToken, part.resource.filename, signal);
+      const id = await batcher.create(uploadToken, part.resource.filename);
       return { remoteId: id, sha1, bytes: sent, duplicate: false };
     } finally {
       body.destroy();
