@@ -54,7 +54,7 @@ describe('photoferry copy icloud → immich (simulator 500 assets → Immich fak
         assert.match(r.stderr, pattern);
         assert.ok(!r.stderr.includes(key === 'wrong' ? 'apiKey=wrong' : 'read-only'), 'no secret printed');
         const v = await runCli(['--json', 'verify', `${name}:`], world.env);
-        assert.equal((JSON.parse(v.stdout.trim().split('\n').at(-1)!) as { checked: number }).checked, 0, 'nothing recorded as done');
+        assert.equal((JSON.parse(v.stdout.trim().split('\n').at(-1)!) as { counts: { originals: { files: number } } }).counts.originals.files, 0, 'nothing recorded as done');
       }
       assert.equal(limited.assets.size, 0);
     } finally {

@@ -12,6 +12,7 @@ import type { EventSink } from '../events.ts';
 import type { CopyAction, Plan } from '../plan.ts';
 import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryPolicy } from '../retry.ts';
 import { closeRun, type RunResult } from '../run.ts';
+import { CountsBuilder } from '../../core/counts.ts';
 import { journalKey, placementOf, uploadAsset, type JournalEntry, type LibraryTransferDeps } from './upload-asset.ts';
 import { applyAlbums } from './apply-albums.ts';
 
@@ -42,7 +43,6 @@ export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: Libr
   const stop = () => inner.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
   const files = { copied: 0, present: planned.present, removed: 0, failed: 0, filtered: planned.filtered };
-  const assets = new Set<string>();
   let bytesDone = 0;
   let filesDone = 0;
   let fatal: TransferError | undefined;
@@ -50,9 +50,10 @@ export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: Libr
   const journal = deps.catalog.state(`library-journal:${deps.destination.id}`);
   const transferDeps: LibraryTransferDeps = { ...deps, runId, journal, onBytes: (n) => { bytesDone += n; } };
 
+  const counts = new CountsBuilder();
   const finish = async (outcome: Outcome) => {
     await deps.catalog.recordOutcome(runId, outcome);
-    assets.add(outcome.assetId);
+    if (outcome.status === 'done' && outcome.code === 'copied') counts.addFile('original', outcome.assetId, outcome.bytes);
     if (outcome.status === 'failed') files.failed += 1;
     else if (outcome.code === 'copied') files.copied += 1;
     else files.present += 1;
@@ -129,5 +130,5 @@ export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: Libr
   } finally {
     signal.removeEventListener('abort', stop);
   }
-  return closeRun(runId, { assets: assets.size, files, bytes: bytesDone, started }, fatal, deps);
+  return closeRun(runId, { files, counts, started }, fatal, deps);
 }
