@@ -4,7 +4,7 @@ import type { AppContext } from './context.ts';
 import { isSecretOption } from '../config/remote-options.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote, type RemoteView } from './remotes.ts';
-import { openDestination } from './connect.ts';
+import { openTarget } from './connect.ts';
 import { withFreshRemotes } from './live-config.ts';
 import { ConflictError, NotFoundError } from './tasks.ts';
 import { describeError } from './task-runner.ts';
@@ -63,7 +63,7 @@ export async function testDestination(ctx: AppContext, name: string, deadlineMs:
   await destinationNamed(ctx, name);
   const controller = new AbortController();
   const check = async () => {
-    const destination = await openDestination(withFreshRemotes(ctx), `${name}:`);
+    const destination = await openTarget(withFreshRemotes(ctx), `${name}:`);
     try { await destination.check(controller.signal); } finally { await destination.close(); }
   };
   try {

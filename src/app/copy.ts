@@ -12,7 +12,9 @@ import type { Source } from '../sources/source.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { AppContext } from './context.ts';
-import { openDestination, openSource } from './connect.ts';
+import { openSource, openTarget } from './connect.ts';
+import { isLibraryDestination, type LibraryDestination } from '../destinations/library-destination.ts';
+import { executeLibraryPlan } from '../engine/library/run-library.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
 import { endStage, startStage } from '../core/stages.ts';
@@ -60,11 +62,11 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
   const template = checkTemplate(request.template ?? ctx.config.defaults.template);
   const ids = { sourceId: request.source, destinationId: request.destination };
   let source: Source | undefined;
-  let destination: Destination | undefined;
+  let destination: Destination | LibraryDestination | undefined;
   try {
     source = await openArchiveSource(ctx, request.source) ?? await openSource(ctx, request.source, request.interaction);
     ids.sourceId = source.id;
-    destination = await openDestination(ctx, request.destination);
+    destination = await openTarget(ctx, request.destination);
   } catch (err) {
     // A source or destination that cannot even be opened is still a run the user asked for: it goes in the history.
     if (request.command !== 'plan') await recordFailedRun(ctx.catalog, { ...ids, command: request.command }, err, signal, request.onFailedRun);
@@ -84,7 +86,7 @@ export async function copyLibrary(ctx: AppContext, request: CopyRequest, signal:
 
 /** The copy use case on an opened source and destination (which the caller closes). */
 export async function copyBetween(
-  catalog: Catalog, source: Source, destination: Destination,
+  catalog: Catalog, source: Source, destination: Destination | LibraryDestination,
   request: Omit<CopyRequest, 'source' | 'destination'> & { template: string; concurrency: number }, signal: AbortSignal,
 ): Promise<CopyResult> {
   const events = request.events ?? ignoreEvents;
@@ -109,7 +111,12 @@ export async function copyBetween(
     }
     throw err;
   }
-  if (fidelity.albums === 'links' && !destination.copy) {
+  const library = isLibraryDestination(destination) ? destination : undefined;
+  const files = library ? undefined : destination as Destination;
+  if (library && request.command === 'sync' && request.propagateDeletes === true) {
+    events({ type: 'notice', message: `${destination.kind}: deletions are not propagated to a photo library (nothing is removed there)` });
+  }
+  if (files && fidelity.albums === 'links' && !files.copy) {
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
   const planning = startStage();
@@ -121,12 +128,16 @@ export async function copyBetween(
     policy,
     propagateDeletes: request.command === 'sync' && request.propagateDeletes === true,
     fidelity,
-    destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
+    ...(files
+      ? { destination: { heic: files.capabilities.heic, serverSideCopy: files.copy !== undefined } }
+      : { library: await libraryInput(catalog, source.id, library!) }),
   });
   endStage('plan', planning);
   if (request.command === 'plan') {
-    const libraryFiles = plannedLibraryFiles(planned, fidelity, { writesFiles: destination.writeFile !== undefined, serverSideCopy: destination.copy !== undefined },
-      (await catalog.albums(source.id)).map((a) => a.id));
+    const libraryFiles = files
+      ? plannedLibraryFiles(planned, fidelity, { writesFiles: files.writeFile !== undefined, serverSideCopy: files.copy !== undefined },
+        (await catalog.albums(source.id)).map((a) => a.id))
+      : 0;
     return { plan: planned, libraryFiles };
   }
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
@@ -134,9 +145,11 @@ export async function copyBetween(
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
     present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
   });
-  const result = await (request.execute ?? executePlan)(runId, planned, {
-    source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
-  }, signal);
+  const result = files
+    ? await (request.execute ?? executePlan)(runId, planned, {
+      source, destination: files, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+    }, signal)
+    : await executeLibraryPlan(runId, planned, { source, destination: library!, catalog, events, concurrency: request.concurrency }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
   return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
 }
@@ -146,8 +159,14 @@ const EMPTY_PLAN: Plan = {
 };
 
 /** The fast path's run: recorded like any other, with the counts of the clean run it settled on. */
+/** What plan() needs to diff a library destination's albums. */
+async function libraryInput(catalog: Catalog, sourceId: string, library: LibraryDestination) {
+  const records = catalog.library(library.id, sourceId);
+  return { capabilities: library.capabilities, albums: await catalog.albums(sourceId), remoteAlbums: await records.albums(), members: await records.members() };
+}
+
 async function nothingChanged(
-  catalog: Catalog, source: Source, destination: Destination, command: 'copy' | 'sync',
+  catalog: Catalog, source: Source, destination: { id: string }, command: 'copy' | 'sync',
   settled: { present: number; filtered: number }, events: EventSink,
 ): Promise<CopyResult> {
   const started = Date.now();
@@ -163,7 +182,7 @@ async function nothingChanged(
 }
 
 /** A destination that fails its write check names itself and the path it tried. */
-async function checkDestination(destination: Destination, signal: AbortSignal): Promise<void> {
+async function checkDestination(destination: Destination | LibraryDestination, signal: AbortSignal): Promise<void> {
   try {
     await destination.check(signal);
   } catch (err) {

@@ -4,12 +4,12 @@ import { Readable } from 'node:stream';
 import { memoryState, silentLogger } from '../connectors/context.ts';
 import { TransferError } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
-import type { DestinationDefinition } from '../destinations/define.ts';
+import type { DestinationDefinition, Made } from '../destinations/define.ts';
 import { isFileStore } from '../destinations/define.ts';
-import type { Destination } from '../destinations/destination.ts';
 import { createFileDestination } from '../destinations/file-destination.ts';
 import type { FileStore } from '../destinations/file-store.ts';
 import { destinationDefinitions } from '../destinations/index.ts';
+import { isLibraryDestination } from '../destinations/library-destination.ts';
 import { resolveRemote, type RemotesDeps } from './remotes.ts';
 
 /** A store with its own pre-flight check (S3: keys, bucket, Object Lock), which names problems better than a failed write. */
@@ -98,7 +98,8 @@ export async function testRemote(
   }
   const id = definition.idOf(remote.options as never);
   const started = performance.now();
-  let made: FileStore | Destination | undefined;
+  let made: Made | undefined;
+  let proved: string | undefined;
   try {
     made = await definition.create(remote.options as never, { log: silentLogger, state: memoryState() });
     if (isFileStore(made)) {
@@ -108,12 +109,14 @@ export async function testRemote(
       await roundTrip(made, id, signal);
     } else {
       await made.check(signal);
+      if (isLibraryDestination(made)) proved = await made.probe?.(signal);
     }
   } catch (err) {
     throw explainFailure(err, name, id);
   } finally {
     await made?.close().catch(() => undefined);
   }
+  if (proved !== undefined) return `Remote "${name}" (${id}) works: ${proved} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
   const how = made !== undefined && isFileStore(made) && made.capabilities.read ? 'wrote, read back and removed' : 'wrote and removed';
   return `Remote "${name}" (${id}) works: ${how} a test file in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
 }

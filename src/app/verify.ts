@@ -6,7 +6,8 @@ import { TransferError } from '../core/transfer-error.ts';
 import type { Placement } from '../destinations/destination.ts';
 import { localTimeOf } from '../engine/derived/metadata.ts';
 import type { AppContext } from './context.ts';
-import { openDestination } from './connect.ts';
+import { openTarget } from './connect.ts';
+import { isLibraryDestination, type LibraryDestination } from '../destinations/library-destination.ts';
 
 export interface VerifyProblem {
   readonly path: string;
@@ -24,6 +25,11 @@ export interface VerifyReport {
   /** Bytes re-read and hashed (--deep). */
   readonly bytesRead: number;
   readonly deep: boolean;
+  /**
+   * Photo libraries that give nothing back to compare (Google Photos): copies there are unverifiable, never "ok",
+   * and never count as verified elsewhere. Absent for destinations that can be checked.
+   */
+  readonly unverifiable?: number;
   readonly problems: readonly VerifyProblem[];
   /** Per capture year (camera's local time) and per album path ("(no album)" for the rest). */
   readonly byYear: Record<string, FidelityBucket>;
@@ -62,7 +68,11 @@ function bucketize(placements: readonly Placement[], assets: ReadonlyMap<string,
 export async function verifyDestination(
   ctx: AppContext, spec: string, options: { deep: boolean; onProgress?: (checked: number, total: number) => void }, signal: AbortSignal,
 ): Promise<VerifyReport> {
-  const destination = await openDestination(ctx, spec);
+  const opened = await openTarget(ctx, spec);
+  if (isLibraryDestination(opened)) {
+    try { return await verifyLibrary(ctx, opened, options, signal); } finally { await opened.close(); }
+  }
+  const destination = opened;
   try {
     const placements = await ctx.catalog.placements(destination.id);
     const manifests = Object.keys((await ctx.catalog.state(`fidelity:${destination.id}`).get<Record<string, string>>('library-files')) ?? {});
@@ -114,4 +124,33 @@ export async function verifyDestination(
   } finally {
     await destination.close();
   }
+}
+
+/** A library destination: each recorded asset asked for by its remote id and compared by the service's SHA-1 (always "deep"). */
+async function verifyLibrary(
+  ctx: AppContext, destination: LibraryDestination, options: { onProgress?: (checked: number, total: number) => void }, signal: AbortSignal,
+): Promise<VerifyReport> {
+  const placements = await ctx.catalog.placements(destination.id);
+  const problems: VerifyProblem[] = [];
+  let unverifiable = 0;
+  let done = 0;
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < placements.length) {
+      const p = placements[next++]!;
+      const result = p.remoteId && p.remoteChecksum ? await destination.verify(p.remoteId, p.remoteChecksum, signal) : 'missing';
+      if (result === 'unverifiable') unverifiable += 1;
+      else if (result === 'missing') problems.push({ path: p.path, problem: 'missing', detail: `asset ${p.remoteId ?? '(no id)'} is not on ${destination.kind}` });
+      else if (result === 'mismatch') problems.push({ path: p.path, problem: 'hash-mismatch', detail: `${destination.kind} holds other bytes than the SHA-1 sent` });
+      options.onProgress?.(++done, placements.length);
+    }
+  }));
+  problems.sort((a, b) => a.path.localeCompare(b.path));
+  const counts = new CountsBuilder();
+  for (const p of placements) counts.add(isOriginalRole(p.role) ? `${p.sourceId}\u0000${p.assetId}` : null, p.role, p.size);
+  const buckets = bucketize(placements, await assetsOf(ctx, placements), problems);
+  return {
+    destinationId: destination.id, counts: counts.build(), bytesRead: 0, deep: destination.capabilities.verifiableBytes,
+    ...(destination.capabilities.verifiableBytes ? {} : { unverifiable }), problems, ...buckets,
+  };
 }

@@ -4,6 +4,7 @@ import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
+import type { LibraryRecords } from './library-records.ts';
 import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
 import type { JobStore } from './repositories/jobs.ts';
@@ -50,6 +51,8 @@ export interface Catalog {
   runs(limit: number): Promise<RunRecord[]>;
   run(runId: string): Promise<RunRecord | null>;
   outcomes(runId: string, filter?: { status?: Outcome['status'] }): Promise<Outcome[]>;
+  /** Remote albums and album memberships of a library destination (one source's assets on it). */
+  library(destinationId: string, sourceId: string): LibraryRecords;
   /** Durable key-value state for one connector instance. */
   state(scope: string): ConnectorState;
   /** Saved tasks and which task started which run. */

@@ -16,6 +16,7 @@ import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
+import { createLibraryRecords } from './library-records.ts';
 
 type Db = Kysely<CatalogTables>;
 const BATCH = 200;
@@ -68,6 +69,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
         destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as PlacementRole,
         path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
         verifiedAt: new Date(Number(r.verified_at)),
+        ...(r.remote_id ? { remoteId: r.remote_id } : {}), ...(r.remote_checksum ? { remoteChecksum: r.remote_checksum } : {}),
       }));
     },
 
@@ -75,7 +77,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
       const row = {
         destination_id: p.destinationId, source_id: p.sourceId, asset_id: p.assetId, role: p.role, path: p.path,
         path_key: pathKey(p.path), size: p.size, sha256: p.sha256, fingerprint: p.fingerprint, version: p.version,
-        verified_at: p.verifiedAt.getTime(),
+        verified_at: p.verifiedAt.getTime(), remote_id: p.remoteId ?? null, remote_checksum: p.remoteChecksum ?? null,
       };
       await pending.enqueueRow(writePlacements, row);
     },
@@ -134,6 +136,12 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
       }));
     },
 
+    library(destinationId, sourceId) {
+      const records = createLibraryRecords(db, destinationId, sourceId);
+      // Memberships refer to placements: commit queued placements first so a crash never leaves a member without its asset.
+      return { ...records, albums: async () => { await pending.flush(); return records.albums(); },
+        addMembers: async (albumId, ids) => { await pending.flush(); await records.addMembers(albumId, ids); } };
+    },
     state: (scope) => connectorState(db, scope),
     async close() {
       // Whatever is queued is committed first; a failed batch still closes the database, then reports.

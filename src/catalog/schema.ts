@@ -49,6 +49,9 @@ export interface PlacementsTable {
   fingerprint: string;
   version: string;
   verified_at: number;
+  /** Library destinations: the service's asset id and the SHA-1 (hex) it stores (migration 0005). */
+  remote_id?: string | null;
+  remote_checksum?: string | null;
 }
 
 export interface RunsTable {

@@ -26,6 +26,8 @@ export function exitCodeOf(err: unknown): number {
       case 'not-found': return EXIT.notFound;
       case 'cancelled': return EXIT.cancelled;
       case 'rate-limited': case 'transient': return EXIT.tryLater;
+      // A daily quota (Google Photos) says when it resets: run again then.
+      case 'quota-exceeded': return err.retryAfterMs !== undefined ? EXIT.tryLater : EXIT.permanent;
       default: return EXIT.permanent;
     }
   }

@@ -51,6 +51,10 @@ export interface Placement {
   readonly fingerprint: string;
   readonly version: string;
   readonly verifiedAt: Date;
+  /** Library destinations: the service's id for the asset holding this resource. */
+  readonly remoteId?: string;
+  /** Library destinations: SHA-1 (hex) of the bytes sent, which the service's checksum is compared with. */
+  readonly remoteChecksum?: string;
 }
 
 export interface DestinationCapabilities {

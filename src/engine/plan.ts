@@ -5,6 +5,7 @@ import type { Placement } from '../destinations/destination.ts';
 import { pathKey } from '../catalog/path-key.ts';
 import { renderPath, withSuffix } from './path-template.ts';
 import { planDerived } from './derived/plan-derived.ts';
+import { LIBRARY_ROLES, assetsOnService, planAlbums, withLivePairs, type AlbumAction, type LibraryPlanInput } from './library/plan-library.ts';
 import { NO_FIDELITY, isHeic, type AssetFiles, type DerivedAction, type FidelityOptions, type PlacedResource } from './derived/types.ts';
 
 export interface ResourcePolicy {
@@ -30,6 +31,8 @@ export interface PlanInput {
   readonly fidelity?: FidelityOptions;
   /** What the destination can do that derived outputs depend on (default: keeps HEIC, no server-side copy). */
   readonly destination?: { readonly heic: boolean; readonly serverSideCopy: boolean };
+  /** A library destination (Immich, Google Photos): uploads per asset and album membership instead of paths. */
+  readonly library?: LibraryPlanInput;
 }
 
 export interface CopyAction {
@@ -50,6 +53,8 @@ export interface Plan {
   /** Outputs made from the copied resources (JPEG conversions, sidecars, album entries), run after the copies. */
   readonly derived: readonly DerivedAction[];
   readonly removes: readonly RemoveAction[];
+  /** Library destinations: albums to create, rename, fill and empty (absent for file trees). */
+  readonly albums?: readonly AlbumAction[];
   /** Derived outputs the destination already holds in this version. */
   readonly derivedPresent: number;
   /** Resources the destination already holds in this version. */
@@ -86,6 +91,7 @@ export function selectResources(asset: Asset, policy: ResourcePolicy): Resource[
 const shortHash = (text: string, length: number) => createHash('sha1').update(text).digest('hex').slice(0, length);
 
 export function plan(input: PlanInput): Plan {
+  if (input.library) return planLibrary(input, input.library);
   const placed = new Map<string, Placement>();
   const byAsset = new Map<string, Map<string, Placement>>();
   const claimed = new Map<string, string>();
@@ -149,6 +155,35 @@ export function plan(input: PlanInput): Plan {
   return {
     copies, derived: derived.actions, removes, present, derivedPresent: derived.present, filtered,
     totals: { assets: copiedAssets.size, files: copies.length, bytes },
+  };
+}
+
+/** The library branch of plan(): resources by fingerprint as for files, then album membership; nothing derived. */
+function planLibrary(input: PlanInput, library: LibraryPlanInput): Plan {
+  const placed = new Map(input.placements.map((p) => [`${p.assetId}\u0000${p.role}`, p]));
+  const copies: CopyAction[] = [];
+  const sending = new Map<Asset['id'], Set<Resource['role']>>();
+  let present = 0;
+  let filtered = 0;
+  const included: Asset[] = [];
+  for (const asset of input.assets) {
+    if (!input.include(asset)) { filtered += 1; continue; }
+    included.push(asset);
+    const resources = selectResources(asset, input.policy).filter((r) => LIBRARY_ROLES.includes(r.role));
+    const roles = new Set<Resource['role']>();
+    for (const r of resources) if (placed.get(`${asset.id}\u0000${r.role}`)?.fingerprint !== fingerprintOf(asset, r)) roles.add(r.role);
+    withLivePairs(asset, roles, library.capabilities);
+    present += resources.filter((r) => !roles.has(r.role)).length;
+    if (roles.size > 0) sending.set(asset.id, roles);
+    for (const r of resources) {
+      if (roles.has(r.role)) copies.push({ type: 'copy', asset, resource: r, path: `${asset.id}/${r.filename}`, fingerprint: fingerprintOf(asset, r) });
+    }
+  }
+  const albums = planAlbums(library, assetsOnService(input.placements, sending), included);
+  const bytes = copies.reduce((n, c) => n + c.resource.size, 0);
+  return {
+    copies, derived: [], removes: [], albums, present, derivedPresent: 0, filtered,
+    totals: { assets: sending.size, files: copies.length, bytes },
   };
 }
 

@@ -170,11 +170,19 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   clearInterval(ticker);
   signal.removeEventListener('abort', stop);
 
-  const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : files.failed > 0 ? 'partial' : 'ok';
-  const tallied = counts.build();
+  return closeRun(runId, { files, counts, started }, fatal, deps);
+}
+
+/** The run's status from its counts and fatal error, recorded and announced (file trees and libraries alike). */
+export async function closeRun(
+  runId: RunId, c: { files: RunSummary['files']; counts: CountsBuilder; started: number }, fatal: TransferError | undefined,
+  deps: { readonly catalog: Catalog; readonly events: EventSink; readonly batch?: boolean },
+): Promise<RunResult> {
+  const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : c.files.failed > 0 ? 'partial' : 'ok';
+  const tallied = c.counts.build();
   const summary: RunSummary = {
-    assets: tallied.assets, files, bytes: tallied.originals.bytes! + tallied.derived.bytes!, counts: tallied,
-    durationMs: Date.now() - started, status, ...(fatal ? { reason: fatal.message } : {}),
+    assets: tallied.assets, files: c.files, bytes: tallied.originals.bytes! + tallied.derived.bytes!, counts: tallied,
+    durationMs: Date.now() - c.started, status, ...(fatal ? { reason: fatal.message } : {}),
   };
   if (deps.batch !== true) {
     await deps.catalog.finishRun(runId, summary);

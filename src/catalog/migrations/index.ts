@@ -7,10 +7,12 @@ import { initial } from './0001-initial.ts';
 import { server } from './0002-server.ts';
 import { adminSessions } from './0003-admin-sessions.ts';
 import { jobs } from './0004-jobs.ts';
+import { library } from './0005-library.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-server': server,
   '0003-admin-sessions': adminSessions,
   '0004-jobs': jobs,
+  '0005-library': library,
 };

@@ -19,11 +19,15 @@ export function register(program: Command): void {
           for (const p of report.problems) process.stdout.write(`${p.problem}: ${p.path} (${p.detail})\n`);
           if (report.deep) process.stdout.write(fidelityTable(report));
           const how = report.deep ? 'size and SHA-256' : 'presence and size';
+          if (report.unverifiable !== undefined) {
+            process.stdout.write(`${report.unverifiable} copies at ${report.destinationId} are unverifiable: the service gives nothing back to compare with the originals (a viewing mirror, not a verified backup).\n`);
+            return EXIT.someFailed;
+          }
           const files = report.counts.originals.files + report.counts.derived.files;
           process.stdout.write(`Checked ${files} files (${how}) at ${report.destinationId}: ` +
             `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}.\n${countRows(report.counts).join('\n')}\n`);
         }
-        return report.problems.length === 0 ? EXIT.ok : EXIT.someFailed;
+        return report.problems.length === 0 && report.unverifiable === undefined ? EXIT.ok : EXIT.someFailed;
       });
     });
 }
