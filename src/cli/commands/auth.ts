@@ -30,9 +30,12 @@ export function register(program: Command): void {
   auth.command('icloud <account>')
     .description('sign in with the Apple ID password and the 2FA code; the session, trust token and password go to the vault')
     .option('--code <code>', 'the 6-digit code (otherwise asked for when Apple sends it)')
-    .action(async (account: string, flags: { code?: string }, self: Command) => {
+    .option('--phone <id>', 'get the code by SMS to this trusted number (Apple\'s id, or the last digits) instead of on your devices')
+    .action(async (account: string, flags: { code?: string; phone?: string }, self: Command) => {
       await withContext(self, async (ctx, signal) => {
-        const status = await signInIcloud(ctx, { account, password: readPassword, interaction: cliInteraction(flags.code) }, signal);
+        const status = await signInIcloud(ctx, {
+          account, password: readPassword, interaction: cliInteraction(flags.code), ...(flags.phone === undefined ? {} : { phone: flags.phone }),
+        }, signal);
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'auth', ...status })}\n`);
         else process.stdout.write(`${describe(status)}\n`);
         return EXIT.ok;
