@@ -9,6 +9,7 @@ import { executePlan } from '../engine/run.ts';
 import { ignoreEvents, type EventSink } from '../engine/events.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from '../engine/derived/types.ts';
 import type { SourceInteraction } from '../sources/define.ts';
+import type { LibraryCount } from '../sources/source.ts';
 import type { Source } from '../sources/source.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -38,6 +39,8 @@ export interface CopyRequest {
 
 export interface CopyResult {
   readonly plan: Plan;
+  /** Per-library counts (the service's and the listing's) when this run listed the whole library. */
+  readonly libraries?: readonly LibraryCount[];
   readonly runId?: string;
   readonly summary?: RunSummary;
   readonly fatal?: TransferError;
@@ -88,7 +91,7 @@ export async function copyBetween(
     fidelity,
     destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
   });
-  if (request.command === 'plan') return { plan: planned };
+  if (request.command === 'plan') return { plan: planned, ...(refreshed.libraries === undefined ? {} : { libraries: refreshed.libraries }) };
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
   events({
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,

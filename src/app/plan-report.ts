@@ -2,6 +2,7 @@
 import type { Plan } from '../engine/plan.ts';
 import { mediaTypesOf } from '../engine/filters.ts';
 import { formatBytes } from '../core/format.ts';
+import type { LibraryCount } from '../sources/source.ts';
 
 export interface Bucket { files: number; bytes: number }
 export interface PlanReport {
@@ -14,7 +15,15 @@ export interface PlanReport {
   readonly byYear: Record<string, Bucket>;
   readonly byType: Record<string, Bucket>;
   readonly byAlbum: Record<string, Bucket>;
+  /** Per library (personal, shared) and their sum: the service's count next to what was listed. */
+  readonly libraries?: readonly LibraryCount[];
   readonly text: string;
+}
+
+/** The one place the per-library sum is made, for the text and the JSON alike. */
+export function withTotal(libraries: readonly LibraryCount[]): LibraryCount[] {
+  const total = libraries.reduce((t, l) => ({ library: 'total', counted: t.counted + l.counted, listed: t.listed + l.listed }), { library: 'total', counted: 0, listed: 0 });
+  return [...libraries, total];
 }
 
 const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
@@ -24,7 +33,7 @@ const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
 };
 
 
-export function summarizePlan(plan: Plan): PlanReport {
+export function summarizePlan(plan: Plan, libraries?: readonly LibraryCount[]): PlanReport {
   const byYear: Record<string, Bucket> = {};
   const byType: Record<string, Bucket> = {};
   const byAlbum: Record<string, Bucket> = {};
@@ -44,8 +53,13 @@ export function summarizePlan(plan: Plan): PlanReport {
       `${plan.present} files already present, ${plan.filtered} assets filtered out, ${plan.removes.length} removals.`,
     ...(plan.totals.files > 0 ? [...table('By year', byYear), ...table('By type', byType), ...table('By album', byAlbum)] : []),
   ];
+  const libs = libraries === undefined || libraries.length === 0 ? undefined : withTotal(libraries);
+  if (libs !== undefined) {
+    lines.push('By library (the service\'s count / listed):');
+    for (const l of libs) lines.push(`  ${l.library.padEnd(24)} ${String(l.counted).padStart(7)} in the library ${String(l.listed).padStart(7)} listed`);
+  }
   return {
     files: plan.totals.files, bytes: plan.totals.bytes, assets: plan.totals.assets, present: plan.present,
-    filtered: plan.filtered, removes: plan.removes.length, byYear, byType, byAlbum, text: `${lines.join('\n')}\n`,
+    filtered: plan.filtered, removes: plan.removes.length, byYear, byType, byAlbum, ...(libs === undefined ? {} : { libraries: libs }), text: `${lines.join('\n')}\n`,
   };
 }
