@@ -78,7 +78,11 @@ export async function* listView(api: PhotosApi, pacer: Pacer, zone: Zone, view: 
 
 const isFull = (listed: ListedPage) => listed.pairs.length + listed.orphans.length >= PAGE_PHOTOS;
 
+const KNOWN = new Set(['CPLMaster', 'CPLAsset', 'CPLContainerRelation']);
+
 function toListed(page: QueryResponse): ListedPage {
   const { pairs, orphanAssets } = pairRecords(page.records);
-  return { pairs, orphans: orphanAssets, invalid: page.invalid, ...(page.syncToken === undefined ? {} : { syncToken: page.syncToken }) };
+  const unknown = page.records.filter((r) => !KNOWN.has(r.recordType ?? '') && r.deleted !== true)
+    .map((r) => ({ record: r.recordName, reason: `unknown record type (${r.recordType ?? 'none'})` }));
+  return { pairs, orphans: orphanAssets, invalid: [...page.invalid, ...unknown], ...(page.syncToken === undefined ? {} : { syncToken: page.syncToken }) };
 }
