@@ -41,7 +41,7 @@ export async function checkAdminPassword(repo: TaskRepository, password: string)
 
 export type AccountState = 'needs-code' | 'needs-approval' | 'signed-in' | 'failed' | 'expired';
 export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string; readonly deadline?: string }
-export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trusted: boolean; readonly message?: string }
+export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trustAgeDays?: number; readonly trusted: boolean; readonly message?: string }
 export interface SignInRequest {
   readonly appleId: string; readonly password: string; readonly delivery?: 'device' | 'sms';
   /** A trusted number's id or last digits for the SMS (Apple may list it under bridgeInitiateData). */
@@ -152,7 +152,10 @@ export function createIcloudAccounts(ctx: AppContext) {
           if (pending.get(r.name)?.code !== undefined) { out.push({ id: r.name, appleId: o.appleId, state: 'needs-code', trusted: false }); continue; }
           const s = await authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, AbortSignal.timeout(20_000));
           const expired = !s.saved || (s.valid === false && !s.trusted);
-          out.push({ id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted, ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }) });
+          out.push({
+            id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted,
+            ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }), ...(s.trustAgeDays === undefined ? {} : { trustAgeDays: s.trustAgeDays }),
+          });
         } catch (err) {
           out.push({ id: r.name, appleId: r.name, state: 'failed', trusted: false, message: describeError(err).message });
         }

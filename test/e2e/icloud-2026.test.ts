@@ -36,6 +36,7 @@ describe('iCloud sign-in as Apple serves it in 2026 (simulator, real binary)', {
     const status = await runCli(['auth', 'status', REMOTE], w.env);
     assert.equal(status.code, 0, status.stdout + status.stderr);
     assert.doesNotMatch(status.stdout, /expired/);
+    assert.match(status.stdout, /2FA trust 0 day\(s\) old; a new 2FA code will be needed in \d+ day\(s\)/);
   });
 
   it('a valid code answered 409 with a session token is accepted', async () => {

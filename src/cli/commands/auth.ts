@@ -11,7 +11,8 @@ type AuthStatusView = Awaited<ReturnType<typeof icloudStatus>>;
 const describe = (s: AuthStatusView) => {
   if (!s.saved) return `${s.appleId}: not signed in — run: photoferry auth icloud ${s.appleId}`;
   const state = s.valid === true ? 'signed in' : s.valid === false ? 'session expired (the saved password and trust renew it on the next run)' : 'session saved';
-  const days = s.daysLeft === undefined ? '' : `; a new 2FA code will be needed in ${s.daysLeft} day(s)`;
+  const age = s.trustAgeDays === undefined ? '' : `; 2FA trust ${s.trustAgeDays} day(s) old`;
+  const days = s.daysLeft === undefined ? '' : `${age}; a new 2FA code will be needed in ${s.daysLeft} day(s)`;
   return `${s.appleId}: ${state}${s.trusted ? ', trusted browser' : ''}${s.passwordSaved ? ', password in the vault' : ''}${days}`;
 };
 

@@ -99,7 +99,9 @@ export class AppleHttp {
   captureSessionHeaders(headers: Headers): void {
     for (const [header, field] of SESSION_HEADERS) {
       const value = headers.get(header);
-      if (value !== null && value !== '') this.state[field] = value;
+      if (value === null || value === '') continue;
+      if (field === 'trustToken' && value !== this.state.trustToken) this.state.trustTokenAt = Date.now();
+      this.state[field] = value;
     }
   }
 
