@@ -34,7 +34,7 @@ describe('iCloud: the whole library and broken connections (simulator, real bina
     const env = await freshHome();
     const r = await runCli(['--json', 'plan', `${REMOTE}:`, `local:${join(world.home, 'plan')}`], env);
     assert.equal(r.code, 0, r.stderr);
-    const report = jsonEvents(r.stdout).find((e) => e.type === 'plan') as unknown as { libraries: { library: string; counted: number; listed: number }[]; assets: number };
+    const report = jsonEvents(r.stdout).find((e) => e.type === 'plan') as unknown as { libraries: { library: string; counted: number; listed: number }[] };
     const personal = lib().filter((a) => a.zone === 'primary').length;
     const shared = lib().filter((a) => a.zone !== 'primary').length;
     assert.ok(shared > 0, 'the simulator has a Shared Library');
@@ -49,10 +49,10 @@ describe('iCloud: the whole library and broken connections (simulator, real bina
 
     const fav = await runCli(['--json', 'plan', `${REMOTE}:`, `local:${join(world.home, 'plan')}`, '--album', 'Favorites'], env);
     assert.equal(fav.code, 0, fav.stderr);
-    const favReport = jsonEvents(fav.stdout).find((e) => e.type === 'plan') as unknown as { assets: number; filtered: number };
+    const favReport = jsonEvents(fav.stdout).find((e) => e.type === 'plan') as unknown as { counts: { assets: number }; filtered: number };
     const favorites = lib().filter((a) => a.favorite).length;
     assert.ok(favorites > 0);
-    assert.equal(favReport.assets, favorites, 'exactly the favorites');
+    assert.equal(favReport.counts.assets, favorites, 'exactly the favorites');
     assert.equal(favReport.filtered, personal + shared - favorites);
   });
 
