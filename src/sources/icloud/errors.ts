@@ -45,7 +45,7 @@ export const icloudErrors = {
   codeNotSent: (detail: string) => authRequired('code-not-sent',
     `Apple could not send a verification code (${detail}). Check your trusted devices and phone numbers at https://appleid.apple.com, then try again.`),
   accountLocked: (appleId?: string) => authRequired('account-locked',
-    `This Apple Account${appleId === undefined ? '' : ` (${appleId})`} is locked. Unlock it at https://iforgot.apple.com, then run ${signInCommand(appleId)} again.`),
+    `This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run ${signInCommand(appleId)} again.`),
   adpEnabled: () => authRequired('adp-enabled',
     'Advanced Data Protection is on for this Apple Account, so iCloud Photos cannot be read from the web. Turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection), or also allow "Access iCloud Data on the Web" and approve the request on your device, then try again.'),
   /** CloudKit ACCESS_DENIED: ADP without PCS consent, but Apple also sends it when throttling an account. */

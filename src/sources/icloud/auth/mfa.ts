@@ -154,7 +154,7 @@ export async function hsa2(http: AppleHttp, appleId: string, interaction: Source
   if (!useSms) {
     const pushed = await requestPush(http, signal);
     const offer = info.phones.length === 0 ? '' : ` If no code arrives, type "sms" to get one by text message to ${phoneLabel(info.phones[0]!)}${info.phones.length > 1 ? ` (or "sms<id>", id ${smsHint})` : ''}.`;
-    const hint = `${pushed ? 'Apple sent a code to your trusted Apple devices.' : 'Apple did not confirm sending a code to your devices.'} Enter the verification code shown on your trusted Apple device.${offer}`;
+    const hint = `Enter the verification code shown on your trusted Apple device (${pushed ? 'Apple sent a code to your trusted Apple devices' : 'Apple did not confirm sending a code to your devices'}).${offer}`;
     const result = await promptLoop(interaction, appleId, hint, attempts, async (code) =>
       verdict('verify/trusteddevice/securitycode', await http.send('idmsa', `${http.authUrl}/verify/trusteddevice/securitycode`, {
         method: 'POST', signal, body: JSON.stringify({ securityCode: { code } }),
