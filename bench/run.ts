@@ -16,9 +16,10 @@ import { convertHeic } from './sections/convert-heic.ts';
 import { s3 } from './sections/s3.ts';
 import { sftp } from './sections/sftp.ts';
 import { icloud } from './sections/icloud.ts';
+import { smallFiles } from './sections/small-files.ts';
 
 /** Later: s3 vs rclone, sftp vs rclone, iCloud simulator listing/download. Each is one more entry. */
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());

@@ -1,6 +1,8 @@
-#!/usr/bin/env -S node --initial-old-space-size=128
-// The flag: a copy streams GBs through short-lived buffers; with V8's small initial old-space limit that
-// forced hundreds of full collections per run (≈40% of the CPU of a 4 GB SFTP copy). 128 MB costs ~25 MB of RSS.
+#!/usr/bin/env -S node --max-semi-space-size=4 --initial-old-space-size=128
+// --initial-old-space-size: a copy streams GBs through short-lived buffers; with V8's small initial old-space limit
+// that forced hundreds of full collections per run (≈40% of the CPU of a 4 GB SFTP copy). 128 MB costs ~25 MB of RSS.
+// --max-semi-space-size=4 (MB): the young generation grows to 3 × 16 MB by default; a 10k-small-file copy allocates
+// steadily and peaked at ~300 MB RSS with it, ~160 MB with 4 MB semi-spaces, at less CPU (measured side by side).
 // @module Launcher: runs the bundled CLI from dist/ when it is newer than every source file (npm run build),
 // otherwise the TypeScript sources through tsx's loader, so a stale bundle is never what runs.
 import { spawn } from 'node:child_process';

@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flush, measure, type Measured } from './measure.ts';
 import type { BenchContext, Library, Row } from './types.ts';
+import { STAGES_ENV, stagesNote } from './stages.ts';
 
 export type Tool = 'photoferry' | 'rclone';
 
@@ -45,7 +46,7 @@ async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library,
   await mkdir(scratch, { recursive: true });
   const run = await peer.start();
   try {
-    const pfEnv = { ...process.env, PHOTOFERRY_HOME: join(scratch, 'home'), PHOTOFERRY_PASSPHRASE: 'bench' };
+    const pfEnv = { ...process.env, ...STAGES_ENV, PHOTOFERRY_HOME: join(scratch, 'home'), PHOTOFERRY_PASSPHRASE: 'bench' };
     // The launcher is run as users run it (its shebang carries node's flags), not as `node bin/photoferry.js`.
     const bin = join(ctx.repo, 'bin/photoferry.js');
     const pf = ['--catalog', join(scratch, 'catalog.db')];
@@ -86,7 +87,7 @@ export async function versusRclone(ctx: BenchContext, peer: Peer, name: 'mixed' 
     const failed = m.code === 0 ? '' : `; exit ${m.code}, ${failures.length} failure line(s), first: ${(failures[0] ?? '').trim().slice(0, 120)}`;
     rows.push({
       section: peer.section, what, tool: side.label, seconds: m.seconds, mbPerSec: lib.bytes / 1e6 / m.seconds, itemsPerSec: lib.files / m.seconds,
-      peakRssMb: m.peakTreeRssMb, note: `run ${ctx.runs} of ${ctx.runs}, fresh server${short}${extra}${failed}`,
+      peakRssMb: m.peakTreeRssMb, note: `run ${ctx.runs} of ${ctx.runs}, fresh server${short}${extra}${failed}${side.tool === 'photoferry' ? `; ${stagesNote(m.stderr)}` : ''}`,
     });
   }
   const [pf, bytesOnly, rc] = rows as [Row, Row, Row];

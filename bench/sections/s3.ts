@@ -6,7 +6,7 @@ import type { Section } from '../lib/types.ts';
 
 const BUCKET = 'bench-bucket';
 
-const s3rver: Peer = {
+export const s3rver: Peer = {
   section: 's3', server: 's3rver',
   async start() {
     const server = await startS3rver({ buckets: [BUCKET] });

@@ -15,7 +15,7 @@ async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
   return { files, bytes };
 }
 
-const sshd: Peer = {
+export const sshd: Peer = {
   section: 'sftp', server: 'OpenSSH sshd',
   async start() {
     const server = await startSshd();

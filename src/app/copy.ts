@@ -16,6 +16,7 @@ import type { AppContext } from './context.ts';
 import { openDestination, openSource } from './connect.ts';
 import { openArchiveSource } from './archive.ts';
 import { recordSettled, settingsOf, settledRun } from './settled.ts';
+import { endStage, startStage } from '../core/stages.ts';
 import { recordFailedRun } from './runs.ts';
 import { plannedLibraryFiles } from './plan-report.ts';
 import { EMPTY_COUNTS } from '../core/counts.ts';
@@ -107,6 +108,7 @@ export async function copyBetween(
   if (fidelity.albums === 'links' && !destination.copy) {
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
+  const planning = startStage();
   const planned = plan({
     assets: await catalog.assets(source.id),
     placements: await catalog.placements(destination.id, source.id),
@@ -117,6 +119,7 @@ export async function copyBetween(
     fidelity,
     destination: { heic: destination.capabilities.heic, serverSideCopy: destination.copy !== undefined },
   });
+  endStage('plan', planning);
   if (request.command === 'plan') {
     const libraryFiles = plannedLibraryFiles(planned, fidelity, { writesFiles: destination.writeFile !== undefined, serverSideCopy: destination.copy !== undefined },
       (await catalog.albums(source.id)).map((a) => a.id));

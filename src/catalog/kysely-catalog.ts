@@ -1,6 +1,6 @@
 /** @module Catalog implemented once over Kysely, so the SQLite default and PostgreSQL share every query. */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
 import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
@@ -71,8 +71,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
         path_key: pathKey(p.path), size: p.size, sha256: p.sha256, fingerprint: p.fingerprint, version: p.version,
         verified_at: p.verifiedAt.getTime(),
       };
-      await pending.enqueue((tx) => tx.insertInto('placements').values(row)
-        .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet(row)).execute());
+      await pending.enqueueRow(writePlacements, row);
     },
 
     async removePlacement(destinationId, sourceId, assetId, role) {
@@ -91,10 +90,10 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     },
 
     async recordOutcome(runId, o) {
-      await pending.enqueue((tx) => tx.insertInto('outcomes').values({
+      await pending.enqueueRow(writeOutcomes, {
         run_id: runId, asset_id: o.assetId, role: o.role, status: o.status, code: o.code, bytes: o.bytes,
         path: o.path ?? null, error_kind: o.errorKind ?? null, message: o.message ?? null,
-      }).execute());
+      });
     },
 
     async finishRun(runId, summary) {
@@ -138,6 +137,28 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
       if (failure !== undefined) throw failure;
     },
   };
+}
+
+type PlacementRow = Insertable<CatalogDatabase['placements']>;
+type OutcomeRow = Insertable<CatalogDatabase['outcomes']>;
+
+/** Queued placements, BATCH rows per upsert; a key twice in one batch keeps its last row (PostgreSQL refuses to update one row twice in a statement). */
+async function writePlacements(tx: Db, rows: PlacementRow[]): Promise<void> {
+  const last = new Map<string, PlacementRow>();
+  for (const r of rows) last.set(`${r.destination_id}\0${r.source_id}\0${r.asset_id}\0${r.role}`, r);
+  const unique = [...last.values()];
+  for (let i = 0; i < unique.length; i += BATCH) {
+    await tx.insertInto('placements').values(unique.slice(i, i + BATCH))
+      .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet((eb) => ({
+        path: eb.ref('excluded.path'), path_key: eb.ref('excluded.path_key'), size: eb.ref('excluded.size'),
+        sha256: eb.ref('excluded.sha256'), fingerprint: eb.ref('excluded.fingerprint'), version: eb.ref('excluded.version'),
+        verified_at: eb.ref('excluded.verified_at'),
+      }))).execute();
+  }
+}
+
+async function writeOutcomes(tx: Db, rows: OutcomeRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('outcomes').values(rows.slice(i, i + BATCH)).execute();
 }
 
 /** Keyset pages in (taken_at, id) order: each page starts after the last row of the one before, no OFFSET scans. */

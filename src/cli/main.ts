@@ -8,8 +8,6 @@ import * as sample from './commands/sample.ts';
 import * as auth from './commands/auth.ts';
 import * as simulate from './commands/simulate.ts';
 import * as serve from './commands/serve.ts';
-import { remotesDepsOf } from '../app/remotes.ts';
-import { testRemote } from '../app/remote-test.ts';
 import { withContext } from './runtime.ts';
 import { addHelp } from './help.ts';
 import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
@@ -32,7 +30,9 @@ const program = new Command('photoferry')
 
 for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);
 remote.register(program, {
-  withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote,
+  withRemotes: (cmd, body) => withContext(cmd, async (ctx, signal) => body((await import('../app/remotes.ts')).remotesDepsOf(ctx), signal)),
+  // every destination's client loads only when a remote is tested
+  testRemote: async (...args) => (await import('../app/remote-test.ts')).testRemote(...args),
   optionsHelp: { types: connectorTypes, of: connectorOptionsHelp },
 });
 addHelp(program);

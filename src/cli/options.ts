@@ -1,8 +1,8 @@
 /** @module Shared CLI option groups (filters, resource policy) and their parsing into use-case requests. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/usage-error.ts';
-import { filterSchema, MEDIA_TYPES, type Filters, type PolicyInput } from '../app/requests.ts';
-import { DEFAULT_FIDELITY, type FidelityOptions } from '../app/copy.ts';
+import { MEDIA_TYPES, type Filters, type PolicyInput } from '../app/requests.ts';
+import { DEFAULT_FIDELITY, type FidelityOptions } from '../app/defaults.ts';
 
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
@@ -62,7 +62,8 @@ export interface FilterFlags {
   liveVideo: boolean; raw: 'original' | 'alternative' | 'both'; edits: 'original' | 'edited' | 'both';
 }
 
-export function filtersFrom(flags: FilterFlags): { filters: Filters; policy: PolicyInput } {
+export async function filtersFrom(flags: FilterFlags): Promise<{ filters: Filters; policy: PolicyInput }> {
+  const { filterSchema } = await import('../app/requests.ts'); // zod loads for a command, not for `--help`
   const parsed = filterSchema.safeParse({
     takenAfter: flags.after, takenBefore: flags.before, types: flags.type, minSize: flags.minSize, maxSize: flags.maxSize,
     albums: flags.album, excludeAlbums: flags.excludeAlbum, favoritesOnly: flags.favorites,

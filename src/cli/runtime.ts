@@ -1,8 +1,7 @@
 /** @module What every command gets: the app context from global flags, an abort signal on Ctrl-C, error → exit code. */
 import type { Command } from 'commander';
-import { openContext, type AppContext } from '../app/context.ts';
+import type { AppContext } from '../app/context.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
-import { openVault } from '../app/secrets.ts';
 
 export interface GlobalFlags {
   config?: string;
@@ -32,6 +31,8 @@ export async function withContext(cmd: Command, body: (ctx: AppContext, signal: 
   process.once('SIGTERM', onSignal);
   let ctx: AppContext | undefined;
   try {
+    // Loaded here, not at start-up: `--help` and commands without a context never pay for the catalog and vault.
+    const [{ openContext }, { openVault }] = await Promise.all([import('../app/context.ts'), import('../app/secrets.ts')]);
     ctx = await openContext({
       env: process.env,
       flags: { config: flags.config, catalog: flags.catalog, vault: flags.vault },

@@ -10,12 +10,18 @@ export interface StreamDigest {
   readonly md5?: string;
 }
 
+/**
+ * The bytes to store: a stream, or a small file's whole body already in memory, which a store may write in one
+ * call (FileStore.writeBytes) instead of paying a stream pipeline per file.
+ */
+export type Body = Readable | Buffer;
+
 export interface PutItem {
   readonly asset: Asset;
   readonly resource: Resource;
   /** Rendered, sanitized destination path (relative, `/`-separated). */
   readonly path: string;
-  readonly body: Readable;
+  readonly body: Body;
   /**
    * Called by the destination after the bytes are stored but before they become visible at `path`;
    * throws TransferError('corrupted') when what was stored is not what was sent. The destination then
@@ -65,7 +71,7 @@ export interface DestinationCapabilities {
 /** A file that belongs to no single resource (library manifest, album manifests). */
 export interface FileItem {
   readonly path: string;
-  readonly body: Readable;
+  readonly body: Body;
   /** Exact byte count of `body`. */
   readonly size: number;
   readonly contentType: string;

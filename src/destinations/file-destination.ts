@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TransferError } from '../core/transfer-error.ts';
-import type { Destination, FileItem, PutItem } from './destination.ts';
+import { endStage, startStage } from '../core/stages.ts';
+import type { Body, Destination, FileItem, PutItem } from './destination.ts';
 import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
@@ -31,16 +32,28 @@ export function createFileDestination(id: string, store: FileStore): Destination
     }
   }
 
-  async function stageAndVerify(path: string, body: PutItem['body'], m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
+  async function write(path: string, body: Body, m: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+    const started = startStage();
+    try {
+      if (!Buffer.isBuffer(body)) return await store.write(path, body, m, signal);
+      return await (store.writeBytes ? store.writeBytes(path, body, m, signal) : store.write(path, Readable.from([body]), m, signal));
+    } finally {
+      endStage('staging-write', started);
+    }
+  }
+
+  async function stageAndVerify(path: string, body: Body, m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
     if (caps.atomicRename && store.rename) {
       const staged = stagingPath(path, m.size);
-      const stored = await store.write(staged, body, m, signal);
+      const stored = await write(staged, body, m, signal);
       await verified(item, stored, staged, signal);
+      const started = startStage();
       await store.rename(staged, path, signal);
+      endStage('rename', started);
       return { ...stored, path };
     }
     // No rename: the store's write is all-or-nothing (S3 PUT, multipart complete); verify right after.
-    const stored = await store.write(path, body, m, signal);
+    const stored = await write(path, body, m, signal);
     await verified(item, stored, path, signal);
     return stored;
   }

@@ -49,6 +49,11 @@ export interface FileStore {
    * (it may leave one at another name only if `atomicRename` is false and the caller staged).
    */
   write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile>;
+  /**
+   * `write` for a body already in memory (a small file): same contract, one call instead of a stream pipeline.
+   * Optional: without it the destination streams the buffer through `write`.
+   */
+  writeBytes?(path: string, bytes: Buffer, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile>;
   /** Moves `from` to `to` atomically, replacing `to`. Present only when `capabilities.atomicRename`. */
   rename?(from: string, to: string, signal: AbortSignal): Promise<void>;
   /** Duplicates `from` at `to` without sending the bytes again. Present only when `capabilities.serverSideCopy`. */

@@ -1,5 +1,5 @@
 /** @module A pass-through stream that hashes and counts the bytes flowing to a destination. */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { DestinationCapabilities, StreamDigest } from '../destinations/destination.ts';
 import { startWorkerHash, type WorkerHash } from '../core/hash-worker.ts';
@@ -79,3 +79,8 @@ export function hashTap(options: HashTapOptions): HashTap {
 /** Whether to compute an MD5 for a file of `size` bytes: only when the destination will report one to compare with. */
 export const wantsMd5 = (caps: Pick<DestinationCapabilities, 'hashes' | 'hashesUpTo'>, size: number): boolean =>
   caps.hashes.includes('md5') && size <= (caps.hashesUpTo ?? Infinity);
+
+/** The digest of a body held whole in memory (a small file): one-shot hashes, no stream. */
+export const digestBytes = (bytes: Buffer, md5: boolean): StreamDigest => ({
+  bytes: bytes.length, sha256: hash('sha256', bytes, 'hex'), ...(md5 ? { md5: hash('md5', bytes, 'hex') } : {}),
+});

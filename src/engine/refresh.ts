@@ -2,6 +2,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { LibraryCount, SkippedRecord, Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
+import { endStage, startStage, timeStage } from '../core/stages.ts';
 
 export interface RefreshResult {
   /** The catalog's cursor for the source before this refresh (null for sources without a change feed). */
@@ -34,9 +35,11 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
   let structureChanged = false;
   const skipped: SkippedRecord[] = [];
   let libraries: readonly LibraryCount[] | undefined;
+  let listing = startStage();
   for await (const page of source.changes(cursor, signal)) {
+    endStage('list', listing);
     signal.throwIfAborted();
-    await catalog.applyChanges(source.id, page);
+    await timeStage('catalog-apply', () => catalog.applyChanges(source.id, page));
     upserts += page.upserts.length;
     deletions += page.deletions.length;
     pages += 1;
@@ -45,6 +48,7 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
     skipped.push(...page.skipped ?? []);
     for (const message of page.notices ?? []) events({ type: 'notice', message });
     libraries = page.libraries ?? libraries;
+    listing = startStage();
   }
   if (skipped.length > 0) events({ type: 'notice', message: describeSkipped(skipped) });
   return { cursorBefore: cursor, upserts, deletions, pages, structureChanged, skipped, ...(libraries === undefined ? {} : { libraries }) };

@@ -6,7 +6,8 @@ import type { Destination } from '../destinations/destination.ts';
 import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
-import { transfer } from './transfer.ts';
+import { SMALL_FILE_BYTES, transfer } from './transfer.ts';
+import { endStage, startStage, timeStage } from '../core/stages.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
 import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
@@ -23,6 +24,9 @@ export interface RunDeps {
   /** Rewrites the library manifest and album manifests at the end of a run that was not stopped. */
   readonly library?: { readonly fidelity: FidelityOptions; readonly policy: ResourcePolicy };
 }
+
+/** Small files in flight per unit of the run's concurrency. */
+const SMALL_FANOUT = 8;
 
 export interface RunResult {
   readonly runId: RunId;
@@ -49,32 +53,49 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   const counts = new CountsBuilder();
   /** `derived`: a sidecar, conversion or album entry; counted apart so "copied N files" still means library files. */
   const finish = async (outcome: Outcome, derived = false) => {
+    const recording = startStage();
     await deps.catalog.recordOutcome(runId, outcome);
+    endStage('catalog-record', recording);
     if (outcome.status === 'done' && outcome.code === 'copied') counts.addFile(derived ? 'derived' : 'original', outcome.assetId, outcome.bytes);
     if (outcome.status === 'failed') files.failed += 1;
     else if (derived) derivedWritten += 1;
     else if (outcome.code === 'copied') files.copied += 1;
     else if (outcome.code === 'removed') files.removed += 1;
     if (!derived) filesDone += 1;
+    const started = startStage();
     deps.events({ type: 'file-done', outcome });
     progress();
+    endStage('events', started);
   };
 
-  /** Runs `work` over `items` with the run's concurrency; a fatal error stops every worker. */
-  const pool = async <T>(items: readonly T[], work: (item: T) => Promise<Outcome>, derived = false) => {
+  /**
+   * Runs `work` over `items`: up to `concurrency` large items at once, and SMALL_FANOUT times as many small ones,
+   * since a small file's cost is latency (open, rename, a round trip), not bandwidth. A fatal error stops every worker.
+   */
+  const pool = async <T>(items: readonly T[], isLarge: (item: T) => boolean, work: (item: T) => Promise<Outcome>, derived = false) => {
+    const slots = Math.max(1, deps.concurrency);
     let next = 0;
+    let largeRunning = 0;
+    const largeWaiting: (() => void)[] = [];
     const worker = async () => {
       while (!inner.signal.aborted && next < items.length) {
         const item = items[next++]!;
+        const large = isLarge(item);
+        if (large) {
+          while (largeRunning >= slots) await new Promise<void>((resolve) => largeWaiting.push(resolve));
+          largeRunning += 1;
+        }
         try {
           await finish(await work(item), derived);
         } catch (err) {
           fatal ??= asTransferError(err);
           inner.abort(fatal);
+        } finally {
+          if (large) { largeRunning -= 1; largeWaiting.shift()?.(); }
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+    await Promise.all(Array.from({ length: slots * SMALL_FANOUT }, worker));
   };
   // Progress counts original bytes only, the ones the plan announced: derived bytes would push it past the total.
   const onBytes = (n: number) => { bytesDone += n; };
@@ -97,7 +118,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     });
   }, 250);
   const failedAssets = new Set<string>();
-  await pool(planned.copies, async (action) => {
+  await pool(planned.copies, (action) => action.resource.size > SMALL_FILE_BYTES, async (action) => {
     const outcome = await transfer(action, { ...deps, runId, onBytes }, inner.signal);
     if (outcome.status === 'failed') failedAssets.add(action.asset.id);
     return outcome;
@@ -108,7 +129,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   if (planned.derived.length > 0) {
     const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
     try {
-      await pool(planned.derived, async (action) => failedAssets.has(action.asset.id)
+      await pool(planned.derived, (action) => action.type === 'convert', async (action) => failedAssets.has(action.asset.id)
         ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
           errorKind: 'permanent', message: 'not written: another file of this asset failed in this run' }
         : derived.run(action, inner.signal), true);
@@ -132,7 +153,8 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   if (derivedWritten > 0) deps.events({ type: 'notice', message: `wrote ${derivedWritten} sidecar(s), conversion(s) and album entries` });
   if (deps.library && !inner.signal.aborted) {
     try {
-      const library = await writeLibraryFiles({ ...deps, ...deps.library, onBytes: onDerivedBytes }, inner.signal);
+      const libraryDeps = deps.library;
+      const library = await timeStage('library-files', () => writeLibraryFiles({ ...deps, ...libraryDeps, onBytes: onDerivedBytes }, inner.signal));
       for (const size of library.writtenSizes) counts.addManifest(size);
     } catch (err) {
       // The manifests are rebuilt from the catalog on the next run; their failure does not undo the copies.

@@ -68,6 +68,12 @@ export interface Source {
    * errors; a resource the asset does not have is TransferError('not-found').
    */
   open(asset: Asset, role: ResourceRole, signal: AbortSignal, options?: OpenOptions): Promise<Readable>;
+  /**
+   * Optional: the whole of a small resource in one buffer, read in one call (the engine's path for small files).
+   * Same errors as `open`. Without it the engine collects `open`'s stream. `into` (at least the declared size + 1
+   * bytes) is a buffer the engine reuses: the result may be a view of it.
+   */
+  readAll?(asset: Asset, role: ResourceRole, signal: AbortSignal, into?: Buffer): Promise<Buffer>;
   /** Current pace, for sources that adapt to the server's throttling. */
   pace?(): SourcePace;
   close(): Promise<void>;

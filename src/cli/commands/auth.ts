@@ -1,10 +1,9 @@
 /** @module `photoferry auth icloud ACCOUNT` (password + 2FA code, once) and `photoferry auth status ACCOUNT`. */
 import type { Command } from 'commander';
-import { icloudStatus, signInIcloud } from '../../app/icloud-auth.ts';
+import type { icloudStatus } from '../../app/icloud-auth.ts';
 import { EXIT } from '../exit-codes.ts';
 import { cliInteraction } from '../interaction.ts';
 import { globalsOf, withContext } from '../runtime.ts';
-import { askHidden } from '../../app/secrets.ts';
 
 type AuthStatusView = Awaited<ReturnType<typeof icloudStatus>>;
 
@@ -20,7 +19,7 @@ const describe = (s: AuthStatusView) => {
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.PHOTOFERRY_ICLOUD_PASSWORD;
   if (fromEnv) return fromEnv;
-  if (process.stdin.isTTY) return askHidden('Apple ID password: ', { input: process.stdin, output: process.stderr });
+  if (process.stdin.isTTY) return (await import('../../app/secrets.ts')).askHidden('Apple ID password: ', { input: process.stdin, output: process.stderr });
   let text = '';
   for await (const chunk of process.stdin) { text += String(chunk); if (text.includes('\n')) break; }
   return text.split('\n')[0] ?? '';
@@ -34,6 +33,7 @@ export function register(program: Command): void {
     .option('--phone <id>', 'get the code by SMS to this trusted number (Apple\'s id, or the last digits) instead of on your devices')
     .action(async (account: string, flags: { code?: string; phone?: string }, self: Command) => {
       await withContext(self, async (ctx, signal) => {
+        const { signInIcloud } = await import('../../app/icloud-auth.ts'); // the iCloud client loads only here
         const status = await signInIcloud(ctx, {
           account, password: readPassword, interaction: cliInteraction(flags.code), ...(flags.phone === undefined ? {} : { phone: flags.phone }),
         }, signal);
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .description('is a session saved, does Apple still accept it, how many days until a new code is needed')
     .action(async (account: string, _flags: unknown, self: Command) => {
       await withContext(self, async (ctx, signal) => {
-        const status = await icloudStatus(ctx, account, signal);
+        const status = await (await import('../../app/icloud-auth.ts')).icloudStatus(ctx, account, signal);
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'auth-status', ...status })}\n`);
         else process.stdout.write(`${describe(status)}\n`);
         return status.saved && status.valid !== false ? EXIT.ok : EXIT.authRequired;

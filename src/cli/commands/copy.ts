@@ -1,7 +1,6 @@
 /** @module `photoferry copy|sync|plan SRC DST`: thin edges over the copy use case. */
 import type { Command } from 'commander';
-import { copyLibrary, type CopyResult } from '../../app/copy.ts';
-import { summarizePlan } from '../../app/plan-report.ts';
+import type { CopyResult } from '../../app/copy.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
 import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts';
@@ -24,8 +23,10 @@ export function register(program: Command): void {
       await withContext(self, async (ctx, signal) => {
         const globals = globalsOf(self);
         const display = runDisplay({ json: Boolean(globals.json), quiet: Boolean(globals.quiet) });
-        const { filters, policy } = filtersFrom(flags);
+        const { filters, policy } = await filtersFrom(flags);
         try {
+          // The engine loads when a copy starts, not for `--help` or other commands.
+          const [{ copyLibrary }, { summarizePlan }] = await Promise.all([import('../../app/copy.ts'), import('../../app/plan-report.ts')]);
           const result = await copyLibrary(ctx, {
             source, destination, command, filters, policy, events: display.sink, fidelity: fidelityFrom(flags),
             interaction: cliInteraction(flags.code),

@@ -1,7 +1,10 @@
 /** @module `photoferry remote add|list|show|remove` (and the `remote test` hook): named remotes like rclone's. */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/usage-error.ts';
-import { addRemote, listRemotes, removeRemote, showRemote, type RemotesDeps, type RemoteView } from '../../app/remotes.ts';
+import type { RemotesDeps, RemoteView } from '../../app/remotes.ts';
+
+/** The remotes use case (config file, schemas, vault) loads when a remote command runs, not at start-up. */
+const remotesApp = () => import('../../app/remotes.ts');
 
 export interface RemoteCommandDeps {
   /**
@@ -68,7 +71,7 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
     .action(async (name: string, args: string[], flags: { type?: string; opt?: string[]; replace?: boolean }, self: Command) => {
       await deps.withRemotes(self, async (remotes) => {
         const { type, options } = parseAddArgs(args, flags);
-        const view = await addRemote(remotes, { name, type, options, fromText: true, replace: flags.replace === true });
+        const view = await (await remotesApp()).addRemote(remotes, { name, type, options, fromText: true, replace: flags.replace === true });
         emit(self, { type: 'remote', remote: view }, formatRemote(view));
         return 0;
       });
@@ -77,7 +80,7 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
   remote.command('list').alias('ls').description('the configured remotes')
     .action(async (_flags: unknown, self: Command) => {
       await deps.withRemotes(self, async (remotes) => {
-        const list = await listRemotes(remotes);
+        const list = await (await remotesApp()).listRemotes(remotes);
         const width = Math.max(4, ...list.map((r) => r.name.length));
         const human = list.length === 0
           ? 'No remotes yet. Add one with: photoferry remote add NAME TYPE key=value …\n'
@@ -90,7 +93,7 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
   remote.command('show <name>').description('one remote\'s options (secrets shown as ***)')
     .action(async (name: string, _flags: unknown, self: Command) => {
       await deps.withRemotes(self, async (remotes) => {
-        const view = await showRemote(remotes, name);
+        const view = await (await remotesApp()).showRemote(remotes, name);
         emit(self, { type: 'remote', remote: view }, formatRemote(view));
         return 0;
       });
@@ -99,7 +102,7 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
   remote.command('remove <name>').alias('rm').description('forget a remote and its secrets (stored files are not touched)')
     .action(async (name: string, _flags: unknown, self: Command) => {
       await deps.withRemotes(self, async (remotes) => {
-        await removeRemote(remotes, name);
+        await (await remotesApp()).removeRemote(remotes, name);
         emit(self, { type: 'remote-removed', name }, `Removed remote "${name}".\n`);
         return 0;
       });

@@ -1,6 +1,5 @@
 /** @module `photoferry sample DIR`: writes a deterministic sample photo library to try photoferry on. */
 import type { Command } from 'commander';
-import { createSampleLibrary } from '../../app/sample.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { formatBytes, formatDuration } from '../output.ts';
 import { globalsOf, reportError } from '../runtime.ts';
@@ -17,6 +16,7 @@ export function register(program: Command): void {
     .action(async (dir: string, flags: { size: string; photos?: number; videos?: number; seed: string }, self: Command) => {
       const globals = globalsOf(self);
       try {
+        const { createSampleLibrary } = await import('../../app/sample.ts');
         const r = await createSampleLibrary({ dir, ...flags });
         if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'sample', ...r })}\n`);
         else if (!globals.quiet) {

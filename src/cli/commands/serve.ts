@@ -1,6 +1,5 @@
 /** @module `photoferry serve`: the API and dashboard (see docs/api.md, docs/deploy.md). */
 import type { Command } from 'commander';
-import { serve } from '../../server/start.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { globalsOf, reportError } from '../runtime.ts';
 
@@ -34,6 +33,7 @@ export function register(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
+        const { serve } = await import('../../server/start.ts'); // fastify and the server load only for `serve`
         await serve({ ...flags, config: globals.config, catalog: globals.catalog, vault: globals.vault }, controller.signal);
       } catch (err) {
         reportError(err, globals);

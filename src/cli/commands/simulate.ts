@@ -1,6 +1,5 @@
 /** @module `photoferry simulate`: runs the Apple simulator in the foreground and prints how to sign in to it; Ctrl-C stops it. */
 import { Option, type Command } from 'commander';
-import { runSimulator } from '../../app/simulate.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { globalsOf, reportError } from '../runtime.ts';
 
@@ -25,6 +24,7 @@ export function register(program: Command): void {
     .action(async (flags: SimulateFlags, self: Command) => {
       const globals = globalsOf(self);
       try {
+        const { runSimulator } = await import('../../app/simulate.ts');
         const sim = await runSimulator({
           assets: flags.assets, seed: flags.seed, port: flags.port, apple2026: flags.apple2026,
           ...(flags.meanSize === undefined ? {} : { meanSize: flags.meanSize }),

@@ -1,6 +1,6 @@
 /** @module `photoferry verify DST [--deep]`: re-stat (or re-hash) what the catalog says is there. */
 import type { Command } from 'commander';
-import { verifyDestination, type FidelityBucket, type VerifyReport } from '../../app/verify.ts';
+import type { FidelityBucket, VerifyReport } from '../../app/verify.ts';
 import { countRows, formatBytes } from '../output.ts';
 import { EXIT } from '../exit-codes.ts';
 import { globalsOf, withContext } from '../runtime.ts';
@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .action(async (destination: string, flags: { deep?: boolean }, self: Command) => {
       await withContext(self, async (ctx, signal) => {
         const globals = globalsOf(self);
+        const { verifyDestination } = await import('../../app/verify.ts');
         const report = await verifyDestination(ctx, destination, { deep: Boolean(flags.deep) }, signal);
         if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'verify', ...report })}\n`);
         else if (!globals.quiet || report.problems.length > 0) {

@@ -1,7 +1,6 @@
 /** @module Executes derived actions (convert, sidecar, album entry) with retries, recording each as a placement. */
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { ExifTool } from 'exiftool-vendored';
+import type { ExifTool } from 'exiftool-vendored';
 import type { Outcome } from '../../core/outcome.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
@@ -14,6 +13,7 @@ import { metadataOf, renderJsonSidecar } from './metadata.ts';
 import { putBytes } from './put-bytes.ts';
 import { baseRoleOf, pathsOf, type DerivedAction, type LinkAction } from './types.ts';
 import { renderXmp } from './xmp.ts';
+import { endStage, startStage, timeStage } from '../../core/stages.ts';
 
 export interface DerivedDeps {
   readonly source: Source;
@@ -42,16 +42,19 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
     const role = baseRoleOf(action.role);
     switch (action.type) {
       case 'sidecar': {
+        const rendering = startStage();
         const meta = metadataOf(action.asset, pathsOf(action.files));
         const text = action.format === 'xmp' ? renderXmp(meta, action.subject) : renderJsonSidecar(action.asset, meta);
         const data = Buffer.from(text, 'utf8');
+        endStage('sidecar-render', rendering);
         const contentType = action.format === 'xmp' ? 'application/rdf+xml' : 'application/json';
-        const d = await putBytes(deps.destination, { asset: action.asset, role, path: action.path, body: Readable.from([data]), size: data.length, contentType }, onBytes, signal);
+        const d = await timeStage('sidecar-write', () => putBytes(deps.destination, { asset: action.asset, role, path: action.path, body: data, size: data.length, contentType }, onBytes, signal));
         return { size: d.bytes, sha256: d.sha256 };
       }
       case 'convert': {
         const meta = metadataOf(action.asset, new Map());
-        const converted = await convertHeic(action, meta, { source: deps.source, exiftool: () => (exiftool ??= new ExifTool()) }, signal);
+        const { ExifTool: Tool } = await import('exiftool-vendored'); // loaded by the first conversion, not by every run
+        const converted = await convertHeic(action, meta, { source: deps.source, exiftool: () => (exiftool ??= new Tool()) }, signal);
         try {
           const d: StreamDigest = await putBytes(deps.destination, {
             asset: action.asset, role, path: action.path, body: createReadStream(converted.file), size: converted.size, contentType: 'image/jpeg',

@@ -43,7 +43,10 @@ export async function writeLibraryFiles(
   const after: Record<string, string> = {};
   const written: string[] = [];
   const writtenSizes: number[] = [];
-  const library = await buildLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role));
+  // Without a manifest or album files nothing needs the whole library in memory (what was written before is still removed).
+  const library = fidelity.manifest || fidelity.albums !== 'none'
+    ? await buildLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role))
+    : { assets: [], albums: [], byId: new Map() };
   const temp = await mkdtemp(join(tmpdir(), 'photoferry-manifest-'));
   try {
     const send = async (path: string, file: { body: () => Readable; size: number; sha256: string }, contentType: string) => {

@@ -1,11 +1,10 @@
 /** @module Stores derived bytes of known size through the same hash tap and verify as a copied resource. */
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Asset, ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
-import type { Destination, StreamDigest } from '../../destinations/destination.ts';
+import type { Body, Destination, StreamDigest } from '../../destinations/destination.ts';
 import type { StoredFile } from '../../destinations/file-store.ts';
-import { hashTap, wantsMd5 } from '../hash-tap.ts';
+import { digestBytes, hashTap, wantsMd5 } from '../hash-tap.ts';
 import { checkStoredHashes } from '../transfer.ts';
 
 export interface DerivedBytes {
@@ -13,7 +12,7 @@ export interface DerivedBytes {
   readonly asset: Asset | null;
   readonly role: ResourceRole;
   readonly path: string;
-  readonly body: Readable;
+  readonly body: Body;
   readonly size: number;
   readonly contentType: string;
 }
@@ -28,10 +27,22 @@ function check(path: string, size: number, stored: StoredFile, digest: StreamDig
 
 /** Puts `item` staged and verified; returns the digest of what is now visible at `item.path`. */
 export async function putBytes(destination: Destination, item: DerivedBytes, onBytes: (n: number) => void, signal: AbortSignal): Promise<StreamDigest> {
-  const tap = hashTap({ md5: wantsMd5(destination.capabilities, item.size), size: item.size, onBytes });
-  const body = pipeline(item.body, tap.stream, () => undefined);
+  const md5 = wantsMd5(destination.capabilities, item.size);
+  let body: Body;
+  let streamed: () => Promise<StreamDigest>;
+  if (Buffer.isBuffer(item.body)) {
+    // Already in memory (a sidecar): hashed in one call and written in one, no stream.
+    const whole = digestBytes(item.body, md5);
+    onBytes(whole.bytes);
+    body = item.body;
+    streamed = () => Promise.resolve(whole);
+  } else {
+    const tap = hashTap({ md5, size: item.size, onBytes });
+    body = pipeline(item.body, tap.stream, () => undefined);
+    streamed = () => tap.digest();
+  }
   let digest: StreamDigest | undefined;
-  const verify = async (stored: StoredFile) => (digest = check(item.path, item.size, stored, await tap.digest()));
+  const verify = async (stored: StoredFile) => (digest = check(item.path, item.size, stored, await streamed()));
   try {
     if (item.asset) {
       const resource = { role: item.role, filename: item.path.slice(item.path.lastIndexOf('/') + 1), size: item.size, contentType: item.contentType };
@@ -41,7 +52,7 @@ export async function putBytes(destination: Destination, item: DerivedBytes, onB
       await destination.writeFile({ path: item.path, body, size: item.size, contentType: item.contentType, verify }, signal);
     }
   } catch (err) {
-    item.body.destroy();
+    if (!Buffer.isBuffer(item.body)) item.body.destroy();
     throw err;
   }
   if (!digest) throw new TransferError('permanent', `${destination.kind} did not verify ${item.path}`, { connector: 'engine' });

@@ -10,7 +10,7 @@ import { parseExifDate, parseOffset, readCapture } from './metadata.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'pf-meta-'));
 let tool: ExifTool | undefined;
-const lazy = () => (tool ??= new ExifTool({ maxProcs: 1 }));
+const lazy = async () => (tool ??= new ExifTool({ maxProcs: 1 }));
 after(async () => { await tool?.end(); await rm(root, { recursive: true, force: true }); });
 
 test('offsets and EXIF dates', () => {
