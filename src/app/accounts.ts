@@ -3,7 +3,8 @@
  * (the dashboard's own admin password is admin-auth.ts).
  */
 import { signIn, authStatus, signOut } from '../sources/icloud/auth/index.ts';
-import { icloudOptions } from '../sources/icloud/index.ts';
+import { icloudOptions, pcsTiming } from '../sources/icloud/index.ts';
+import type { SourceInteraction } from '../sources/define.ts';
 import { silentLogger } from '../connectors/context.ts';
 import type { AppContext } from './context.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote } from './remotes.ts';
@@ -12,10 +13,15 @@ import { describeError } from './task-runner.ts';
 import { withDeadline } from './deadline.ts';
 import type { Notifier } from './notify.ts';
 
-export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired';
-export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string }
-export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trusted: boolean; readonly message?: string }
-export interface SignInRequest { readonly appleId: string; readonly password: string; readonly delivery?: 'device' | 'sms'; readonly authUrl?: string; readonly setupUrl?: string }
+export type AccountState = 'needs-code' | 'needs-approval' | 'signed-in' | 'failed' | 'expired';
+export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string; readonly deadline?: string }
+export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trustAgeDays?: number; readonly trusted: boolean; readonly message?: string }
+export interface SignInRequest {
+  readonly appleId: string; readonly password: string; readonly delivery?: 'device' | 'sms';
+  /** A trusted number's id or last digits for the SMS (Apple may list it under bridgeInitiateData). */
+  readonly phone?: string;
+  readonly authUrl?: string; readonly setupUrl?: string;
+}
 
 /** Remote names allow letters, digits and `_ . @ -`; an Apple ID that is a phone number gets its `+` replaced. */
 export const accountIdOf = (appleId: string): string => `icloud-${appleId.toLowerCase().replace(/[^a-z0-9_.@-]/g, '-')}`.slice(0, 64);
@@ -39,6 +45,8 @@ function arm(p: Pending): void {
 
 export function createIcloudAccounts(ctx: AppContext) {
   const pending = new Map<string, Pending>();
+  /** How recent sign-ins ended, for a browser that asks after the fact. */
+  const finished = new Map<string, SignInStep>();
   const deps = remotesDepsOf(ctx);
   const optionsOf = async (id: string) => {
     const view = await showRemote(deps, id);
@@ -59,17 +67,27 @@ export function createIcloudAccounts(ctx: AppContext) {
       pending.set(id, p);
       const urls = { ...(req.authUrl ? { authUrl: req.authUrl } : {}), ...(req.setupUrl ? { setupUrl: req.setupUrl } : {}) };
       const o = icloudOptions.parse({ appleId: req.appleId, ...urls });
-      const interaction = {
+      let approvalShown = false;
+      const interaction: SourceInteraction = {
         promptCode: (hint: string) => new Promise<string>((resolve, reject) => {
           p.code = { resolve, reject };
           controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
           p.report({ id, appleId: req.appleId, state: 'needs-code', hint });
         }),
+        // ADP: the browser shows "approve on your iPhone" and waits (GET …/step) for the outcome.
+        notice: (n) => {
+          if (n.kind !== 'approve-on-device' || approvalShown) return;
+          approvalShown = true;
+          const report = p.report;
+          arm(p);
+          report({ id, appleId: req.appleId, state: 'needs-approval', hint: n.message, deadline: new Date(n.deadline).toISOString() });
+        },
       };
-      const done = (step: SignInStep) => { clearTimeout(timer); if (pending.get(id) === p) pending.delete(id); p.report(step); };
+      const done = (step: SignInStep) => { clearTimeout(timer); if (pending.get(id) === p) pending.delete(id); finished.set(id, step); p.report(step); };
       void (async () => {
         await signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, password: req.password, savePassword: true, forceSrp: true,
-          ...(req.delivery ? { mfa: { delivery: req.delivery } } : {}) }, { secrets: await ctx.secrets(), interaction, log: silentLogger }, controller.signal);
+          pcs: pcsTiming(o), ...(req.delivery || req.phone ? { mfa: { ...(req.delivery ? { delivery: req.delivery } : {}), ...(req.phone ? { phone: req.phone } : {}) } } : {}) },
+          { secrets: await ctx.secrets(), interaction, log: silentLogger }, controller.signal);
         await addRemote(deps, { name: id, type: 'icloud', replace: true, options: { appleId: o.appleId, ...urls } });
       })().then(() => done({ id, appleId: req.appleId, state: 'signed-in' }),
         (err: unknown) => done({ id, appleId: req.appleId, state: 'failed', message: describeError(err).message }));
@@ -91,6 +109,15 @@ export function createIcloudAccounts(ctx: AppContext) {
 
     pendingState: (id: string): boolean => pending.get(id)?.code !== undefined,
 
+    /** The next step of a sign-in waiting for an approval on a device (or its outcome, once known). */
+    async nextStep(id: string): Promise<SignInStep> {
+      const p = pending.get(id);
+      if (p !== undefined) return p.step;
+      const last = finished.get(id);
+      if (last === undefined) throw new NotFoundError(`No sign-in of "${id}" is in progress; start again.`);
+      return last;
+    },
+
     async list(check = false): Promise<AccountView[]> {
       const out: AccountView[] = [];
       const secrets = await ctx.secrets();
@@ -103,7 +130,10 @@ export function createIcloudAccounts(ctx: AppContext) {
           const s = await withDeadline(authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, controller.signal),
             CHECK_DEADLINE_MS, controller, `Apple did not answer within ${CHECK_DEADLINE_MS / 1000} s`);
           const expired = !s.saved || (s.valid === false && !s.trusted);
-          out.push({ id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted, ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }) });
+          out.push({
+            id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted,
+            ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }), ...(s.trustAgeDays === undefined ? {} : { trustAgeDays: s.trustAgeDays }),
+          });
         } catch (err) {
           out.push({ id: r.name, appleId: r.name, state: 'failed', trusted: false, message: describeError(err).message });
         }

@@ -8,6 +8,7 @@ import { executePlan } from '../engine/run.ts';
 import { ignoreEvents, type EventSink } from '../engine/events.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from '../engine/derived/types.ts';
 import type { SourceInteraction } from '../sources/define.ts';
+import type { LibraryCount } from '../sources/source.ts';
 import type { Source } from '../sources/source.ts';
 import type { Destination } from '../destinations/destination.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -51,6 +52,8 @@ export interface CopyRequest {
 
 export interface CopyResult {
   readonly plan: Plan;
+  /** Per-library counts (the service's and the listing's) when this run listed the whole library. */
+  readonly libraries?: readonly LibraryCount[];
   readonly runId?: string;
   readonly summary?: RunSummary;
   readonly fatal?: TransferError;
@@ -138,7 +141,7 @@ export async function copyBetween(
       ? plannedLibraryFiles(planned, fidelity, { writesFiles: files.writeFile !== undefined, serverSideCopy: files.copy !== undefined },
         (await catalog.albums(source.id)).map((a) => a.id))
       : 0;
-    return { plan: planned, libraryFiles };
+    return { plan: planned, libraryFiles, ...(refreshed.libraries === undefined ? {} : { libraries: refreshed.libraries }) };
   }
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
   events({

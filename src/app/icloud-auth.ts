@@ -1,7 +1,7 @@
 /** @module `auth icloud` and `auth status`: sign in once (password + 2FA code), then every run reuses the saved session. */
 import { UsageError } from '../core/usage-error.ts';
 import { authStatus, signIn, type AuthStatus } from '../sources/icloud/auth/index.ts';
-import { icloudOptions } from '../sources/icloud/index.ts';
+import { icloudOptions, pcsTiming } from '../sources/icloud/index.ts';
 import type { SourceInteraction } from '../sources/define.ts';
 import type { AppContext } from './context.ts';
 import { silentLogger } from '../connectors/context.ts';
@@ -11,6 +11,8 @@ export interface IcloudAuthRequest {
   readonly account: string;
   readonly password: () => Promise<string>;
   readonly interaction: SourceInteraction;
+  /** `--phone`: a trusted number's id or last digits; the code then comes by SMS. */
+  readonly phone?: string;
 }
 
 /** The account's options: from a named remote of type icloud, else defaults for an Apple ID. */
@@ -26,7 +28,10 @@ function accountOptions(ctx: AppContext, account: string) {
 export async function signInIcloud(ctx: AppContext, request: IcloudAuthRequest, signal: AbortSignal): Promise<AuthStatus> {
   const o = accountOptions(ctx, request.account);
   const secrets = await ctx.secrets();
-  await signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, password: await request.password(), savePassword: true, forceSrp: true },
+  await signIn({
+    appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, password: await request.password(), savePassword: true, forceSrp: true,
+    pcs: pcsTiming(o), ...(request.phone === undefined ? {} : { mfa: { phone: request.phone } }),
+  },
     { secrets, interaction: request.interaction, log: silentLogger }, signal);
   return authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, { secrets }, signal);
 }

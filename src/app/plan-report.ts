@@ -2,6 +2,7 @@
 import type { Plan } from '../engine/plan.ts';
 import { mediaTypesOf } from '../engine/filters.ts';
 import { formatBytes } from '../core/format.ts';
+import type { LibraryCount } from '../sources/source.ts';
 import { CountsBuilder, countRows, type Counts } from '../core/counts.ts';
 import { localTimeOf } from '../engine/derived/metadata.ts';
 import type { FidelityOptions } from '../engine/derived/types.ts';
@@ -18,7 +19,15 @@ export interface PlanReport {
   /** True when a file counts under several types (a Live Photo is also a photo), so the rows sum past the total. */
   readonly typesOverlap: boolean;
   readonly byAlbum: Record<string, Bucket>;
+  /** Per library (personal, shared) and their sum: the service's count next to what was listed. */
+  readonly libraries?: readonly LibraryCount[];
   readonly text: string;
+}
+
+/** The one place the per-library sum is made, for the text and the JSON alike. */
+export function withTotal(libraries: readonly LibraryCount[]): LibraryCount[] {
+  const total = libraries.reduce((t, l) => ({ library: 'total', counted: t.counted + l.counted, listed: t.listed + l.listed }), { library: 'total', counted: 0, listed: 0 });
+  return [...libraries, total];
 }
 
 const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
@@ -41,7 +50,7 @@ export function plannedLibraryFiles(plan: Plan, fidelity: FidelityOptions, desti
   return (fidelity.manifest ? 1 : 0) + (fidelity.albums === 'none' ? 0 : 1) + (albumManifests ? albums.size : 0);
 }
 
-export function summarizePlan(plan: Plan, libraryFiles = 0): PlanReport {
+export function summarizePlan(plan: Plan, libraryFiles = 0, libraries?: readonly LibraryCount[]): PlanReport {
   const byYear: Record<string, Bucket> = {};
   const byType: Record<string, Bucket> = {};
   const byAlbum: Record<string, Bucket> = {};
@@ -72,8 +81,13 @@ export function summarizePlan(plan: Plan, libraryFiles = 0): PlanReport {
     `Already at the destination: ${plan.present} original files; ${plan.filtered} assets filtered out; ${plan.removes.length} removals.`,
     ...(plan.copies.length > 0 ? [...table('By year', byYear), ...table(typeTitle, byType), ...table('By album (an asset in two albums counts in both)', byAlbum)] : []),
   ];
+  const libs = libraries === undefined || libraries.length === 0 ? undefined : withTotal(libraries);
+  if (libs !== undefined) {
+    lines.push('By library (the service\'s count / listed):');
+    for (const l of libs) lines.push(`  ${l.library.padEnd(24)} ${String(l.counted).padStart(7)} in the library ${String(l.listed).padStart(7)} listed`);
+  }
   return {
     counts: built, present: plan.present, filtered: plan.filtered, removes: plan.removes.length,
-    byYear, byType, typesOverlap, byAlbum, text: `${lines.join('\n')}\n`,
+    byYear, byType, typesOverlap, byAlbum, ...(libs === undefined ? {} : { libraries: libs }), text: `${lines.join('\n')}\n`,
   };
 }

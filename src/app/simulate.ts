@@ -8,6 +8,14 @@ export interface SimulateRequest {
   readonly port?: number;
   /** Mean original size in bytes. */
   readonly meanSize?: number;
+  /** Apple's sign-in as of 2026 (default true): no code until asked, phones under bridgeInitiateData, 409 answers, -20283. */
+  readonly apple2026?: boolean;
+  /** The demo account has Advanced Data Protection: CloudKit needs requestPCS and an approval ('grant' after one poll, 'deny', or 'pending' until POST /__sim/auth/approve). */
+  readonly adp?: 'grant' | 'deny' | 'pending';
+  /** How a valid code is answered: 409 with a session token, 409 without one, or normally. */
+  readonly code409?: 'token' | 'no-token' | 'none';
+  /** The demo account's password is refused as app-specific (-20283). */
+  readonly appSpecificPassword?: boolean;
 }
 
 export interface RunningSimulator {
@@ -30,6 +38,14 @@ export async function runSimulator(req: SimulateRequest): Promise<RunningSimulat
     assets, seed: req.seed ?? 1,
     ...(req.port === undefined ? {} : { port: req.port }),
     ...(req.meanSize === undefined ? {} : { meanSize: req.meanSize }),
+    auth: {
+      apple2026: req.apple2026 ?? true,
+      faults: {
+        ...(req.adp === undefined ? {} : { adp: true, adpApproval: req.adp }),
+        ...(req.code409 === undefined ? {} : { code409: req.code409 }),
+        ...(req.appSpecificPassword === true ? { appSpecificPassword: true } : {}),
+      },
+    },
   });
   return {
     authUrl: sim.authUrl, setupUrl: sim.setupUrl, baseUrl: sim.baseUrl, assets,

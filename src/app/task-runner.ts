@@ -150,6 +150,10 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       failure = live.controller.signal.aborted ? { code: 'cancelled', message: 'cancelled' } : describeError(err);
       log.warn({ task: task.id, code: failure.code, message: failure.message }, 'run stopped before it started copying');
       if (live.runId !== null) await deps.tasks.setRunError(live.runId, failure.code, failure.message).catch(() => undefined);
+      // A session only a person can renew (a new 2FA code, an ADP approval): say so at once, no retry would help.
+      if (failure.code === 'auth-required') {
+        await notifier.send({ event: 'icloud.session-expired', account: targetOf(task.source), task: { id: task.id, name: task.name }, message: failure.message });
+      }
       await notifier.send({
         event: failure.code === 'cancelled' ? 'run.finished' : 'run.failed', task: { id: task.id, name: task.name },
         run: { id: live.runId, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', startedAt: live.startedAt.toISOString() },

@@ -47,6 +47,8 @@ export interface AssetTraits {
   readonly screenshot?: boolean;
   readonly burst?: boolean;
   readonly panorama?: boolean;
+  /** Taken with the front camera (Photos' "Selfies"). */
+  readonly selfie?: boolean;
 }
 
 export interface Asset {

@@ -31,8 +31,24 @@ export function mediaTypesOf(asset: Asset): Set<MediaType> {
   return types;
 }
 
+/**
+ * Photos' smart albums, usable as `--album NAME` (case-insensitive): computed from the asset's flags and traits,
+ * so they select exactly what the library marks. Recently Deleted is not one: deleted assets are never listed.
+ */
+export const SMART_ALBUMS: Readonly<Record<string, (asset: Asset) => boolean>> = {
+  favorites: (a) => a.favorite,
+  videos: (a) => a.kind === 'video',
+  'live photos': (a) => a.kind === 'live-photo',
+  panoramas: (a) => a.traits?.panorama === true,
+  screenshots: (a) => a.traits?.screenshot === true,
+  bursts: (a) => a.traits?.burst === true,
+  hidden: (a) => a.hidden,
+  selfies: (a) => a.traits?.selfie === true,
+};
+
 const albumMatches = (asset: Asset, names: readonly string[]) =>
-  asset.albums.some((a) => names.some((n) => n === a.path.join('/') || n === a.path[a.path.length - 1] || n === a.id));
+  asset.albums.some((a) => names.some((n) => n === a.path.join('/') || n === a.path[a.path.length - 1] || n === a.id))
+  || names.some((n) => SMART_ALBUMS[n.toLowerCase()]?.(asset) === true);
 
 /** Compiles the filters once; the predicate is pure and cheap. */
 export function compileFilters(filters: Filters): (asset: Asset) => boolean {

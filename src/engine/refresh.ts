@@ -1,6 +1,6 @@
 /** @module Pulls a source's changes into the catalog, page by page, each page committed with its cursor. */
 import type { Catalog } from '../catalog/catalog.ts';
-import type { Source } from '../sources/source.ts';
+import type { LibraryCount, SkippedRecord, Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import { endStage, startStage, timeStage } from '../core/stages.ts';
 
@@ -12,6 +12,18 @@ export interface RefreshResult {
   readonly pages: number;
   /** A page replaced the album list, or started a full listing. */
   readonly structureChanged: boolean;
+  /** Records left out of the listing, with why. */
+  readonly skipped?: readonly SkippedRecord[];
+  /** Per-library counts, when the source reports them. */
+  readonly libraries?: readonly LibraryCount[];
+}
+
+/** "3 skipped: 2 × no original resource, 1 × no master record (e.g. ABC)": one line for the user. */
+export function describeSkipped(skipped: readonly SkippedRecord[]): string {
+  const byReason = new Map<string, SkippedRecord[]>();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s]);
+  const parts = [...byReason].map(([reason, list]) => `${list.length} × ${reason} (e.g. ${list.slice(0, 3).map((x) => x.record).join(', ')})`);
+  return `${skipped.length} record(s) skipped: ${parts.join('; ')}`;
 }
 
 export async function refresh(source: Source, catalog: Catalog, events: EventSink, signal: AbortSignal): Promise<RefreshResult> {
@@ -21,6 +33,8 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
   let deletions = 0;
   let pages = 0;
   let structureChanged = false;
+  const skipped: SkippedRecord[] = [];
+  let libraries: readonly LibraryCount[] | undefined;
   let listing = startStage();
   for await (const page of source.changes(cursor, signal)) {
     endStage('list', listing);
@@ -31,7 +45,11 @@ export async function refresh(source: Source, catalog: Catalog, events: EventSin
     pages += 1;
     structureChanged ||= page.albums !== undefined || page.reset;
     events({ type: 'listing', assets: upserts });
+    skipped.push(...page.skipped ?? []);
+    for (const message of page.notices ?? []) events({ type: 'notice', message });
+    libraries = page.libraries ?? libraries;
     listing = startStage();
   }
-  return { cursorBefore: cursor, upserts, deletions, pages, structureChanged };
+  if (skipped.length > 0) events({ type: 'notice', message: describeSkipped(skipped) });
+  return { cursorBefore: cursor, upserts, deletions, pages, structureChanged, skipped, ...(libraries === undefined ? {} : { libraries }) };
 }

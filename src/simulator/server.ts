@@ -6,7 +6,7 @@ import { contentRoutes } from './cloudkit/content.ts';
 import { controlRoutes } from './control.ts';
 import { SimState } from './state.ts';
 import type { SimRequest, SimRoutes } from './types.ts';
-import { mountAuth, DEMO_ACCOUNT, type AuthMount } from './auth-mount.ts';
+import { mountAuth, DEMO_ACCOUNT, type AuthBehaviour, type AuthMount } from './auth-mount.ts';
 
 export interface SimulatorOptions {
   /** Library size (default 200). 100k+ lists fine: records are generated on demand. */
@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   readonly sharedLibrary?: boolean;
   /** Sign-in account (default DEMO_ACCOUNT). */
   readonly account?: { readonly appleId: string; readonly password: string };
+  /** Apple's sign-in as of 2026 (default) or as recorded before, and the demo account's knobs (ADP, 409 answers, …). */
+  readonly auth?: AuthBehaviour;
 }
 
 export interface Simulator {
@@ -52,7 +54,7 @@ function parseBody(raw: Buffer): unknown {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const state = new SimState({ seed: options.seed ?? 1, assets: options.assets ?? 200, sharedLibrary: options.sharedLibrary ?? true, ...(options.meanSize === undefined ? {} : { meanSize: options.meanSize }) });
   const account = options.account ?? DEMO_ACCOUNT;
-  const auth = await mountAuth(state, account);
+  const auth = await mountAuth(state, account, options.auth);
   const authenticate: Authenticate = (request) => auth.authenticate(request) || tokenAuthenticate(state)(request);
   const groups: SimRoutes[] = [controlRoutes(state), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp), auth.routes];
   const server: Server = createServer((req, res) => {

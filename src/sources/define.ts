@@ -7,7 +7,13 @@ import type { ConnectorContext } from '../connectors/context.ts';
 export interface SourceInteraction {
   /** Asks the user for a one-time code; `hint` says where Apple sent it. */
   promptCode(hint: string): Promise<string>;
+  /** Something the user must do elsewhere meanwhile (approve on a trusted device), with a countdown; optional. */
+  notice?(notice: SignInNotice): void;
 }
+
+export type SignInNotice =
+  | { readonly kind: 'approve-on-device'; readonly message: string; readonly deadline: number; readonly secondsLeft: number }
+  | { readonly kind: 'approved' | 'ended'; readonly message: string };
 
 export interface SourceContext extends ConnectorContext {
   readonly interaction: SourceInteraction;

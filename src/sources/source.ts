@@ -22,7 +22,16 @@ export interface ChangePage {
   readonly cursor: string | null;
   readonly reset: boolean;
   readonly done: boolean;
+  /** Records the source could not turn into assets (the listing goes on without them), with why. */
+  readonly skipped?: readonly SkippedRecord[];
+  /** Warnings for the user about this listing (e.g. albums unavailable this run). */
+  readonly notices?: readonly string[];
+  /** Per library (zone): what the service counts and what this listing holds, on the last page. */
+  readonly libraries?: readonly LibraryCount[];
 }
+
+export interface SkippedRecord { readonly record: string; readonly reason: string }
+export interface LibraryCount { readonly library: string; readonly counted: number; readonly listed: number }
 
 export interface SourceCapabilities {
   /** `changes(cursor)` returns only what changed since the cursor (iCloud sync tokens). */

@@ -10,7 +10,8 @@ type AuthStatusView = Awaited<ReturnType<typeof icloudStatus>>;
 const describe = (s: AuthStatusView) => {
   if (!s.saved) return `${s.appleId}: not signed in — run: photoferry auth icloud ${s.appleId}`;
   const state = s.valid === true ? 'signed in' : s.valid === false ? 'session expired (the saved password and trust renew it on the next run)' : 'session saved';
-  const days = s.daysLeft === undefined ? '' : `; a new 2FA code will be needed in ${s.daysLeft} day(s)`;
+  const age = s.trustAgeDays === undefined ? '' : `; 2FA trust ${s.trustAgeDays} day(s) old`;
+  const days = s.daysLeft === undefined ? '' : `${age}; a new 2FA code will be needed in ${s.daysLeft} day(s)`;
   return `${s.appleId}: ${state}${s.trusted ? ', trusted browser' : ''}${s.passwordSaved ? ', password in the vault' : ''}${days}`;
 };
 
@@ -29,10 +30,13 @@ export function register(program: Command): void {
   auth.command('icloud <account>')
     .description('sign in with the Apple ID password and the 2FA code; the session, trust token and password go to the vault')
     .option('--code <code>', 'the 6-digit code (otherwise asked for when Apple sends it)')
-    .action(async (account: string, flags: { code?: string }, self: Command) => {
+    .option('--phone <id>', 'get the code by SMS to this trusted number (Apple\'s id, or the last digits) instead of on your devices')
+    .action(async (account: string, flags: { code?: string; phone?: string }, self: Command) => {
       await withContext(self, async (ctx, signal) => {
         const { signInIcloud } = await import('../../app/icloud-auth.ts'); // the iCloud client loads only here
-        const status = await signInIcloud(ctx, { account, password: readPassword, interaction: cliInteraction(flags.code) }, signal);
+        const status = await signInIcloud(ctx, {
+          account, password: readPassword, interaction: cliInteraction(flags.code), ...(flags.phone === undefined ? {} : { phone: flags.phone }),
+        }, signal);
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'auth', ...status })}\n`);
         else process.stdout.write(`${describe(status)}\n`);
         return EXIT.ok;

@@ -41,7 +41,7 @@ export function register(program: Command): void {
           }, signal);
           display.stop();
           if (command === 'plan') {
-            const report = summarizePlan(result.plan, result.libraryFiles);
+            const report = summarizePlan(result.plan, result.libraryFiles, result.libraries);
             if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'plan', ...report })}\n`);
             else if (!globals.quiet) process.stdout.write(report.text);
             return EXIT.ok;

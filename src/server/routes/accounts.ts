@@ -8,6 +8,7 @@ const signInBody = z.strictObject({
   appleId: z.string().trim().min(3).max(200),
   password: z.string().min(1).max(1024),
   delivery: z.enum(['device', 'sms']).optional(),
+  phone: z.string().trim().regex(/^\d{1,4}$/, { error: 'the phone is Apple\'s id for it or its last digits' }).optional(),
   authUrl: z.url().optional(),
   setupUrl: z.url().optional(),
 });
@@ -18,7 +19,7 @@ export function register(app: FastifyInstance, s: ServerServices): void {
     const body = parse(signInBody, request.body);
     const step = await s.accounts.start({
       appleId: body.appleId, password: body.password,
-      ...(body.delivery ? { delivery: body.delivery } : {}), ...(body.authUrl ? { authUrl: body.authUrl } : {}), ...(body.setupUrl ? { setupUrl: body.setupUrl } : {}),
+      ...(body.delivery ? { delivery: body.delivery } : {}), ...(body.phone ? { phone: body.phone } : {}), ...(body.authUrl ? { authUrl: body.authUrl } : {}), ...(body.setupUrl ? { setupUrl: body.setupUrl } : {}),
     });
     request.log.info({ account: step.id, state: step.state }, 'icloud sign-in');
     return step;
@@ -30,6 +31,8 @@ export function register(app: FastifyInstance, s: ServerServices): void {
     request.log.info({ account: step.id, state: step.state }, 'icloud code');
     return step;
   });
+
+  app.get('/api/accounts/icloud/:id/step', SESSION, async (request) => s.accounts.nextStep(paramsOf(request)['id']!));
 
   app.get('/api/accounts', SESSION, async (request) => s.accounts.list((request.query as Record<string, string>)['check'] === '1'));
 

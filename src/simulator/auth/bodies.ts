@@ -80,10 +80,14 @@ export function phoneVerification(state: AuthState, account: SimAccount, chosen?
 
 /** GET /appleauth/auth with Accept: text/html — the page whose boot_args icloudpd parses. */
 export function bootArgsPage(state: AuthState, account: SimAccount): string {
+  // 2026 (§1.12b.3): the phones sit under bridgeInitiateData instead of directly under twoSV.
+  const phones = state.apple2026
+    ? { bridgeInitiateData: { apnsTopic: 'com.apple.idmsauthagent', apnsEnvironment: 'prod', phoneNumberVerification: phoneVerification(state, account) } }
+    : { phoneNumberVerification: phoneVerification(state, account) };
   const args = {
     direct: {
       authUserType: 'hsa2', hasTrustedDevices: true,
-      twoSV: { supportedPushModes: ['voice', 'sms'], phoneNumberVerification: phoneVerification(state, account), authFactors: ['robocall', 'sms', 'generatedcode'], sourceAppId: 1159 },
+      twoSV: { supportedPushModes: ['voice', 'sms'], ...phones, authFactors: ['robocall', 'sms', 'generatedcode'], sourceAppId: 1159 },
       authType: 'hsa2', authInitialRoute: 'auth/verify/trusteddevice',
     },
     additional: { canRoute2sv: true },

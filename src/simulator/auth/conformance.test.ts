@@ -15,7 +15,7 @@ let n = 0;
 const PASSWORD = 'pw-for-conformance';
 
 before(async () => {
-  state = await createAuthState();
+  state = await createAuthState({ apple2026: false }); // the recordings predate 2026
   shell = await startShell([authRoutes(state)]);
   state.ckdatabaseUrl = `${shell.url}/ck`;
 });

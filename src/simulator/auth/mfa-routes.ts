@@ -40,7 +40,14 @@ function checkCode(state: AuthState, request: SimRequest, ctx: Ctx, okStatus: nu
   const body = codeBody.safeParse(request.body);
   if (!body.success) return send(request, { status: 400, body: {} }, true);
   const verdict = state.checkCode(ctx.appleId, body.data.securityCode.code);
-  if (verdict === 'ok') return send(request, { status: okStatus, body: okBody, headers: rotate(state, ctx), cookies: LANG_COOKIES }, true);
+  if (verdict === 'ok') {
+    // Mid-2026 (§1.12b.4): a taken code may come back as 409, with a fresh session token or (rclone #9730) without one.
+    const answer = state.codeAnswer(ctx.account);
+    if (answer === 'none') return send(request, { status: okStatus, body: okBody, headers: rotate(state, ctx), cookies: LANG_COOKIES }, true);
+    const conflict = { securityCode: { valid: true }, authenticationType: 'hsa2' };
+    if (answer === 'no-token') return send(request, { status: 409, body: conflict, headers: { scnt: ctx.scnt }, cookies: LANG_COOKIES }, true);
+    return send(request, { status: 409, body: conflict, headers: { ...rotate(state, ctx), 'X-Apple-Edp': 'true' }, cookies: LANG_COOKIES }, true);
+  }
   const [code, title, message] = verdict === 'wrong'
     ? ['-21669', 'Incorrect Verification Code', 'Incorrect verification code.']
     : [TOO_MANY_CODES, 'Too Many Attempts', 'Too many verification codes have been entered. Try again later.'];

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SimRequest } from '../types.ts';
 import { accountLoginBody, validate421Body } from './bodies.ts';
 import { TOO_MANY_CODES } from './mfa-routes.ts';
+import { requestPcs } from './pcs-routes.ts';
 import type { AuthState, SimAccount } from './state.ts';
 import { send, setCookie, UNAVAILABLE } from './wire.ts';
 
@@ -111,6 +112,7 @@ export async function setupRoutes(state: AuthState, request: SimRequest, path: s
     case 'POST /accountLogin': return accountLogin(state, request);
     case 'POST /validate': return validate(state, request);
     case 'POST /logout': return logout(state, request);
+    case 'POST /requestPCS': return requestPcs(state, request);
     case 'GET /listDevices': case 'POST /sendVerificationCode': case 'POST /validateVerificationCode': return twoStep(state, request, path);
     default: return false;
   }

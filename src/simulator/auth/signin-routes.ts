@@ -15,6 +15,8 @@ const legacyBody = z.object({ accountName: z.string(), password: z.string(), tru
 const WRONG_PASSWORD = serviceErrors('-20101', 'Enter the email or phone number and password for your Apple Account.');
 const LOCKED = serviceErrors('-20209', 'This Apple Account has been locked for security reasons. Visit iForgot to reset your account (https://iforgot.apple.com).');
 
+const APP_SPECIFIC = serviceErrors('-20283', 'Your Apple Account password is required. App-specific passwords cannot be used here.');
+
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 /** Headers Apple sends once the password is proven (recorded on signin/complete 200/409/412). */
@@ -36,8 +38,8 @@ function afterPassword(state: AuthState, request: SimRequest, account: SimAccoun
     return send(request, { status: 412, body: { auth_type: 'sa' }, headers: signedInHeaders(state, account, true) }, true);
   }
   if (account.hsaVersion === 2 && !state.trusted(account.appleId, trustTokens)) {
-    // Apple pushes a code to trusted devices as soon as it asks for one.
-    state.issueCode(account.appleId);
+    // Before iOS 26.4 Apple pushed a code as soon as it asked for one; since then only when the client PUTs for it.
+    if (!state.apple2026) state.issueCode(account.appleId);
     return send(request, {
       status: 409,
       body: { authType: 'hsa2', trustedPhoneNumbers: [], securityCode: { length: 6 } },
@@ -81,6 +83,7 @@ function complete(state: AuthState, request: SimRequest): true {
     return send(request, { status: 401, body: WRONG_PASSWORD, headers: { scnt: newScnt() } }, true);
   }
   if (account.faults.locked) return send(request, { status: 403, body: LOCKED, headers: { scnt: newScnt() } }, true);
+  if (state.apple2026 && account.faults.appSpecificPassword) return send(request, { status: 401, body: APP_SPECIFIC, headers: { scnt: newScnt() } }, true);
   const ok = serverVerify({
     accountName: body.data.accountName, salt: account.salt, verifier: account.verifier, A: pending.A, b: pending.b, B: pending.B,
     m1: Buffer.from(body.data.m1, 'base64'), m2: Buffer.from(body.data.m2, 'base64'),
@@ -101,7 +104,7 @@ async function legacy(state: AuthState, request: SimRequest): Promise<true> {
   if (a.length !== v.length || !timingSafeEqual(a, v)) return answer({ 'X-Apple-I-Rscd': '401', scnt: newScnt() });
   if (account.faults.locked) return answer({ 'X-Apple-I-Rscd': '403', scnt: newScnt() });
   const needsCode = account.hsaVersion === 2 && !state.trusted(account.appleId, body.data.trustTokens ?? []);
-  if (needsCode) state.issueCode(account.appleId);
+  if (needsCode && !state.apple2026) state.issueCode(account.appleId);
   return answer({ ...signedInHeaders(state, account, !needsCode), 'X-Apple-I-Rscd': needsCode ? '409' : '200' });
 }
 

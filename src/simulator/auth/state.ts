@@ -1,5 +1,5 @@
 /** @module Simulated Apple account state: accounts with SRP verifiers, idmsa/web sessions, trust tokens, 2FA codes and fault knobs. */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { makeVerifier, type SrpProtocol } from '../../sources/icloud/auth/srp.ts';
 import type { SimRequest } from '../types.ts';
 import { parseCookies } from './wire.ts';
@@ -18,7 +18,21 @@ export interface AccountFaults {
   fidoOnly: boolean;
   /** iCloud Photos off: no ckdatabasews in webservices. */
   photosDisabled: boolean;
+  /**
+   * 2026 mode: how a valid code is answered — 204/200 ('none'), 409 with a fresh session token ('token'), 409 with
+   * none ('no-token', rclone #9730); 'auto' picks by the state's `code409Share`.
+   */
+  code409: 'auto' | 'none' | 'token' | 'no-token';
+  /** The user types an app-specific password: signin/complete answers 401 with -20283 (SRP hides the password, so this is declared). */
+  appSpecificPassword: boolean;
+  /** ADP: what the trusted device does with a requestPCS prompt ('pending' waits for POST /__sim/auth/approve or forever). */
+  adpApproval: 'grant' | 'deny' | 'pending';
+  /** ADP 'grant': requestPCS calls answered "Requested the device to upload cookies." before the grant. */
+  adpApproveAfterPolls: number;
 }
+
+/** Per-account ADP progress: requestPCS calls seen, and until when the approval holds (Apple: about an hour). */
+export interface PcsState { polls: number; grantedUntil: number; decided: 'granted' | 'declined' | undefined }
 
 export interface SimAccountInit {
   readonly appleId: string;
@@ -43,6 +57,7 @@ export interface SimAccount {
   readonly hsaVersion: 0 | 1 | 2;
   readonly phones: readonly SimPhone[];
   readonly faults: AccountFaults;
+  readonly pcs: PcsState;
   repaired: boolean;
 }
 
@@ -67,6 +82,10 @@ export interface AuthStateOptions {
   sessionTtlMs?: number;
   trustTtlMs?: number;
   now?: () => number;
+  /** Apple as of 2026 (default): no code until the client asks, phones under bridgeInitiateData, 409 code answers, -20283. */
+  apple2026?: boolean;
+  /** 2026 mode: share of accounts (by a hash of the Apple ID) whose valid code is answered 409 with / without a token. */
+  code409Share?: { token: number; noToken: number };
 }
 
 const token = (prefix: string) => `${prefix}-${randomBytes(18).toString('base64url')}`;
@@ -86,8 +105,14 @@ export class AuthState {
   readonly trustTokens = new Map<string, { appleId: string; expiresAt: number }>();
   readonly web = new Map<string, WebSession>();
   readonly codes = new Map<string, CodeState>();
+  /** PCS cookie values handed out by requestPCS, with their account and expiry. */
+  readonly pcsCookies = new Map<string, { appleId: string; expiresAt: number }>();
+  apple2026: boolean;
+  code409Share: { token: number; noToken: number };
 
   constructor(options: AuthStateOptions = {}) {
+    this.apple2026 = options.apple2026 ?? true;
+    this.code409Share = options.code409Share ?? { token: 0, noToken: 0 };
     this.ckdatabaseUrl = options.ckdatabaseUrl ?? 'http://127.0.0.1:0';
     this.sessionTtlMs = options.sessionTtlMs ?? 30 * 86_400_000;
     this.trustTtlMs = options.trustTtlMs ?? 60 * 86_400_000;
@@ -103,7 +128,11 @@ export class AuthState {
       verifier: await makeVerifier(init.password, salt, iterations, protocol),
       hsaVersion: init.hsaVersion ?? 2,
       phones: init.phones ?? [{ id: 1, number: '+1 (555) 555-0181' }],
-      faults: { adp: false, webAccessDisabled: false, domainToUse: null, locked: false, fidoOnly: false, photosDisabled: false, ...init.faults },
+      faults: {
+        adp: false, webAccessDisabled: false, domainToUse: null, locked: false, fidoOnly: false, photosDisabled: false,
+        code409: 'auto', appSpecificPassword: false, adpApproval: 'deny', adpApproveAfterPolls: 1, ...init.faults,
+      },
+      pcs: { polls: 0, grantedUntil: 0, decided: undefined },
       repaired: false,
     };
     this.accounts.set(init.appleId.toLowerCase(), account);
@@ -135,6 +164,21 @@ export class AuthState {
     state.wrong += 1;
     if (state.wrong >= this.faults.codeLockoutAfter) { state.locked = true; return 'locked'; }
     return 'wrong';
+  }
+
+  /** How this account's valid codes are answered in 2026 mode (a stable pick by Apple ID for 'auto'). */
+  codeAnswer(account: SimAccount): 'none' | 'token' | 'no-token' {
+    if (!this.apple2026) return 'none';
+    if (account.faults.code409 !== 'auto') return account.faults.code409;
+    const h = createHash('sha256').update(account.appleId.toLowerCase()).digest().readUInt32BE(0) / 0x100000000;
+    return h < this.code409Share.token ? 'token' : h < this.code409Share.token + this.code409Share.noToken ? 'no-token' : 'none';
+  }
+
+  /** True when an ADP account's request carries a PCS cookie that requestPCS handed out and that has not lapsed. */
+  hasPcs(request: SimRequest, appleId: string): boolean {
+    const value = parseCookies(request.req.headers.cookie)['X-APPLE-WEBAUTH-PCS-Photos'];
+    const entry = value === undefined ? undefined : this.pcsCookies.get(value);
+    return entry !== undefined && entry.appleId === appleId && entry.expiresAt > this.now();
   }
 
   codeLocked(appleId: string): boolean {

@@ -2,6 +2,7 @@
 import type { SimRequest, SimRoutes } from '../types.ts';
 import type { SimState } from '../state.ts';
 import { changesDatabase, changesZone, zonesList } from './changes.ts';
+import { applyCloudkitFault } from './faults.ts';
 import { asObj, sendCkError, sendInvalidSession, sendJson } from './http.ts';
 import { queryBatch, recordsQuery, type CkResult } from './query.ts';
 import { recordsLookup, recordsModify } from './records.ts';
@@ -60,6 +61,7 @@ export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire
       return true;
     }
     const body = typeof request.body === 'object' && request.body !== null ? asObj(request.body) : {};
+    if (applyCloudkitFault(sim, op, body, res, (b) => dispatch(sim, db, op, b) ?? { status: 404, body: {} })) return true;
     const result = dispatch(sim, db, op, body);
     if (result === undefined) { sendCkError(res, 404, 'NOT_FOUND', `Unknown operation ${op}`); return true; }
     sendJson(res, result.status, result.body);

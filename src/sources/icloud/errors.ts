@@ -8,7 +8,8 @@ export type IcloudErrorReason =
   | 'wrong-password' | 'password-missing' | 'wrong-code' | 'code-locked' | 'code-not-sent' | 'account-locked'
   | 'adp-enabled' | 'web-access-disabled' | 'wrong-region' | 'photos-not-enabled' | 'library-indexing'
   | 'security-key-unsupported' | 'mfa-required' | 'session-expired' | 'terms-update-needed'
-  | 'rate-limited' | 'unavailable' | 'unexpected-response' | 'network' | 'cancelled';
+  | 'rate-limited' | 'unavailable' | 'unexpected-response' | 'network' | 'cancelled'
+  | 'app-specific-password' | 'code-conflict' | 'pcs-not-approved' | 'protocol-loop';
 
 export class IcloudError extends TransferError {
   readonly reason: IcloudErrorReason;
@@ -29,14 +30,22 @@ export const icloudErrors = {
     `Apple rejected the password for ${appleId}. Check the Apple ID and password, then run ${signInCommand(appleId)} again.`),
   passwordMissing: (appleId: string) => authRequired('password-missing',
     `No password is stored for ${appleId} and the saved session is no longer valid. Run ${signInCommand(appleId)} to sign in.`),
-  wrongCode: () => authRequired('wrong-code',
-    `The verification code was wrong or has expired. Run ${signInCommand()} again and enter the newest code Apple sent.`),
-  codeLocked: () => authRequired('code-locked',
-    `Too many wrong verification codes: Apple has locked code entry for now. Wait a while (or unlock your account at https://iforgot.apple.com), then run ${signInCommand()} again.`),
+  wrongCode: (appleId?: string) => authRequired('wrong-code',
+    `The verification code was wrong or has expired. Run ${signInCommand(appleId)} again and enter the newest code Apple sent.`),
+  codeLocked: (appleId?: string) => authRequired('code-locked',
+    `Too many wrong verification codes: Apple has locked code entry for now. Wait a while (or unlock your account at https://iforgot.apple.com), then run ${signInCommand(appleId)} again.`),
+  /** 2026: SRP signin/complete refuses app-specific passwords with service error -20283. */
+  appSpecificPassword: (appleId: string) => authRequired('app-specific-password',
+    `Apple refused the password for ${appleId}: use your Apple ID password, not an app-specific password. Then run ${signInCommand(appleId)} again.`),
+  /** 2026: HTTP 409 on a code with no new session token (rclone #9730): the code route is stuck, SMS works. */
+  codeConflict: (appleId: string, smsHint: string) => authRequired('code-conflict',
+    `Apple answered the verification code for ${appleId} with HTTP 409 and no session, so this sign-in cannot finish with a device code. Use the SMS route instead: run ${signInCommand(appleId)} --phone ${smsHint} and enter the code Apple texts you.`),
+  pcsNotApproved: (appleId: string, why: 'declined' | 'timeout', waitedSec: number) => authRequired('pcs-not-approved',
+    `Advanced Data Protection is on for ${appleId} and ${why === 'declined' ? 'the request to read iCloud Photos was declined on your trusted device' : `nobody approved the request to read iCloud Photos on a trusted device within ${Math.round(waitedSec)} s`}. Run ${signInCommand(appleId)} again and approve the prompt on your iPhone (it must be unlocked and online). Otherwise: Turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection).`),
   codeNotSent: (detail: string) => authRequired('code-not-sent',
     `Apple could not send a verification code (${detail}). Check your trusted devices and phone numbers at https://appleid.apple.com, then try again.`),
-  accountLocked: () => authRequired('account-locked',
-    `This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run ${signInCommand()} again.`),
+  accountLocked: (appleId?: string) => authRequired('account-locked',
+    `This Apple Account is locked. Unlock it at https://iforgot.apple.com, then run ${signInCommand(appleId)} again.`),
   adpEnabled: () => authRequired('adp-enabled',
     'Advanced Data Protection is on for this Apple Account, so iCloud Photos cannot be read from the web. Turn it off on your iPhone (Settings > [your name] > iCloud > Advanced Data Protection), or also allow "Access iCloud Data on the Web" and approve the request on your device, then try again.'),
   /** CloudKit ACCESS_DENIED: ADP without PCS consent, but Apple also sends it when throttling an account. */
@@ -53,8 +62,8 @@ export const icloudErrors = {
     `iCloud is still indexing this photo library${progress === undefined ? '' : ` (${progress}% done)`}. This can take hours after iCloud Photos is first enabled; try again later.`),
   securityKeyUnsupported: () => authRequired('security-key-unsupported',
     'This Apple Account uses security keys (FIDO) for two-factor authentication, which photoferry cannot use: iCloud rejects such web sessions for Photos. Remove the security keys from the account at https://appleid.apple.com to use code-based 2FA, or use another export method.'),
-  mfaRequired: () => authRequired('mfa-required',
-    `Apple requires a two-factor code and no interactive prompt is available. Run ${signInCommand()} in a terminal to sign in.`),
+  mfaRequired: (appleId?: string) => authRequired('mfa-required',
+    `2FA needed: run ${signInCommand(appleId)} interactively or use the dashboard (Apple wants a two-factor code and no terminal is attached).`),
   sessionExpired: (appleId: string) => authRequired('session-expired',
     `The iCloud session for ${appleId} has expired and cannot be renewed without you. Run ${signInCommand(appleId)} to sign in again.`),
   termsUpdateNeeded: () => authRequired('terms-update-needed',

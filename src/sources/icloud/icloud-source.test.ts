@@ -20,7 +20,8 @@ async function connect(sim: Simulator, extra: Partial<ConstructorParameters<type
     appleId: sim.account.appleId, state: memoryState(), log: silentLogger,
     signIn: async () => (session = await simSession(sim)),
     pacer: new Pacer({ maxConcurrency: 6, minIntervalMs: 0, baseBackoffMs: 5, maxBackoffMs: 40, calmAfter: 5 }),
-    downloads: { stallMs: 300 },
+    // Generous: eight parallel downloads on a loaded 2-core machine can wait longer than 300 ms for headers.
+    downloads: { stallMs: 5000 },
     ...extra,
   });
   await source.connect(signal);
@@ -183,7 +184,8 @@ describe('icloud source ↔ simulator: faults', () => {
   });
 
   it('download faults: reset, truncation and stall surface as transient; resume with offset is exact', async () => {
-    const { source } = await connect(sim);
+    // One download at a time here, so a 300 ms watchdog only fires for the 1.5 s stall.
+    const { source } = await connect(sim, { downloads: { stallMs: 300 } });
     const { upserts } = await drain(source, null);
     const asset = upserts.find((a) => a.kind === 'video')!;
     const size = asset.resources[0]!.size;

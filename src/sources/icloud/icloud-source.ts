@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Asset, AssetId, ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { ConnectorState, Logger } from '../../connectors/context.ts';
-import type { ChangePage, OpenOptions, Source } from '../source.ts';
+import type { ChangePage, LibraryCount, OpenOptions, SkippedRecord, Source } from '../source.ts';
 import { AlbumIndex, loadAlbumIndex, type AlbumSnapshot } from './api/albums.ts';
 import { CloudKitClient, type CloudKitClientOptions } from './api/cloudkit-client.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './api/cursor.ts';
@@ -15,7 +15,7 @@ import { refName, type CkRecord } from './api/records.ts';
 import { CONNECTOR, toTransferError } from './errors.ts';
 import { pacerFor, type Pace, type Pacer, type PacerOptions } from './pacer.ts';
 import type { IcloudSession } from './session.ts';
-import { toAsset } from './to-asset.ts';
+import { skipReason, toAsset } from './to-asset.ts';
 
 export type Library = 'personal' | 'shared';
 
@@ -100,6 +100,38 @@ export class IcloudSource implements Source {
     return mapped.asset;
   }
 
+  /** Maps what can be copied; the rest goes to `skipped` with the record name and why. */
+  private mapAll(zone: Zone, pairs: readonly { master: CkRecord; asset: CkRecord }[], albums: AlbumIndex, skipped: SkippedRecord[]): Asset[] {
+    const out: Asset[] = [];
+    for (const p of pairs) {
+      const reason = skipReason(p.master);
+      if (reason !== undefined) { skipped.push({ record: p.asset.recordName, reason }); continue; }
+      try {
+        out.push(this.map(zone, p.master, p.asset, albums));
+      } catch (err) {
+        // A record shape no reader foresaw: one asset is left out, never the listing.
+        skipped.push({ record: p.asset.recordName, reason: `unreadable record (${err instanceof Error ? err.message : String(err)})` });
+      }
+    }
+    return out;
+  }
+
+  /** The album tree, or last run's when Apple fails to list it: a warning, and the photos are still backed up. */
+  private async albumsOrPrevious(zone: Zone | undefined, signal: AbortSignal): Promise<{ albums: AlbumIndex; fresh: boolean; notice?: string }> {
+    if (zone === undefined) return { albums: new AlbumIndex(), fresh: true };
+    try {
+      return { albums: await loadAlbumIndex(this.w.api, zone, signal), fresh: true };
+    } catch (err) {
+      const e = toTransferError(err);
+      if (signal.aborted || e.kind === 'cancelled' || e.kind === 'auth-required') throw e;
+      this.deps.log.warn({ appleId: this.deps.appleId, err: e.message }, 'icloud: album listing failed');
+      return {
+        albums: new AlbumIndex(await this.deps.state.get<AlbumSnapshot>(ALBUMS_KEY)), fresh: false,
+        notice: `albums unavailable this run for ${this.deps.appleId} (${e.message}); photos are still backed up, album changes wait for the next run`,
+      };
+    }
+  }
+
   private async *fullListing(signal: AbortSignal): AsyncGenerator<ChangePage> {
     const { api } = this.w;
     const listed = await api.zones(signal);
@@ -108,34 +140,52 @@ export class IcloudSource implements Source {
     const dbToken = await api.changesDatabase('private', undefined, signal).then((r) => r.syncToken, () => undefined);
     const zones = listed.zones.filter((z) => this.wanted(z.zoneID.zoneName));
     const primary = zones.find((z) => z.zoneID.zoneName === 'PrimarySync');
-    const albums = primary === undefined ? new AlbumIndex() : await loadAlbumIndex(api, primary, signal);
-    await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
+    const { albums, fresh, notice } = await this.albumsOrPrevious(primary, signal);
+    if (fresh) await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
     const cursorZones: Cursor['zones'] = [];
     const seen = new Set<string>();
+    const libraries: LibraryCount[] = [];
     let first = true;
+    const head = () => {
+      const extra = first ? { ...(fresh ? { albums: albums.albums() } : {}), ...(notice === undefined ? {} : { notices: [notice] }) } : {};
+      const reset = first;
+      first = false;
+      return { ...extra, reset };
+    };
     for (const zone of zones) {
       let token = zone.syncToken;
+      let counted = 0;
+      let listedHere = 0;
       for (const view of ['all', 'hidden'] as const) {
-        for await (const page of listView(api, this.pacer, zone, { kind: view }, signal)) {
+        for await (const page of listView(api, this.pacer, zone, { kind: view }, signal, { onCount: (n) => { counted += n; } })) {
           token ??= page.syncToken;
-          const pairs = [...page.pairs, ...await this.adopt(zone, page.orphans, signal)];
-          const upserts = pairs.filter((p) => !seen.has(p.asset.recordName)).map((p) => { seen.add(p.asset.recordName); return this.map(zone, p.master, p.asset, albums); });
-          yield { upserts, deletions: [], ...(first ? { albums: albums.albums() } : {}), cursor: null, reset: first, done: false };
-          first = false;
+          const skipped: SkippedRecord[] = page.invalid.map((r) => ({ record: r.record, reason: r.reason }));
+          const pairs = [...page.pairs, ...await this.adopt(zone, page.orphans, signal, skipped)].filter((p) => !seen.has(p.asset.recordName));
+          for (const p of pairs) seen.add(p.asset.recordName);
+          const upserts = this.mapAll(zone, pairs, albums, skipped);
+          listedHere += upserts.length;
+          yield { upserts, deletions: [], cursor: null, done: false, ...head(), ...(skipped.length === 0 ? {} : { skipped }) };
         }
       }
+      libraries.push({ library: zone.zoneID.zoneName === 'PrimarySync' ? 'personal' : 'shared', counted, listed: listedHere });
       if (token !== undefined) cursorZones.push({ db: zone.db, zoneID: zone.zoneID, token });
     }
     const next: Cursor = { v: 1, zones: cursorZones, ...(dbToken === undefined ? {} : { db: dbToken }) };
-    yield { upserts: [], deletions: [], ...(first ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: first, done: true };
+    yield { upserts: [], deletions: [], cursor: encodeCursor(next), done: true, libraries, ...head() };
   }
 
   /** Masters for assets that came without theirs. */
-  private async adopt(zone: Zone, orphans: CkRecord[], signal: AbortSignal): Promise<{ master: CkRecord; asset: CkRecord }[]> {
+  private async adopt(zone: Zone, orphans: CkRecord[], signal: AbortSignal, skipped: SkippedRecord[]): Promise<{ master: CkRecord; asset: CkRecord }[]> {
     if (orphans.length === 0) return [];
     const names = orphans.map((a) => refName(a, 'masterRef')).filter((n): n is string => n !== undefined);
-    const masters = new Map((await this.w.api.lookup(zone, names, signal)).filter((r) => r.recordType === 'CPLMaster').map((r) => [r.recordName, r]));
-    return orphans.flatMap((asset) => { const master = masters.get(refName(asset, 'masterRef') ?? ''); return master === undefined ? [] : [{ master, asset }]; });
+    const masters = names.length === 0 ? new Map<string, CkRecord>()
+      : new Map((await this.w.api.lookup(zone, names, signal)).filter((r) => r.recordType === 'CPLMaster').map((r) => [r.recordName, r]));
+    return orphans.flatMap((asset) => {
+      const ref = refName(asset, 'masterRef');
+      const master = masters.get(ref ?? '');
+      if (master === undefined) skipped.push({ record: asset.recordName, reason: ref === undefined ? 'no masterRef' : `master record ${ref} not found` });
+      return master === undefined ? [] : [{ master, asset }];
+    });
   }
 
   private async *incremental(cursor: Cursor, signal: AbortSignal): AsyncGenerator<ChangePage> {
@@ -150,17 +200,21 @@ export class IcloudSource implements Source {
     const tokens = new Map(cursor.zones.map((z) => [z.zoneID.zoneName, z]));
     const upserts: Asset[] = [];
     const deletions: AssetId[] = [];
+    const skipped: SkippedRecord[] = [];
     let albumsChanged = false;
     for (const entry of selected) {
       const delta = await zoneDelta(api, entry, albums, signal);
-      for (const p of delta.upserts) upserts.push(this.map(delta.zone, p.master, p.asset, albums));
+      upserts.push(...this.mapAll(delta.zone, delta.upserts, albums, skipped));
       deletions.push(...delta.deletions);
       albumsChanged ||= delta.albumsChanged;
       tokens.set(entry.zoneID.zoneName, { ...entry, token: delta.token });
     }
     await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
     const next: Cursor = { v: 1, db: dbToken, zones: [...tokens.values()] };
-    yield { upserts, deletions, ...(albumsChanged ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: false, done: true };
+    yield {
+      upserts, deletions, ...(albumsChanged ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: false, done: true,
+      ...(skipped.length === 0 ? {} : { skipped }),
+    };
   }
 
   async open(asset: Asset, role: ResourceRole, signal: AbortSignal, options: OpenOptions = {}): Promise<Readable> {

@@ -11,7 +11,12 @@ export const icloudOptions = z.object({
   concurrency: z.number().int().min(1).max(16).default(6).describe('Most CloudKit requests in flight; lowered automatically when Apple throttles'),
   minRequestIntervalMs: z.number().int().min(0).max(5000).default(20).describe('Least time between two CloudKit requests when Apple is calm'),
   stallTimeoutSec: z.number().positive().max(3600).default(60).describe('A download with no data for this long is abandoned and retried'),
+  pcsPollSec: z.number().positive().max(600).default(10).describe('Advanced Data Protection: seconds between checks for your approval on a trusted device'),
+  pcsWaitSec: z.number().positive().max(3600).default(300).describe('Advanced Data Protection: how long to wait for that approval before giving up'),
 });
+
+/** The ADP approval timing of an account's options, for signIn. */
+export const pcsTiming = (o: IcloudOptions) => ({ pollIntervalMs: o.pcsPollSec * 1000, maxWaitMs: o.pcsWaitSec * 1000 });
 export type IcloudOptions = z.output<typeof icloudOptions>;
 
 export const icloudSource = defineSource({
@@ -26,7 +31,7 @@ export const icloudSource = defineSource({
     const shared = ctx.accountPacing?.(o.appleId.toLowerCase());
     return new IcloudSource({
     appleId: o.appleId,
-    signIn: (signal) => oneSignInAtATime(shared, () => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl }, ctx, signal), signal),
+    signIn: (signal) => oneSignInAtATime(shared, () => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, pcs: pcsTiming(o) }, ctx, signal), signal),
     state: ctx.state, log: ctx.log, libraries: o.libraries,
     pacing: { maxConcurrency: o.concurrency, minIntervalMs: o.minRequestIntervalMs, ...(shared ? { shared } : {}) },
     downloads: { stallMs: o.stallTimeoutSec * 1000 },

@@ -20,4 +20,9 @@ export interface IcloudSession {
    * password or 2FA code would help.
    */
   refresh(signal: AbortSignal): Promise<void>;
+  /**
+   * Advanced Data Protection: asks for fresh PCS cookies after CloudKit refused Photos (they lapse about hourly).
+   * False when the account does not need them (the refusal means something else).
+   */
+  renewPcs?(signal: AbortSignal): Promise<boolean>;
 }

@@ -44,7 +44,7 @@ describe('icloud source definition ↔ simulator with real sign-in', () => {
     assert.equal(again.length, assets.length);
   });
 
-  it('Advanced Data Protection → ACCESS_DENIED → adp-enabled error', async () => {
+  it('Advanced Data Protection, the request declined on the device → pcs-not-approved error', async () => {
     const ctx = { ...testCtx(memorySecrets(), scriptedPrompt([peekCode, peekCode])), state: memoryState() };
     const source = new IcloudSource({
       appleId: sim.account.appleId, state: ctx.state, log: ctx.log,
@@ -53,7 +53,7 @@ describe('icloud source definition ↔ simulator with real sign-in', () => {
     });
     sim.auth.account(sim.account.appleId)!.faults.adp = true;
     try {
-      await assert.rejects(source.connect(signal), (e: unknown) => isTransferError(e) && (e instanceof IcloudError) && e.reason === 'adp-enabled');
+      await assert.rejects(source.connect(signal), (e: unknown) => isTransferError(e) && (e instanceof IcloudError) && e.reason === 'pcs-not-approved');
     } finally {
       sim.auth.account(sim.account.appleId)!.faults.adp = false;
     }

@@ -50,6 +50,15 @@ function resource(rec: CkRecord, field: string, role: ResourceRole, filename: st
 
 const withExt = (stem: string, field: string, rec: CkRecord) => `${stem}.${utiInfo(str(rec, `${field}FileType`)).ext}`;
 
+/** Why a master/asset pair cannot be copied (it is then reported as skipped), or undefined when it can. */
+export function skipReason(master: CkRecord): string | undefined {
+  if (res(master, 'resOriginal') === undefined) return 'no original resource (resOriginalRes missing or malformed)';
+  return undefined;
+}
+
+/** Epoch ms that a Date can hold (±8.64e15), else the fallback. */
+const validTime = (t: number | undefined, fallback: number) => (t !== undefined && Math.abs(t) <= 8.64e15 ? t : fallback);
+
 export function toAsset(master: CkRecord, asset: CkRecord, albums: readonly AlbumRef[] = []): Mapped {
   const filename = filenameOf(master);
   const stem = stemOf(filename);
@@ -81,9 +90,9 @@ export function toAsset(master: CkRecord, asset: CkRecord, albums: readonly Albu
     if (live) add(asset, 'asset', 'resVidFull', 'edited-video', `${stem}-edited.MOV`);
   }
   const kind: AssetKind = isVideo ? 'video' : live ? 'live-photo' : 'photo';
-  const created = asset.created?.timestamp ?? master.created?.timestamp ?? 0;
-  const addedAt = num(asset, 'addedDate') ?? created;
-  const takenAt = num(asset, 'assetDate') ?? addedAt;
+  const created = validTime(asset.created?.timestamp ?? master.created?.timestamp, 0);
+  const addedAt = validTime(num(asset, 'addedDate'), created);
+  const takenAt = validTime(num(asset, 'assetDate'), addedAt);
   const tz = num(asset, 'timeZoneOffset');
   const lat = num(asset, 'locationLatitude'); const lon = num(asset, 'locationLongitude');
   const location = lat !== undefined && lon !== undefined ? { latitude: lat, longitude: lon } : decodeLocation(encField(asset, 'locationEnc')?.raw);

@@ -25,7 +25,7 @@ export interface Connectors { sources: Connector[]; destinations: Connector[] }
 
 export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired' | string;
 export interface ConnectAnswer { id: string; appleId?: string; state: AccountState; hint?: string; message?: string }
-export interface Account { id: string; appleId: string; state: AccountState; daysLeft?: number; trusted?: boolean; message?: string }
+export interface Account { id: string; appleId: string; state: AccountState; daysLeft?: number; trustAgeDays?: number; trusted?: boolean; message?: string }
 
 export interface Destination { name: string; type: string; title?: string; options?: Record<string, unknown> }
 export interface TestAnswer { ok: boolean; code?: string; message?: string }

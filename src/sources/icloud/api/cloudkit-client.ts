@@ -1,5 +1,6 @@
 /** @module CloudKit wire client for com.apple.photos.cloud: URLs and headers, pacing, throttle/expiry retries, zod-checked answers. */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { IcloudSession } from '../session.ts';
 import { AppleHttpError, IcloudError, fromAppleResponse, icloudErrors, retryAfterMs, toTransferError } from '../errors.ts';
@@ -13,8 +14,10 @@ export interface CloudKitClientOptions {
   readonly maxThrottleRetries?: number;
   /** ACCESS_DENIED is both "ADP on" and "throttled" (protocol notes §6.2): retry it this often first. */
   readonly accessDeniedRetries?: number;
-  /** Retries of 5xx answers and network failures. */
+  /** Retries of 5xx answers and network failures (a body cut mid-read included). */
   readonly maxTransientRetries?: number;
+  /** First wait before retrying a network failure; doubles each time. */
+  readonly transientBackoffMs?: number;
 }
 
 const BUILD = { clientBuildNumber: '2534Project66', clientMasteringNumber: '2534B22' };
@@ -27,7 +30,7 @@ export class CloudKitClient {
 
   constructor(readonly session: IcloudSession, readonly pacer: Pacer, options: CloudKitClientOptions = {}) {
     this.clientId = (session as { clientId?: string }).clientId ?? randomUUID().toLowerCase();
-    this.opts = { maxThrottleRetries: 8, accessDeniedRetries: 3, maxTransientRetries: 3, ...options };
+    this.opts = { maxThrottleRetries: 8, accessDeniedRetries: 3, maxTransientRetries: 3, transientBackoffMs: 500, ...options };
   }
 
   get totalCalls(): number { let n = 0; for (const v of this.calls.values()) n += v; return n; }
@@ -45,6 +48,14 @@ export class CloudKitClient {
     let throttled = 0;
     let denied = 0;
     let transient = 0;
+    let pcsRenewed = false;
+    /** A network failure (connection reset, body cut mid-read): wait, then retry; Ctrl-C during the wait cancels. */
+    const retryNetwork = async (err: unknown): Promise<void> => {
+      const mapped = toTransferError(err);
+      if (signal.aborted) throw new IcloudError('cancelled', 'cancelled', 'Cancelled.', { cause: err });
+      if (mapped.kind !== 'transient' || transient >= this.opts.maxTransientRetries) throw mapped;
+      await sleep(this.opts.transientBackoffMs * 2 ** transient++, undefined, { signal }).catch((e: unknown) => { throw toTransferError(e); });
+    };
     for (;;) {
       this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
       let response: Response;
@@ -55,11 +66,17 @@ export class CloudKitClient {
           headers: { 'content-type': 'text/plain', origin: 'https://www.icloud.com', referer: 'https://www.icloud.com/' },
         }), signal);
       } catch (err) {
-        const mapped = toTransferError(err);
-        if (mapped.kind === 'transient' && transient++ < this.opts.maxTransientRetries) continue;
-        throw mapped;
+        await retryNetwork(err);
+        continue;
       }
-      const text = await response.text().catch(() => '');
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (err) {
+        // The headers came but the body broke off: the network's fault, not a protocol change.
+        await retryNetwork(bodyCut(op, err));
+        continue;
+      }
       const json = parseJson(text);
       const envelope = errorEnvelopeSchema.safeParse(json);
       const code = envelope.success ? envelope.data.serverErrorCode : undefined;
@@ -81,11 +98,23 @@ export class CloudKitClient {
       }
       const throttle = status === 429 || status === 503 || ['THROTTLED', 'TRY_AGAIN_LATER', 'RETRY_LATER', 'CAS_OP_LOCK'].includes(code ?? '');
       if (throttle && throttled++ < this.opts.maxThrottleRetries) { this.pacer.throttled(retryAfterMs(response.headers)); continue; }
+      // ADP: the PCS cookies lapse about hourly; ask for new ones once (the user approves on a trusted device).
+      if (code === 'ACCESS_DENIED' && !pcsRenewed && this.session.renewPcs !== undefined) {
+        pcsRenewed = true;
+        if (await this.session.renewPcs(signal)) continue;
+      }
       if (code === 'ACCESS_DENIED' && denied++ < this.opts.accessDeniedRetries) { this.pacer.throttled(retryAfterMs(response.headers)); continue; }
       if (status >= 500 && !throttle && transient++ < this.opts.maxTransientRetries) { this.pacer.throttled(); continue; }
       throw fromAppleResponse(new AppleHttpError(`CloudKit ${op}`, status, response.headers, json ?? text));
     }
   }
+}
+
+/** A body read that failed: abort stays abort, anything else is a transient network error naming the request. */
+function bodyCut(op: string, err: unknown): unknown {
+  const name = (err as Error | undefined)?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') return err;
+  return new IcloudError('transient', 'network', `CloudKit ${op}: the answer broke off mid-read (${err instanceof Error ? err.message : String(err)}); will retry.`, { cause: err });
 }
 
 function parseJson(text: string): unknown {

@@ -22,6 +22,9 @@ export interface DownloaderOptions {
 
 const transient = (message: string, cause?: unknown) => new TransferError('transient', message, { connector: CONNECTOR, ...(cause === undefined ? {} : { cause }) });
 
+/** A failure names the file that failed: a Live Photo's video under its own name, not the photo's. */
+const nameOf = (asset: Asset, role: ResourceRole) => asset.resources.find((r) => r.role === role)?.filename ?? asset.filename;
+
 /** Apple's URLs carry `e=<unix seconds>`; without it assume an hour from when we got it. */
 function expiresAt(url: string, fetchedAt: number): number {
   const e = Number(new URL(url.replace('${f}', 'f')).searchParams.get('e'));
@@ -76,7 +79,7 @@ export class Downloader {
     };
     if (force || k === undefined || fresh(k) === undefined) k = await this.refresh(asset, signal);
     const r = fresh(k);
-    if (r === undefined || r.downloadURL === undefined) throw new TransferError('not-found', `${asset.filename} has no ${role} resource to download.`, { connector: CONNECTOR });
+    if (r === undefined || r.downloadURL === undefined) throw new TransferError('not-found', `${nameOf(asset, role)} (${role} of ${asset.id}) has no download URL.`, { connector: CONNECTOR });
     return { url: r.downloadURL, size: r.size };
   }
 
@@ -85,9 +88,9 @@ export class Downloader {
     let refreshedSession = false;
     for (let attempt = 0; ; attempt++) {
       const { url, size } = await this.urlOf(asset, role, signal, forced);
+      // Our own controller (watchdog, close) joined with the run's signal, without a listener on the shared one.
       const ctl = new AbortController();
-      const onAbort = () => ctl.abort(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const both = AbortSignal.any([signal, ctl.signal]);
       let response: Response;
       let noHeaders = false;
       try {
@@ -96,13 +99,12 @@ export class Downloader {
           // never answers would otherwise hang this download, and the pacer slot it holds, for good.
           const timer = setTimeout(() => { noHeaders = true; ctl.abort(this.stalled()); }, this.opts.stallMs);
           try {
-            return await this.session.fetch(url, { method: 'GET', signal: ctl.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+            return await this.session.fetch(url, { method: 'GET', signal: both, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
           } finally {
             clearTimeout(timer);
           }
         }, signal);
       } catch (err) {
-        signal.removeEventListener('abort', onAbort);
         throw noHeaders && !signal.aborted ? this.stalled(err) : toTransferError(err);
       }
       const status = response.status;
@@ -110,15 +112,14 @@ export class Downloader {
         // Downloads are most of a run's requests: without this, a throttle seen while listing kept the whole
         // download phase at the backed-off pace, because only CloudKit answers let the pacer climb again.
         this.pacer.succeeded();
-        return this.stream(response, size, offset, status === 200 ? offset : 0, ctl, () => signal.removeEventListener('abort', onAbort));
+        return this.stream(response, size, offset, status === 200 ? offset : 0, ctl);
       }
-      signal.removeEventListener('abort', onAbort);
       const body = await response.text().catch(() => '');
       if (status === 401 && !refreshedSession) { refreshedSession = true; await this.session.refresh(signal); continue; }
       if (status === 429 || status === 503) { this.pacer.throttled(retryAfterMs(response.headers)); if (attempt < 3) continue; }
       // An expired or refused signed URL: get a fresh one once.
       if ([400, 403, 410].includes(status) && !forced) { forced = true; continue; }
-      throw fromAppleResponse(new AppleHttpError(`download of ${asset.filename}`, status, response.headers, body));
+      throw fromAppleResponse(new AppleHttpError(`download of ${nameOf(asset, role)} (${role})`, status, response.headers, body));
     }
   }
 
@@ -127,7 +128,7 @@ export class Downloader {
     return transient(`download stalled: no data for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`, cause);
   }
 
-  private stream(response: Response, size: number, offset: number, skip: number, ctl: AbortController, done: () => void): Readable {
+  private stream(response: Response, size: number, offset: number, skip: number, ctl: AbortController): Readable {
     const expected = size - offset;
     let seen = 0;
     let toSkip = skip;
@@ -151,7 +152,7 @@ export class Downloader {
       },
     });
     const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    const cleanup = () => { clearInterval(watchdog); done(); };
+    const cleanup = () => clearInterval(watchdog);
     body.on('error', (err) => out.destroy(err instanceof TransferError ? err : transient(`download interrupted: ${err.message}`, err)));
     out.on('close', () => { cleanup(); if (!body.destroyed) { body.destroy(); ctl.abort(); } });
     body.pipe(out);

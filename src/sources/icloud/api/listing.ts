@@ -1,8 +1,9 @@
-/** @module Full listing of one index: counts, then pages of 100 photos fetched in parallel (paced) and yielded in rank order. */
+/** @module Full listing of one index: counts, then pages of 100 photos fetched in parallel (paced) and yielded in rank order, with a progress check. */
+import { IcloudError } from '../errors.ts';
 import type { Pacer } from '../pacer.ts';
 import { pairRecords } from '../to-asset.ts';
 import { viewQuery, type PhotosApi, type ViewSpec, type Zone } from './photos-api.ts';
-import type { CkRecord, QueryResponse } from './records.ts';
+import type { CkRecord, InvalidRecord, QueryResponse } from './records.ts';
 
 export const PAGE_PHOTOS = 100;
 
@@ -10,16 +11,42 @@ export interface ListedPage {
   readonly pairs: { master: CkRecord; asset: CkRecord }[];
   /** Assets whose master was not on the page (Apple does not promise both are); the caller looks them up. */
   readonly orphans: CkRecord[];
+  /** Records that were not records (malformed), set aside with why. */
+  readonly invalid: readonly InvalidRecord[];
   readonly syncToken?: string;
 }
+
+export interface ListViewOptions {
+  /** Apple's count for the view, once known (per-library totals). */
+  readonly onCount?: (count: number) => void;
+}
+
+/** Photos listed beyond Apple's count before the listing is called broken: the count may lag, not by this much. */
+const slack = (count: number) => Math.max(1000, Math.ceil(count / 10));
+
+const loop = (zone: Zone, why: string, requests: number) => new IcloudError('permanent', 'protocol-loop',
+  `Listing the iCloud library ${zone.zoneID.zoneName} stopped: ${why} after ${requests} page requests. Apple's answers are inconsistent; try again later, and report it if it persists.`);
 
 /**
  * Pages of a view. Ranks are planned from the count and fetched with up to the pacer's current
  * concurrency in flight; after the plan, pages continue one by one until a short page, since the
- * count and the listing may disagree (icloud-photos-sync saw this).
+ * count and the listing may disagree (icloud-photos-sync saw this). A page that brings no asset not seen
+ * before, or a listing far past the count, ends with an error instead of asking forever.
  */
-export async function* listView(api: PhotosApi, pacer: Pacer, zone: Zone, view: ViewSpec, signal: AbortSignal): AsyncGenerator<ListedPage> {
+export async function* listView(api: PhotosApi, pacer: Pacer, zone: Zone, view: ViewSpec, signal: AbortSignal, options: ListViewOptions = {}): AsyncGenerator<ListedPage> {
   const count = await api.count(zone, viewQuery(view).countId, signal);
+  options.onCount?.(count);
+  const seen = new Set<string>();
+  let requests = 0;
+  /** Counts the page's assets not seen before; throws when a full page is all repeats or the count is overrun. */
+  const progress = (listed: ListedPage): number => {
+    requests++;
+    let fresh = 0;
+    for (const a of [...listed.pairs.map((p) => p.asset), ...listed.orphans]) if (!seen.has(a.recordName)) { seen.add(a.recordName); fresh++; }
+    if (fresh === 0 && isFull(listed)) throw loop(zone, `a full page repeated assets already listed (${seen.size} distinct so far)`, requests);
+    if (seen.size > count + slack(count)) throw loop(zone, `${seen.size} assets listed although Apple counts ${count}`, requests);
+    return fresh;
+  };
   const starts: number[] = [];
   for (let s = 0; s < count; s += PAGE_PHOTOS) starts.push(s);
   const inflight = new Map<number, Promise<QueryResponse>>();
@@ -35,18 +62,27 @@ export async function* listView(api: PhotosApi, pacer: Pacer, zone: Zone, view: 
     const page = await inflight.get(k)!;
     inflight.delete(k);
     const listed = toListed(page);
-    lastFull = listed.pairs.length + listed.orphans.length >= PAGE_PHOTOS;
+    requests++;
+    for (const a of [...listed.pairs.map((p) => p.asset), ...listed.orphans]) seen.add(a.recordName);
+    lastFull = isFull(listed);
     end = starts[k]! + PAGE_PHOTOS;
     yield listed;
   }
   for (let start = end; lastFull; start += PAGE_PHOTOS) {
     const listed = toListed(await api.page(zone, view, start, PAGE_PHOTOS, signal));
-    lastFull = listed.pairs.length + listed.orphans.length >= PAGE_PHOTOS;
-    if (listed.pairs.length + listed.orphans.length > 0) yield listed;
+    lastFull = isFull(listed);
+    progress(listed);
+    if (listed.pairs.length + listed.orphans.length + listed.invalid.length > 0) yield listed;
   }
 }
 
+const isFull = (listed: ListedPage) => listed.pairs.length + listed.orphans.length >= PAGE_PHOTOS;
+
+const KNOWN = new Set(['CPLMaster', 'CPLAsset', 'CPLContainerRelation']);
+
 function toListed(page: QueryResponse): ListedPage {
   const { pairs, orphanAssets } = pairRecords(page.records);
-  return { pairs, orphans: orphanAssets, ...(page.syncToken === undefined ? {} : { syncToken: page.syncToken }) };
+  const unknown = page.records.filter((r) => !KNOWN.has(r.recordType ?? '') && r.deleted !== true)
+    .map((r) => ({ record: r.recordName, reason: `unknown record type (${r.recordType ?? 'none'})` }));
+  return { pairs, orphans: orphanAssets, invalid: [...page.invalid, ...unknown], ...(page.syncToken === undefined ? {} : { syncToken: page.syncToken }) };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { icloudErrors } from '../errors.ts';
 import type { CloudKitClient, Database } from './cloudkit-client.ts';
 import {
-  batchResponseSchema, changesDatabaseSchema, changesZoneSchema, num, queryResponseSchema, str, zonesListSchema,
+  batchResponseSchema, modifyResponseSchema, changesDatabaseSchema, changesZoneSchema, num, queryResponseSchema, str, zonesListSchema,
   type CkRecord, type QueryResponse, type ZoneChanges, type ZoneId,
 } from './records.ts';
 
@@ -122,7 +122,7 @@ export class PhotosApi {
 
   async modify(zone: Zone, operations: object[], desiredKeys: readonly string[], signal: AbortSignal): Promise<CkRecord[]> {
     const body = { operations, zoneID: zone.zoneID, atomic: true, desiredKeys };
-    return (await this.ck.post(zone.db, 'records/modify', body, queryResponseSchema.partial({ records: true }), signal)).records ?? [];
+    return (await this.ck.post(zone.db, 'records/modify', body, modifyResponseSchema, signal)).records;
   }
 
   async changesDatabase(db: Database, syncToken: string | undefined, signal: AbortSignal): Promise<z.infer<typeof changesDatabaseSchema>> {
@@ -133,7 +133,7 @@ export class PhotosApi {
   async changesZone(zone: Zone, syncToken: string, signal: AbortSignal): Promise<ZoneChanges> {
     const body = { zones: [{ zoneID: zone.zoneID, syncToken, resultsLimit: 200, desiredKeys: DESIRED_KEYS }] };
     const r = await this.ck.post(zone.db, 'changes/zone', body, changesZoneSchema, signal);
-    return r.zones[0] ?? {};
+    return r.zones[0] ?? { records: undefined };
   }
 }
 

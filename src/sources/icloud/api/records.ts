@@ -5,6 +5,16 @@ import { z } from 'zod';
 export const fieldSchema = z.object({ value: z.unknown().optional(), type: z.string().optional() });
 export type CkField = z.infer<typeof fieldSchema>;
 
+/**
+ * A field Apple sent in a shape we do not expect (a bare value, a numeric `type`, null) is kept as far as it reads
+ * and otherwise dropped: the typed readers below then see "absent", never a crash.
+ */
+const lenientField = z.unknown().transform((f): CkField | null => {
+  if (f === null || typeof f !== 'object' || Array.isArray(f)) return null;
+  const o = f as { value?: unknown; type?: unknown };
+  return { ...(o.value === undefined ? {} : { value: o.value }), ...(typeof o.type === 'string' ? { type: o.type } : {}) };
+});
+
 export const zoneIdSchema = z.object({
   zoneName: z.string(),
   ownerRecordName: z.string().optional(),
@@ -18,7 +28,7 @@ const stampSchema = z.object({ timestamp: z.number() }).partial();
 export const recordSchema = z.object({
   recordName: z.string(),
   recordType: z.string().optional(),
-  fields: z.record(z.string(), fieldSchema.nullable()).optional(),
+  fields: z.record(z.string(), lenientField).nullish().transform((f) => f ?? undefined),
   recordChangeTag: z.string().optional(),
   created: stampSchema.optional(),
   modified: stampSchema.optional(),
@@ -30,12 +40,31 @@ export const recordSchema = z.object({
 });
 export type CkRecord = z.infer<typeof recordSchema>;
 
+/** A record Apple sent that is not a record at all (no recordName, wrong types), kept aside with why. */
+export interface InvalidRecord { readonly record: string; readonly reason: string }
+
+/** Records one by one: a malformed one is set aside in `invalid` instead of failing the whole page. */
+export const recordListSchema = z.array(z.unknown()).transform((list) => {
+  const records: CkRecord[] = [];
+  const invalid: InvalidRecord[] = [];
+  list.forEach((raw, i) => {
+    const parsed = recordSchema.safeParse(raw);
+    if (parsed.success) { records.push(parsed.data); return; }
+    const name = typeof raw === 'object' && raw !== null && typeof (raw as { recordName?: unknown }).recordName === 'string' ? (raw as { recordName: string }).recordName : `#${i} of the page`;
+    const issue = parsed.error.issues[0];
+    invalid.push({ record: name, reason: `malformed record (${issue === undefined ? 'bad shape' : `${issue.path.join('.') || 'record'}: ${issue.message}`})` });
+  });
+  return { records, invalid };
+});
+
 export const queryResponseSchema = z.object({
-  records: z.array(recordSchema),
+  records: recordListSchema,
   continuationMarker: z.string().optional(),
   syncToken: z.string().optional(),
-});
-export type QueryResponse = z.infer<typeof queryResponseSchema>;
+}).transform(({ records, ...rest }) => ({ ...rest, records: records.records, invalid: records.invalid }));
+export type QueryResponse = z.output<typeof queryResponseSchema>;
+
+export const modifyResponseSchema = z.object({ records: z.array(recordSchema).default([]) });
 
 export const batchResponseSchema = z.object({ batch: z.array(queryResponseSchema) });
 
@@ -55,7 +84,7 @@ export const zoneChangesSchema = z.object({
   zoneID: zoneIdSchema.optional(),
   syncToken: z.string().optional(),
   moreComing: z.boolean().optional(),
-  records: z.array(recordSchema).optional(),
+  records: recordListSchema.optional().transform((r) => r?.records),
   serverErrorCode: z.string().optional(),
   reason: z.string().optional(),
 });

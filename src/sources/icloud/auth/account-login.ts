@@ -66,13 +66,19 @@ export const requires2sa = (login: AccountLogin): boolean =>
   (login.dsInfo.hsaVersion ?? 0) >= 1 && (login.hsaChallengeRequired === true || login.hsaTrustedBrowser !== true);
 
 /** Throws the typed error for an account photoferry cannot read (checked before asking for a 2FA code). */
-export function checkAccount(login: AccountLogin): void {
+export function checkAccount(login: AccountLogin, appleId?: string): void {
   if (login.domainToUse !== undefined) throw icloudErrors.wrongRegion(login.domainToUse);
-  if (login.dsInfo.locked === true) throw icloudErrors.accountLocked();
+  if (login.dsInfo.locked === true) throw icloudErrors.accountLocked(appleId);
   if (login.dsInfo.isWebAccessAllowed === false) throw icloudErrors.webAccessDisabled();
-  if (login.iCDPEnabled === true || login.dsInfo.iCDPEnabled === true) throw icloudErrors.adpEnabled();
   if (login.termsUpdateNeeded === true) throw icloudErrors.termsUpdateNeeded();
 }
+
+/**
+ * ADP (§1.12b.6): Photos needs the PCS cookies Apple hands out after the user approves on a trusted device.
+ * Apple marks CloudKit `pcsRequired` for every account; only with iCDPEnabled is the approval really needed.
+ */
+export const needsPcs = (login: AccountLogin): boolean =>
+  (login.iCDPEnabled === true || login.dsInfo.iCDPEnabled === true) && login.webservices.ckdatabasews?.pcsRequired !== false;
 
 /** Photos needs CloudKit; an account without it has iCloud Photos switched off or never set up. */
 export function checkPhotos(login: AccountLogin): void {

@@ -84,7 +84,10 @@ export class AppleHttp {
     let response: Response;
     try {
       // idmsa/setup answers are read as-is (a redirect there is a signal, not a detour); content hosts may redirect.
-      response = await this.options.fetch(url, { ...init, headers, redirect: kind === 'icloud' ? init.redirect ?? 'follow' : 'manual' });
+      // fetch hangs an abort listener on the signal it gets and drops it only when the request is collected; on
+      // one run-wide signal that piles up (MaxListenersExceededWarning). A per-request signal that follows it does not.
+      const signal = AbortSignal.any([init.signal]);
+      response = await this.options.fetch(url, { ...init, signal, headers, redirect: kind === 'icloud' ? init.redirect ?? 'follow' : 'manual' });
     } catch (err) {
       throw toTransferError(err);
     }
@@ -96,7 +99,9 @@ export class AppleHttp {
   captureSessionHeaders(headers: Headers): void {
     for (const [header, field] of SESSION_HEADERS) {
       const value = headers.get(header);
-      if (value !== null && value !== '') this.state[field] = value;
+      if (value === null || value === '') continue;
+      if (field === 'trustToken' && value !== this.state.trustToken) this.state.trustTokenAt = Date.now();
+      this.state[field] = value;
     }
   }
 

@@ -1,7 +1,7 @@
 /** @module Second factor: HSA2 code from a trusted device or SMS, then 2sv/trust; legacy 2SA through setup. */
 import type { AppleHttp } from './http.ts';
 import { failure, readBody } from './http.ts';
-import { authJsonSchema, bootArgsSchema, listDevicesSchema, serviceErrorsSchema, successSchema, type TrustedPhone } from './schemas.ts';
+import { authJsonSchema, bootArgsSchema, codeConflictSchema, listDevicesSchema, serviceErrorsSchema, successSchema, type TrustedPhone } from './schemas.ts';
 import type { SourceInteraction } from '../../define.ts';
 import { fromAppleResponse, icloudErrors } from '../errors.ts';
 
@@ -9,10 +9,12 @@ import { fromAppleResponse, icloudErrors } from '../errors.ts';
 export const WRONG_CODE = '-21669';
 
 export interface MfaOptions {
-  /** Where the code should come from; 'device' relies on Apple's automatic push to trusted devices. */
+  /** Where the code should come from; 'device' asks Apple to push it to the trusted devices. */
   readonly delivery?: 'device' | 'sms';
   /** Trusted phone number id (from Apple's list) for SMS; the first one when absent. */
   readonly phoneNumberId?: number;
+  /** `--phone`: a trusted number's id or its last digits; implies SMS. */
+  readonly phone?: string;
   /** Wrong codes tolerated before giving up (each one re-prompts). */
   readonly maxCodeAttempts?: number;
 }
@@ -24,6 +26,9 @@ interface DeliveryInfo {
   readonly securityKey: boolean;
 }
 
+const isLocked = (pv: { securityCode?: { securityCodeLocked?: boolean | undefined; tooManyCodesValidated?: boolean | undefined } | undefined } | undefined) =>
+  pv?.securityCode?.securityCodeLocked === true || pv?.securityCode?.tooManyCodesValidated === true;
+
 function parseAuthPage(body: unknown): DeliveryInfo | null {
   if (typeof body === 'string') {
     // The HTML page carries its data in <script type="application/json" class="boot_args">.
@@ -33,11 +38,14 @@ function parseAuthPage(body: unknown): DeliveryInfo | null {
     try { json = JSON.parse(m[1]); } catch { return null; }
     const parsed = bootArgsSchema.safeParse(json);
     if (!parsed.success) return null;
-    const pv = parsed.data.direct.twoSV?.phoneNumberVerification;
+    const twoSV = parsed.data.direct.twoSV;
+    const pv = twoSV?.phoneNumberVerification;
+    const bridge = twoSV?.bridgeInitiateData?.phoneNumberVerification;
+    const phones = [...(pv?.trustedPhoneNumbers ?? []), ...(bridge?.trustedPhoneNumbers ?? [])];
     return {
-      phones: pv?.trustedPhoneNumbers ?? [],
+      phones: phones.filter((p, i) => phones.findIndex((q) => q.id === p.id) === i),
       hasTrustedDevices: parsed.data.direct.hasTrustedDevices ?? true,
-      locked: pv?.securityCode?.securityCodeLocked === true || pv?.securityCode?.tooManyCodesValidated === true,
+      locked: isLocked(pv) || isLocked(bridge),
       securityKey: parsed.data.direct.fsaChallenge !== undefined,
     };
   }
@@ -45,67 +53,123 @@ function parseAuthPage(body: unknown): DeliveryInfo | null {
   if (!parsed.success) return null;
   const pv = parsed.data.phoneNumberVerification ?? parsed.data;
   return {
-    phones: pv.trustedPhoneNumbers,
+    phones: pv.trustedPhoneNumbers.length > 0 ? pv.trustedPhoneNumbers : parsed.data.trustedPhoneNumbers,
     hasTrustedDevices: (parsed.data.trustedDeviceCount ?? 1) > 0,
-    locked: pv.securityCode?.securityCodeLocked === true || pv.securityCode?.tooManyCodesValidated === true,
+    locked: isLocked(pv),
     securityKey: parsed.data.fsaChallenge !== undefined,
   };
 }
 
 const phoneLabel = (p: TrustedPhone) => p.numberWithDialCode ?? p.obfuscatedNumber ?? `the number ending in ${p.lastTwoDigits ?? '??'}`;
 
-/** Asks until Apple accepts a code; `submit` returns 'ok', 'wrong' or throws. */
-async function promptLoop(interaction: SourceInteraction, hint: string, attempts: number, submit: (code: string) => Promise<'ok' | 'wrong'>): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    const code = (await interaction.promptCode(i === 0 ? hint : `Wrong code. ${hint}`)).replace(/\s+/g, '');
-    if (await submit(code) === 'ok') return;
-  }
-  throw icloudErrors.wrongCode();
+/** `--phone 2` (Apple's id) or `--phone 81` (last digits of the number). */
+export function pickPhone(phones: readonly TrustedPhone[], wanted: string | number | undefined): TrustedPhone | undefined {
+  if (wanted === undefined) return phones[0];
+  const w = String(wanted).replace(/\D/g, '');
+  return phones.find((p) => String(p.id) === w) ?? (w.length >= 2 ? phones.find((p) => (p.lastTwoDigits ?? p.numberWithDialCode?.replace(/\D/g, '') ?? '').endsWith(w.slice(-2))) : undefined);
 }
 
-async function verdict(what: string, response: Response): Promise<'ok' | 'wrong'> {
+/** The `--phone` choices, for messages: "1 (+1 (•••) •••-••81)". */
+const phoneChoices = (phones: readonly TrustedPhone[]) => phones.length === 0 ? '<id>' : phones.map((p) => `${p.id}`).join('|') + ` (${phones.map((p) => `${p.id} = ${phoneLabel(p)}`).join(', ')})`;
+
+/** Typing "sms" at the code prompt switches to a text message (the offer made when no push is confirmed). */
+const SMS_WORD = /^sms(\d*)$/i;
+
+type Verdict = 'ok' | { readonly sms: string };
+
+/** Asks until Apple accepts a code; `submit` returns 'ok', 'wrong' or throws; "sms" answers come back to the caller. */
+async function promptLoop(interaction: SourceInteraction, appleId: string, hint: string, attempts: number, submit: (code: string) => Promise<'ok' | 'wrong'>): Promise<Verdict> {
+  for (let i = 0; i < attempts; i++) {
+    const code = (await interaction.promptCode(i === 0 ? hint : `Wrong code. ${hint}`)).replace(/\s+/g, '');
+    const sms = SMS_WORD.exec(code);
+    if (sms !== null) return { sms: sms[1] ?? '' };
+    if (await submit(code) === 'ok') return 'ok';
+  }
+  throw icloudErrors.wrongCode(appleId);
+}
+
+/**
+ * Apple's verdict on a code. 2xx is success; since mid-2026 a 409 *with* a fresh X-Apple-Session-Token is success
+ * too (its headers were captured by AppleHttp.send); a 409 without one is the stuck case of rclone #9730.
+ */
+async function verdict(what: string, response: Response, appleId: string, smsHint: string): Promise<'ok' | 'wrong'> {
   if (response.ok) { await response.body?.cancel(); return 'ok'; }
   const err = await failure(what, response);
+  if (response.status === 409) {
+    const token = response.headers.get('x-apple-session-token');
+    if (token !== null && token !== '') return 'ok';
+    const body = codeConflictSchema.safeParse(err.body);
+    if (body.success && body.data.securityCode?.valid === false) return 'wrong';
+    throw icloudErrors.codeConflict(appleId, smsHint);
+  }
   if (response.status === 400 || response.status === 401 || response.status === 403 || response.status === 423) {
     const errors = serviceErrorsSchema.safeParse(err.body);
     const codes = errors.success ? errors.data.map((e) => e.code) : [];
     if (codes.includes(WRONG_CODE)) return 'wrong';
     // Any other refusal of a well-formed code is Apple locking code entry (too many tries).
-    throw icloudErrors.codeLocked();
+    throw icloudErrors.codeLocked(appleId);
   }
   throw fromAppleResponse(err);
 }
 
+/**
+ * Since iOS 26.4 Apple pushes nothing by itself: ask for the push (PUT, no body). A refusal or a network
+ * failure is not fatal; the caller then offers SMS.
+ */
+async function requestPush(http: AppleHttp, signal: AbortSignal): Promise<boolean> {
+  try {
+    const r = await http.send('idmsa', `${http.authUrl}/verify/trusteddevice/securitycode`, { method: 'PUT', signal });
+    await r.body?.cancel();
+    return r.ok;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return false;
+  }
+}
+
+async function sendSms(http: AppleHttp, phone: TrustedPhone, signal: AbortSignal): Promise<void> {
+  const sent = await http.send('idmsa', `${http.authUrl}/verify/phone`, {
+    method: 'PUT', signal, body: JSON.stringify({ phoneNumber: { id: phone.id }, mode: 'sms' }),
+  });
+  if (!sent.ok) {
+    const err = await failure('verify/phone', sent);
+    if (sent.status === 429 || sent.status >= 500) throw fromAppleResponse(err);
+    throw icloudErrors.codeNotSent(`HTTP ${sent.status} for ${phoneLabel(phone)}`);
+  }
+  await sent.body?.cancel();
+}
+
 /** HSA2: find delivery options, get a code to the user, verify it, and trust this "browser". */
-export async function hsa2(http: AppleHttp, interaction: SourceInteraction, opts: MfaOptions, signal: AbortSignal): Promise<void> {
+export async function hsa2(http: AppleHttp, appleId: string, interaction: SourceInteraction, opts: MfaOptions, signal: AbortSignal): Promise<void> {
   const page = await http.send('idmsa', http.authUrl, { method: 'GET', signal, headers: { Accept: 'text/html' } });
   if (!page.ok) throw fromAppleResponse(await failure('2FA options', page));
   const info = parseAuthPage(await readBody(page)) ?? { phones: [], hasTrustedDevices: true, locked: false, securityKey: false };
   if (info.securityKey) throw icloudErrors.securityKeyUnsupported();
-  if (info.locked) throw icloudErrors.codeLocked();
+  if (info.locked) throw icloudErrors.codeLocked(appleId);
   const attempts = opts.maxCodeAttempts ?? 3;
-  const useSms = opts.delivery === 'sms' || (!info.hasTrustedDevices && info.phones.length > 0);
-  if (useSms) {
-    const phone = info.phones.find((p) => opts.phoneNumberId === undefined || p.id === opts.phoneNumberId);
-    if (phone === undefined) throw icloudErrors.codeNotSent('no matching trusted phone number on the account');
-    const sent = await http.send('idmsa', `${http.authUrl}/verify/phone`, {
-      method: 'PUT', signal, body: JSON.stringify({ phoneNumber: { id: phone.id }, mode: 'sms' }),
-    });
-    if (!sent.ok) {
-      const err = await failure('verify/phone', sent);
-      if (sent.status === 429 || sent.status >= 500) throw fromAppleResponse(err);
-      throw icloudErrors.codeNotSent(`HTTP ${sent.status}`);
-    }
-    await sent.body?.cancel();
-    await promptLoop(interaction, `Enter the verification code Apple sent by SMS to ${phoneLabel(phone)}`, attempts, async (code) =>
-      verdict('verify/phone/securitycode', await http.send('idmsa', `${http.authUrl}/verify/phone/securitycode`, {
-        method: 'POST', signal, body: JSON.stringify({ phoneNumber: { id: phone.id }, securityCode: { code }, mode: 'sms' }),
-      })));
-  } else {
-    await promptLoop(interaction, 'Enter the verification code shown on your trusted Apple device', attempts, async (code) =>
+  const smsHint = phoneChoices(info.phones);
+  const wanted = opts.phone ?? opts.phoneNumberId;
+  let useSms = opts.delivery === 'sms' || opts.phone !== undefined || (!info.hasTrustedDevices && info.phones.length > 0);
+  let chosen = wanted;
+  if (!useSms) {
+    const pushed = await requestPush(http, signal);
+    const offer = info.phones.length === 0 ? '' : ` If no code arrives, type "sms" to get one by text message to ${phoneLabel(info.phones[0]!)}${info.phones.length > 1 ? ` (or "sms<id>", id ${smsHint})` : ''}.`;
+    const hint = `Enter the verification code shown on your trusted Apple device (${pushed ? 'Apple sent a code to your trusted Apple devices' : 'Apple did not confirm sending a code to your devices'}).${offer}`;
+    const result = await promptLoop(interaction, appleId, hint, attempts, async (code) =>
       verdict('verify/trusteddevice/securitycode', await http.send('idmsa', `${http.authUrl}/verify/trusteddevice/securitycode`, {
         method: 'POST', signal, body: JSON.stringify({ securityCode: { code } }),
-      })));
+      }), appleId, smsHint));
+    if (result !== 'ok') { useSms = true; chosen = result.sms === '' ? wanted : result.sms; }
+  }
+  if (useSms) {
+    const phone = pickPhone(info.phones, chosen);
+    if (phone === undefined) throw icloudErrors.codeNotSent(info.phones.length === 0 ? 'no trusted phone number on the account' : `no trusted phone number matches "${String(chosen)}"; choose one of ${smsHint}`);
+    await sendSms(http, phone, signal);
+    const result = await promptLoop(interaction, appleId, `Enter the verification code Apple sent by SMS to ${phoneLabel(phone)}`, attempts, async (code) =>
+      verdict('verify/phone/securitycode', await http.send('idmsa', `${http.authUrl}/verify/phone/securitycode`, {
+        method: 'POST', signal, body: JSON.stringify({ phoneNumber: { id: phone.id }, securityCode: { code }, mode: 'sms' }),
+      }), appleId, smsHint));
+    if (result !== 'ok') throw icloudErrors.wrongCode(appleId);
   }
   const trust = await http.send('idmsa', `${http.authUrl}/2sv/trust`, { method: 'GET', signal });
   if (!trust.ok) throw fromAppleResponse(await failure('2sv/trust', trust));
@@ -113,7 +177,7 @@ export async function hsa2(http: AppleHttp, interaction: SourceInteraction, opts
 }
 
 /** Legacy two-step verification (hsaVersion 1): codes go through setup, and 2sv/trust does not apply. */
-export async function twoStep(http: AppleHttp, dsid: string, interaction: SourceInteraction, opts: MfaOptions, signal: AbortSignal): Promise<void> {
+export async function twoStep(http: AppleHttp, appleId: string, dsid: string, interaction: SourceInteraction, opts: MfaOptions, signal: AbortSignal): Promise<void> {
   const list = await http.send('setup', http.setupEndpoint('/listDevices', dsid), { method: 'GET', signal });
   if (!list.ok) throw fromAppleResponse(await failure('listDevices', list));
   const devices = listDevicesSchema.safeParse(await readBody(list));
@@ -126,7 +190,7 @@ export async function twoStep(http: AppleHttp, dsid: string, interaction: Source
   const sentBody = successSchema.safeParse(await readBody(sent));
   if (!sentBody.success || !sentBody.data.success) throw icloudErrors.codeNotSent(sentBody.success ? sentBody.data.errorMessage ?? 'refused' : 'unexpected answer');
   const where = device.phoneNumber === undefined ? 'your trusted device' : `the phone number ${device.phoneNumber}`;
-  await promptLoop(interaction, `Enter the verification code Apple sent to ${where}`, opts.maxCodeAttempts ?? 3, async (code) => {
+  const result = await promptLoop(interaction, appleId, `Enter the verification code Apple sent to ${where}`, opts.maxCodeAttempts ?? 3, async (code) => {
     const r = await http.send('setup', http.setupEndpoint('/validateVerificationCode', dsid), {
       method: 'POST', signal, headers: json, body: JSON.stringify({ ...device, verificationCode: code, trustBrowser: true }),
     });
@@ -134,6 +198,7 @@ export async function twoStep(http: AppleHttp, dsid: string, interaction: Source
     const body = successSchema.safeParse(await readBody(r));
     if (body.success && body.data.success) return 'ok';
     if (body.success && String(body.data.errorCode) === WRONG_CODE) return 'wrong';
-    throw icloudErrors.codeLocked();
+    throw icloudErrors.codeLocked(appleId);
   });
+  if (result !== 'ok') throw icloudErrors.wrongCode(appleId);
 }

@@ -49,12 +49,16 @@ export const phoneVerificationSchema = z.object({
   securityCode: securityCodeSchema,
   authenticationType: z.string().optional(),
 });
+/** Since 2026 the phones may sit under `twoSV.bridgeInitiateData` instead (protocol notes §1.12b.3); both are read. */
 export const bootArgsSchema = z.object({
   direct: z.object({
     authType: z.string().optional(),
     hasTrustedDevices: z.boolean().optional(),
     fsaChallenge: z.unknown().optional(),
-    twoSV: z.object({ phoneNumberVerification: phoneVerificationSchema.optional() }).optional(),
+    twoSV: z.object({
+      phoneNumberVerification: phoneVerificationSchema.optional(),
+      bridgeInitiateData: z.object({ phoneNumberVerification: phoneVerificationSchema.optional() }).optional(),
+    }).optional(),
   }),
 });
 export const authJsonSchema = phoneVerificationSchema.extend({
@@ -63,7 +67,17 @@ export const authJsonSchema = phoneVerificationSchema.extend({
   fsaChallenge: z.unknown().optional(),
 });
 
-const webServiceSchema = z.object({ url: z.string().optional(), status: z.string().optional() });
+const webServiceSchema = z.object({ url: z.string().optional(), status: z.string().optional(), pcsRequired: z.boolean().optional() });
+
+/** A code answer with HTTP 409 (mid-2026): `securityCode.valid` says whether Apple took the code. */
+export const codeConflictSchema = z.object({ securityCode: z.object({ valid: z.boolean().optional() }).optional() });
+
+/** setup/requestPCS: `status` is "success" once the trusted device uploaded the PCS cookies. */
+export const requestPcsSchema = z.object({
+  isWebAccessAllowed: z.boolean().optional(),
+  status: z.string().optional(),
+  message: z.string().optional(),
+});
 
 export const accountLoginSchema = z.object({
   dsInfo: z.object({

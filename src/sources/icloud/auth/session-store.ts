@@ -19,6 +19,7 @@ const persistedSchema = z.object({
   trustToken: z.string().optional(),
   trustEligible: z.string().optional(),
   authAttributes: z.string().optional(),
+  trustTokenAt: z.number().optional(),
   cookies: z.array(cookieSchema),
 });
 
@@ -31,10 +32,12 @@ export type PersistedSession = {
   trustToken?: string;
   trustEligible?: string;
   authAttributes?: string;
+  /** When Apple handed out the current trust token (epoch ms): its age says when a new code is due (~30 days). */
+  trustTokenAt?: number;
   cookies: StoredCookie[];
 };
 
-export type SessionField = Exclude<keyof PersistedSession, 'clientId' | 'cookies'>;
+export type SessionField = Exclude<keyof PersistedSession, 'clientId' | 'cookies' | 'trustTokenAt'>;
 
 /** Response header → persisted field; captured from every idmsa and setup answer. */
 export const SESSION_HEADERS: ReadonlyArray<readonly [string, SessionField]> = [

@@ -10,6 +10,11 @@ import { fromAppleResponse, icloudErrors, IcloudError } from '../errors.ts';
 export const WRONG_PASSWORD_CODE = '-20101';
 /** Apple's "account locked for security reasons" service error. */
 export const ACCOUNT_LOCKED_CODE = '-20209';
+/** 2026: SRP refuses app-specific passwords with this service error. */
+export const APP_SPECIFIC_PASSWORD_CODE = '-20283';
+
+/** Apple lower-cases the Apple ID before SRP (icloudpd, rclone 2026): a capitalised one would fail the proof. */
+export const srpAccountName = (appleId: string) => appleId.trim().toLowerCase();
 
 export interface PasswordStepOptions {
   readonly appleId: string;
@@ -34,7 +39,7 @@ function serviceErrorCodes(body: unknown): string[] {
 
 /** 403: kei saw it for unknown accounts and for throttled ones; only a locked account is told apart. */
 async function rejectCredentials(appleId: string, response: Response): Promise<never> {
-  if ((serviceErrorCodes(await readBody(response))).includes(ACCOUNT_LOCKED_CODE)) throw icloudErrors.accountLocked();
+  if ((serviceErrorCodes(await readBody(response))).includes(ACCOUNT_LOCKED_CODE)) throw icloudErrors.accountLocked(appleId);
   throw icloudErrors.wrongPassword(appleId);
 }
 
@@ -57,7 +62,7 @@ async function init(http: AppleHttp, accountName: string, A: bigint, signal: Abo
 async function legacySignin(http: AppleHttp, opts: PasswordStepOptions, signal: AbortSignal): Promise<PasswordStepResult> {
   const response = await http.send('idmsa', `${http.authUrl}/signin?isRememberMeEnabled=true`, {
     method: 'POST', signal,
-    body: JSON.stringify({ accountName: opts.appleId, password: opts.password, rememberMe: true, trustTokens: http.state.trustToken ? [http.state.trustToken] : [] }),
+    body: JSON.stringify({ accountName: srpAccountName(opts.appleId), password: opts.password, rememberMe: true, trustTokens: http.state.trustToken ? [http.state.trustToken] : [] }),
   });
   await response.body?.cancel();
   // This endpoint hides failure in X-Apple-I-Rscd behind a 200; anything but success keeps SRP's verdict.
@@ -69,11 +74,12 @@ async function legacySignin(http: AppleHttp, opts: PasswordStepOptions, signal: 
 /** Proves the password; on success the idmsa session token is in `http.state`. */
 export async function passwordStep(http: AppleHttp, opts: PasswordStepOptions, signal: AbortSignal): Promise<PasswordStepResult> {
   const start = startClient(opts.random ?? randomBytes);
-  const ch = await init(http, opts.appleId, start.A, signal);
+  const accountName = srpAccountName(opts.appleId);
+  const ch = await init(http, accountName, start.A, signal);
   let proof;
   try {
     proof = await clientProof(start, {
-      accountName: opts.appleId, password: opts.password, salt: Buffer.from(ch.salt, 'base64'),
+      accountName, password: opts.password, salt: Buffer.from(ch.salt, 'base64'),
       iterations: ch.iteration, protocol: ch.protocol, B: fromBytes(Buffer.from(ch.b, 'base64')),
     });
   } catch (err) {
@@ -82,7 +88,7 @@ export async function passwordStep(http: AppleHttp, opts: PasswordStepOptions, s
   const response = await http.send('idmsa', `${http.authUrl}/signin/complete?isRememberMeEnabled=true`, {
     method: 'POST', signal,
     body: JSON.stringify({
-      accountName: opts.appleId, c: ch.c, m1: b64(proof.M1), m2: b64(proof.M2), rememberMe: true,
+      accountName, c: ch.c, m1: b64(proof.M1), m2: b64(proof.M2), rememberMe: true,
       trustTokens: http.state.trustToken ? [http.state.trustToken] : [],
     }),
   });
@@ -110,7 +116,9 @@ export async function passwordStep(http: AppleHttp, opts: PasswordStepOptions, s
     case 401: {
       const body = await readBody(response);
       const codes = serviceErrorCodes(body);
-      if (codes.includes(ACCOUNT_LOCKED_CODE)) throw icloudErrors.accountLocked();
+      if (codes.includes(ACCOUNT_LOCKED_CODE)) throw icloudErrors.accountLocked(opts.appleId);
+      // The raw-password endpoint would refuse it too: say what is wrong instead of "wrong password".
+      if (codes.includes(APP_SPECIFIC_PASSWORD_CODE)) throw icloudErrors.appSpecificPassword(opts.appleId);
       if (opts.legacyFallback) return legacySignin(http, opts, signal);
       throw icloudErrors.wrongPassword(opts.appleId);
     }

@@ -142,7 +142,7 @@ test('no prompt available when a code is needed → mfa-required', async () => {
 
 const faultCases: Array<[string, Partial<SimAccountInit>, IcloudErrorReason, RegExp]> = [
   ['wrong password', {}, 'wrong-password', /password.*auth icloud/],
-  ['Advanced Data Protection on', { faults: { adp: true } }, 'adp-enabled', /Advanced Data Protection/],
+  ['Advanced Data Protection on, the request declined on the device', { faults: { adp: true, adpApproval: 'deny' } }, 'pcs-not-approved', /Advanced Data Protection is on.*declined.*approve the prompt on your iPhone/],
   ['"Access iCloud Data on the Web" off', { faults: { webAccessDisabled: true } }, 'web-access-disabled', /Access iCloud Data on the Web.*Settings/],
   ['China-mainland account on the global host', { faults: { domainToUse: 'iCloud.com.cn' } }, 'wrong-region', /iCloud\.com\.cn/],
   ['locked account', { faults: { locked: true } }, 'account-locked', /iforgot/],

@@ -29,9 +29,14 @@ export interface AuthStatus {
   readonly sessionExpiresAt?: Date;
   /** When the 2FA trust expires, after which a new code is needed. */
   readonly trustExpiresAt?: Date;
-  /** Whole days until a new code is needed (trust expiry, else session expiry), when Apple's cookies say. */
+  /** Whole days until a new code is needed: the trust cookie's expiry, else ~30 days from the trust token's age. */
   readonly daysLeft?: number;
+  /** Whole days since Apple handed out the trust token, when known. */
+  readonly trustAgeDays?: number;
 }
+
+/** The trust token's lifetime (rclone docs, protocol notes §1.12b.7) when no cookie says otherwise. */
+export const TRUST_DAYS = 30;
 
 const DAY = 86_400_000;
 
@@ -50,7 +55,8 @@ export async function authStatus(options: AuthStatusOptions, ctx: { readonly sec
   const http = new AppleHttp({ authUrl: options.authUrl, setupUrl: options.setupUrl, fetch: options.fetch ?? globalThis.fetch }, saved);
   let valid: boolean | null = null;
   if (options.check !== false) {
-    if (saved.sessionToken === undefined || http.jar.find('X-APPLE-WEBAUTH-TOKEN') === undefined) valid = false;
+    // Whatever Apple set goes to validate; whether one particular cookie is there is Apple's call, not ours.
+    if (saved.sessionToken === undefined && saved.cookies.length === 0) valid = false;
     else {
       try {
         const login = await validate(http, signal);
@@ -63,7 +69,8 @@ export async function authStatus(options: AuthStatusOptions, ctx: { readonly sec
   }
   const now = (options.now ?? Date.now)();
   const { session, trust } = expiries(http.jar);
-  const horizon = trust ?? session;
+  const trustAge = saved.trustTokenAt === undefined ? undefined : now - saved.trustTokenAt;
+  const horizon = trust ?? (trustAge === undefined ? session : saved.trustTokenAt! + TRUST_DAYS * DAY);
   return {
     appleId: options.appleId,
     saved: saved.sessionToken !== undefined || saved.trustToken !== undefined,
@@ -73,6 +80,7 @@ export async function authStatus(options: AuthStatusOptions, ctx: { readonly sec
     ...(session === undefined ? {} : { sessionExpiresAt: new Date(session) }),
     ...(trust === undefined ? {} : { trustExpiresAt: new Date(trust) }),
     ...(horizon === undefined ? {} : { daysLeft: Math.max(0, Math.floor((horizon - now) / DAY)) }),
+    ...(trustAge === undefined ? {} : { trustAgeDays: Math.max(0, Math.floor(trustAge / DAY)) }),
   };
 }
 

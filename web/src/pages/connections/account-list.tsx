@@ -3,12 +3,13 @@ import { del, enc, errorText } from '../../api/client.ts';
 import type { Account } from '../../api/types.ts';
 
 const STATE_LABEL: Record<string, string> = {
-  'signed-in': 'Signed in', 'needs-code': 'Waiting for code', failed: 'Failed', expired: 'Session expired: sign in again',
+  'signed-in': 'Signed in', 'needs-code': 'Waiting for code', 'needs-approval': 'Waiting for approval on your iPhone', failed: 'Failed', expired: 'Session expired: sign in again',
 };
 
 function days(a: Account): string {
   if (a.state !== 'signed-in' || a.daysLeft === undefined) return '';
-  return a.daysLeft <= 0 ? 'new code due now' : `new code due in ${a.daysLeft} day${a.daysLeft === 1 ? '' : 's'}`;
+  const age = a.trustAgeDays === undefined ? '' : `2FA trust ${a.trustAgeDays} day${a.trustAgeDays === 1 ? '' : 's'} old, `;
+  return age + (a.daysLeft <= 0 ? 'new code due now' : `new code due in ${a.daysLeft} day${a.daysLeft === 1 ? '' : 's'}`);
 }
 
 export function AccountList({ accounts, onChanged }: { accounts: Account[]; onChanged: () => void }) {

@@ -1,17 +1,21 @@
-/** @module Sign in to iCloud: Apple ID + password, then the 6-digit code box while the server answers `needs-code`. */
+/** @module Sign in to iCloud: Apple ID + password, then the 6-digit code box while the server answers `needs-code`, then the ADP approval wait. */
 import { useState } from 'preact/hooks';
-import { post, enc, errorText } from '../../api/client.ts';
+import { get, post, enc, errorText } from '../../api/client.ts';
 import type { ConnectAnswer } from '../../api/types.ts';
 import { TextField } from '../../components/field.tsx';
 import { ErrorNotice, Notice } from '../../components/notice.tsx';
 
-type Step = { kind: 'credentials' } | { kind: 'code'; id: string; hint?: string | undefined } | { kind: 'done'; appleId: string };
+type Step = { kind: 'credentials' } | { kind: 'code'; id: string; hint?: string | undefined } | { kind: 'approval'; id: string; hint?: string | undefined } | { kind: 'done'; appleId: string };
+
+/** The 2026 flow in two sentences, shown before signing in (the README says the same). */
+export const FLOW_2026 = 'Apple sends the code to your devices when photoferry asks; approve the prompt on your iPhone if you use Advanced Data Protection.';
 
 export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
   const [step, setStep] = useState<Step>({ kind: 'credentials' });
   const [appleId, setAppleId] = useState('');
   const [password, setPassword] = useState('');
   const [delivery, setDelivery] = useState<'device' | 'sms'>('device');
+  const [phone, setPhone] = useState('');
   const [authUrl, setAuthUrl] = useState('');
   const [setupUrl, setSetupUrl] = useState('');
   const [code, setCode] = useState('');
@@ -29,6 +33,10 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
       setStep((prev) => ({ kind: 'code', id: answer.id, hint: answer.hint ?? (prev.kind === 'code' ? prev.hint : undefined) }));
       setCode('');
       setError(answer.message);
+    } else if (answer.state === 'needs-approval') {
+      // ADP: the server waits for the tap on the iPhone; ask it for the outcome.
+      setStep({ kind: 'approval', id: answer.id, hint: answer.hint });
+      void call(() => get<ConnectAnswer>(`/api/accounts/icloud/${enc(answer.id)}/step`));
     } else {
       // `failed` carries the user-terms reason: wrong password, ADP on, web access off, code locked…
       setStep({ kind: 'credentials' });
@@ -42,7 +50,7 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
   const signIn = (e: Event) => {
     e.preventDefault();
     void call(() => post<ConnectAnswer>('/api/accounts/icloud', {
-      appleId, password, delivery, ...(authUrl ? { authUrl } : {}), ...(setupUrl ? { setupUrl } : {}),
+      appleId, password, delivery, ...(delivery === 'sms' && phone.trim() ? { phone: phone.trim() } : {}), ...(authUrl ? { authUrl } : {}), ...(setupUrl ? { setupUrl } : {}),
     }));
   };
   const sendCode = (e: Event) => {
@@ -50,6 +58,16 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
     if (step.kind === 'code') void call(() => post<ConnectAnswer>(`/api/accounts/icloud/${enc(step.id)}/code`, { code: code.trim() }));
   };
 
+  if (step.kind === 'approval') {
+    return (
+      <div class="subform" data-testid="icloud-approval">
+        <h3>Approve on your iPhone</h3>
+        <p>{step.hint ?? 'Advanced Data Protection is on: approve the request on your iPhone.'}</p>
+        <p class="muted">photoferry checks every few seconds for up to 5 minutes.</p>
+        <ErrorNotice error={error} testId="icloud-error" />
+      </div>
+    );
+  }
   if (step.kind === 'code') {
     return (
       <form class="subform" onSubmit={sendCode} data-testid="icloud-code-form">
@@ -68,6 +86,7 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
   return (
     <form class="subform" onSubmit={signIn} data-testid="icloud-form">
       <h3>Add an iCloud account</h3>
+      <p class="muted" data-testid="icloud-flow-2026">{FLOW_2026}</p>
       {step.kind === 'done' && <Notice kind="ok" testId="icloud-connected">Connected {step.appleId}.</Notice>}
       <TextField label="Apple ID" value={appleId} onInput={setAppleId} testId="icloud-apple-id" autoComplete="username" required />
       <TextField label="Password" type="password" value={password} onInput={setPassword} testId="icloud-password"
@@ -77,6 +96,8 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
         <label class="check"><input type="radio" name="delivery" checked={delivery === 'device'} onChange={() => setDelivery('device')} data-testid="icloud-delivery-device" /> to my Apple devices</label>
         <label class="check"><input type="radio" name="delivery" checked={delivery === 'sms'} onChange={() => setDelivery('sms')} data-testid="icloud-delivery-sms" /> by SMS</label>
       </fieldset>
+      {delivery === 'sms' && <TextField label="Phone (last digits, optional)" value={phone} onInput={setPhone} testId="icloud-phone" inputMode="numeric"
+        hint="Which trusted number gets the SMS: its last digits, as Apple shows them; the first one when empty." />}
       <details class="more" data-testid="icloud-advanced">
         <summary>Advanced</summary>
         <p class="muted">Only for testing against the photoferry simulator: leave empty for Apple.</p>
