@@ -12,6 +12,7 @@ import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote } from 
 import { ConflictError, NotFoundError, type TaskRepository } from './tasks.ts';
 import { describeError } from './task-runner.ts';
 import type { Notifier } from './notify.ts';
+import { clearSignInNeeded, signInNeeded } from './session-health.ts';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, o: object) => Promise<Buffer>;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -40,7 +41,14 @@ export async function checkAdminPassword(repo: TaskRepository, password: string)
 
 export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired';
 export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string }
-export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trusted: boolean; readonly message?: string }
+export interface AccountView {
+  readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trusted: boolean; readonly message?: string;
+  /** Signed in against the Apple simulator on this machine (a demo): the dashboard may show its 2FA code. */
+  readonly simulator?: boolean;
+}
+
+/** The simulator listens on loopback; a real Apple endpoint never does. */
+export const isLoopbackUrl = (url: string): boolean => /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
 export interface SignInRequest { readonly appleId: string; readonly password: string; readonly delivery?: 'device' | 'sms'; readonly authUrl?: string; readonly setupUrl?: string }
 
 /** Remote names allow letters, digits and `_ . @ -`; an Apple ID that is a phone number gets its `+` replaced. */
@@ -48,6 +56,7 @@ export const accountIdOf = (appleId: string): string => `icloud-${appleId.toLowe
 
 interface Pending {
   readonly appleId: string;
+  readonly authUrl: string;
   code: { resolve: (code: string) => void; reject: (err: Error) => void } | undefined;
   /** The answer the current request waits for; re-armed before each code is handed over. */
   step: Promise<SignInStep>;
@@ -62,7 +71,8 @@ function arm(p: Pending): void {
   p.step = new Promise<SignInStep>((resolve) => { p.report = resolve; });
 }
 
-export function createIcloudAccounts(ctx: AppContext) {
+/** `repo` (the server's) knows what the last runs found; without it the state is what the saved session says. */
+export function createIcloudAccounts(ctx: AppContext, repo?: TaskRepository) {
   const pending = new Map<string, Pending>();
   const deps = remotesDepsOf(ctx);
   const optionsOf = async (id: string) => {
@@ -79,7 +89,7 @@ export function createIcloudAccounts(ctx: AppContext) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error('the sign-in waited too long for its code')), PENDING_MS);
       timer.unref();
-      const p: Pending = { appleId: req.appleId, code: undefined, step: Promise.resolve({ id, appleId: req.appleId, state: 'failed' }), report: () => {}, controller, timer };
+      const p: Pending = { appleId: req.appleId, authUrl: req.authUrl ?? '', code: undefined, step: Promise.resolve({ id, appleId: req.appleId, state: 'failed' }), report: () => {}, controller, timer };
       arm(p);
       pending.set(id, p);
       const urls = { ...(req.authUrl ? { authUrl: req.authUrl } : {}), ...(req.setupUrl ? { setupUrl: req.setupUrl } : {}) };
@@ -96,6 +106,7 @@ export function createIcloudAccounts(ctx: AppContext) {
         await signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, password: req.password, savePassword: true, forceSrp: true,
           ...(req.delivery ? { mfa: { delivery: req.delivery } } : {}) }, { secrets: await ctx.secrets(), interaction, log: silentLogger }, controller.signal);
         await addRemote(deps, { name: id, type: 'icloud', replace: true, options: { appleId: o.appleId, ...urls } });
+        if (repo !== undefined) await clearSignInNeeded(repo, id);
       })().then(() => done({ id, appleId: req.appleId, state: 'signed-in' }),
         (err: unknown) => done({ id, appleId: req.appleId, state: 'failed', message: describeError(err).message }));
       return p.step;
@@ -116,6 +127,19 @@ export function createIcloudAccounts(ctx: AppContext) {
 
     pendingState: (id: string): boolean => pending.get(id)?.code !== undefined,
 
+    /**
+     * Demo only: the code the Apple simulator "sent to the phone", read from its own peek endpoint. Undefined for real
+     * Apple accounts (never called for them: only a loopback sign-in service can be the simulator).
+     */
+    async demoCode(id: string): Promise<string | undefined> {
+      const p = pending.get(id);
+      const { appleId, authUrl } = p ?? await optionsOf(id);
+      if (!isLoopbackUrl(authUrl)) return undefined;
+      const response = await fetch(`${new URL(authUrl).origin}/__sim/code?appleId=${encodeURIComponent(appleId)}`, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) { await response.body?.cancel(); return undefined; }
+      return ((await response.json()) as { code?: string }).code;
+    },
+
     async list(check = false): Promise<AccountView[]> {
       const out: AccountView[] = [];
       const secrets = await ctx.secrets();
@@ -124,8 +148,15 @@ export function createIcloudAccounts(ctx: AppContext) {
           const o = await optionsOf(r.name);
           if (pending.get(r.name)?.code !== undefined) { out.push({ id: r.name, appleId: o.appleId, state: 'needs-code', trusted: false }); continue; }
           const s = await authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, AbortSignal.timeout(20_000));
-          const expired = !s.saved || (s.valid === false && !s.trusted);
-          out.push({ id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted, ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }) });
+          // A run Apple refused outranks what the saved cookies claim: the session is only as good as its last use.
+          const refused = repo === undefined ? undefined : await signInNeeded(repo, r.name);
+          const expired = !s.saved || (s.valid === false && !s.trusted) || refused !== undefined;
+          out.push({
+            id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted,
+            ...(s.daysLeft === undefined || expired ? {} : { daysLeft: s.daysLeft }),
+            ...(refused === undefined ? {} : { message: `A run on ${refused.since.slice(0, 10)} was refused by Apple: sign in again.` }),
+            ...(o.authUrl !== undefined && isLoopbackUrl(o.authUrl) ? { simulator: true } : {}),
+          });
         } catch (err) {
           out.push({ id: r.name, appleId: r.name, state: 'failed', trusted: false, message: describeError(err).message });
         }

@@ -6,6 +6,9 @@ import { plan, type Plan, type ResourcePolicy, DEFAULT_POLICY } from '../engine/
 import { checkTemplate } from '../engine/path-template.ts';
 import { refresh } from '../engine/refresh.ts';
 import { executePlan } from '../engine/run.ts';
+import type { RunGate } from '../engine/gate.ts';
+
+export { RunGate, parseBandwidth } from '../engine/gate.ts';
 import { ignoreEvents, type EventSink } from '../engine/events.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from '../engine/derived/types.ts';
 import type { SourceInteraction } from '../sources/define.ts';
@@ -34,6 +37,8 @@ export interface CopyRequest {
   readonly interaction?: SourceInteraction;
   /** Conversions, sidecars, album strategy, library manifest (default: XMP sidecars, album manifests, library manifest). */
   readonly fidelity?: FidelityOptions;
+  /** Bandwidth limit and pause/resume of this run. */
+  readonly gate?: RunGate;
 }
 
 export interface CopyResult {
@@ -96,6 +101,7 @@ export async function copyBetween(
   });
   const result = await executePlan(runId, planned, {
     source, destination, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+    ...(request.gate === undefined ? {} : { gate: request.gate }),
   }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
   return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };

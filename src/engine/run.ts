@@ -7,6 +7,7 @@ import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
 import { transfer } from './transfer.ts';
+import type { RunGate } from './gate.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
 import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
@@ -21,6 +22,7 @@ export interface RunDeps {
   readonly retry?: RetryPolicy;
   /** Rewrites the library manifest and album manifests at the end of a run that was not stopped. */
   readonly library?: { readonly fidelity: FidelityOptions; readonly policy: ResourcePolicy };
+  readonly gate?: RunGate;
 }
 
 export interface RunResult {

@@ -9,6 +9,8 @@ import { createTaskRunner, type TaskRunnerDeps } from '../app/task-runner.ts';
 import { createScheduler } from '../app/scheduler.ts';
 import { createIcloudAccounts } from '../app/accounts.ts';
 import { createNotifier, type NotificationsConfig } from '../app/notify.ts';
+import { loadNotificationSettings } from '../app/notify-settings.ts';
+import { markInterrupted } from '../app/run-records.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { createLoginLimiter, createSessions, SESSION_COOKIE, sameToken } from './security.ts';
 import type { ServerServices } from './services.ts';
@@ -21,6 +23,10 @@ import * as tasks from './routes/tasks.ts';
 import * as runs from './routes/runs.ts';
 import * as ops from './routes/ops.ts';
 import * as web from './routes/web.ts';
+import * as runControl from './routes/run-control.ts';
+import * as destinationEdit from './routes/destination-edit.ts';
+import * as notifications from './routes/notifications.ts';
+import * as checks from './routes/checks.ts';
 
 export interface ServerOptions {
   readonly ctx: AppContext;
@@ -64,13 +70,17 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
 
   const { ctx } = o;
   const repo = taskRepository(ctx.db);
-  const notifier = createNotifier(o.notifications, { log: app.log });
+  // Read at each send: what the settings page saves applies to the next event without a restart.
+  const notifier = createNotifier(o.notifications, { log: app.log, settings: () => loadNotificationSettings(ctx, repo, true) });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
-  const icloud = createIcloudAccounts(ctx);
+  const icloud = createIcloudAccounts(ctx, repo);
+  // Before any schedule fires: a task run still "running" in the catalog was cut off by a crash.
+  const interrupted = await markInterrupted(ctx, repo);
+  if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs interrupted by the last stop are marked interrupted');
   const sent = new Map<string, number>();
   const scheduler = createScheduler({
     tasks: repo, runner, log: app.log,
-    periodic: () => icloud.checkSessions(notifier, o.notifications?.expiringDays ?? 7, sent).catch((err: unknown) => {
+    periodic: () => loadNotificationSettings(ctx, repo, false).then((st) => icloud.checkSessions(notifier, st.expiringDays, sent)).catch((err: unknown) => {
       app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'iCloud session check failed');
     }),
   });
@@ -90,7 +100,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }
   });
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, runControl, destinationEdit, notifications, checks]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));

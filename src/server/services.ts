@@ -7,7 +7,7 @@ import type { TaskRepository } from '../app/tasks.ts';
 import type { TaskRunner } from '../app/task-runner.ts';
 import type { Scheduler } from '../app/scheduler.ts';
 import type { IcloudAccounts } from '../app/accounts.ts';
-import type { Notifier } from '../app/notify.ts';
+import type { SettingsNotifier } from '../app/notify.ts';
 import type { LoginLimiter, Sessions } from './security.ts';
 
 export interface ServerServices {
@@ -16,7 +16,7 @@ export interface ServerServices {
   readonly runner: TaskRunner;
   readonly scheduler: Scheduler;
   readonly accounts: IcloudAccounts;
-  readonly notifier: Notifier;
+  readonly notifier: SettingsNotifier;
   readonly sessions: Sessions;
   readonly limiter: LoginLimiter;
   /** Cookies get `Secure` when the server speaks TLS. */

@@ -1,6 +1,6 @@
 /** @module `photoferry copy|sync|plan SRC DST`: thin edges over the copy use case. */
 import type { Command } from 'commander';
-import { copyLibrary, type CopyResult } from '../../app/copy.ts';
+import { copyLibrary, RunGate, parseBandwidth, type CopyResult } from '../../app/copy.ts';
 import { summarizePlan } from '../../app/plan-report.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
@@ -8,7 +8,8 @@ import { formatBytes, formatDuration, runDisplay } from '../output.ts';
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
 
-type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string };
+
+type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; bwlimit?: number | null };
 
 export function register(program: Command): void {
   for (const command of ['copy', 'sync', 'plan'] as const) {
@@ -20,6 +21,7 @@ export function register(program: Command): void {
       }[command]);
     addFidelityOptions(addFilterOptions(cmd)).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
     if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
+    if (command !== 'plan') cmd.option('--bwlimit <rate>', 'bandwidth limit for the whole run in bytes per second, e.g. 500K or 2M', parseBandwidth);
     cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
         const globals = globalsOf(self);
@@ -32,6 +34,7 @@ export function register(program: Command): void {
             ...(flags.template ? { template: flags.template } : {}),
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
             ...(flags.delete ? { propagateDeletes: true } : {}),
+            ...(flags.bwlimit ? { gate: new RunGate(flags.bwlimit) } : {}),
           }, signal);
           display.stop();
           if (command === 'plan') {
