@@ -45,6 +45,9 @@ export interface AccountView {
   readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trusted: boolean; readonly message?: string;
   /** Signed in against the Apple simulator on this machine (a demo): the dashboard may show its 2FA code. */
   readonly simulator?: boolean;
+  /** The simulator's endpoints, so "sign in again" can fill them in (real Apple accounts use the defaults). */
+  readonly authUrl?: string;
+  readonly setupUrl?: string;
 }
 
 /** The simulator listens on loopback; a real Apple endpoint never does. */
@@ -155,7 +158,7 @@ export function createIcloudAccounts(ctx: AppContext, repo?: TaskRepository) {
             id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted,
             ...(s.daysLeft === undefined || expired ? {} : { daysLeft: s.daysLeft }),
             ...(refused === undefined ? {} : { message: `A run on ${refused.since.slice(0, 10)} was refused by Apple: sign in again.` }),
-            ...(o.authUrl !== undefined && isLoopbackUrl(o.authUrl) ? { simulator: true } : {}),
+            ...(isLoopbackUrl(o.authUrl) ? { simulator: true, authUrl: o.authUrl, setupUrl: o.setupUrl } : {}),
           });
         } catch (err) {
           out.push({ id: r.name, appleId: r.name, state: 'failed', trusted: false, message: describeError(err).message });
