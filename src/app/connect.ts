@@ -6,6 +6,7 @@ import type { Source } from '../sources/source.ts';
 import type { SourceInteraction } from '../sources/define.ts';
 import type { AppContext } from './context.ts';
 import { resolveTarget } from './targets.ts';
+import { TransferError } from '../core/transfer-error.ts';
 
 export async function openDestination(ctx: AppContext, spec: string): Promise<Destination> {
   const target = await resolveTarget(spec, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local');
@@ -15,8 +16,9 @@ export async function openDestination(ctx: AppContext, spec: string): Promise<De
 
 export type { SourceInteraction };
 
+/** Unattended runs (schedules, the dashboard's runner): a new 2FA code means the user has to sign in again. */
 export const noInteraction: SourceInteraction = {
-  promptCode: () => Promise.reject(new Error('a verification code is needed but nobody can type it here')),
+  promptCode: () => Promise.reject(new TransferError('auth-required', 'Apple asks for a new verification code, and nobody can type it during an unattended run.', { connector: 'sign-in' })),
 };
 
 export async function openSource(ctx: AppContext, spec: string, interaction: SourceInteraction = noInteraction): Promise<Source> {

@@ -131,9 +131,9 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
     await byTestId('task-name').fill('Nightly');
     await byTestId('task-destination').selectOption('nas');
     await byTestId('task-template').fill('nightly/{yyyy}/{filename}');
-    await byTestId('schedule-cron').check();
-    await byTestId('schedule-cron').waitFor();
-    await page.locator('input[data-testid="schedule-cron"]').fill('*/5 * * * * *');
+    // The radio and the cron text field share the test id; the type tells them apart.
+    await page.locator('input[type="radio"][data-testid="schedule-cron"]').check();
+    await page.locator('input[type="text"][data-testid="schedule-cron"]').fill('*/5 * * * * *');
     // Apple ends the session and forgets this browser: the next sign-in needs a new code nobody can type at night.
     sim.auth.expireSessions(sim.account.appleId);
     sim.auth.revokeTrust(sim.account.appleId);
@@ -260,7 +260,13 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
 
   step('plan shows the counts of the next run; pause/resume and a bandwidth limit held within 10 %', async () => {
     const id = await taskIdNamed('Nightly');
-    await go(`/tasks/${id}`);
+    // To the empty destination: on "nas" the killed-and-resumed run already placed every file, so the plan would be 0.
+    await go(`/tasks/${id}/edit`);
+    // The form fills in once the task has loaded; choosing before that would be overwritten.
+    await page.waitForFunction(`document.querySelector('[data-testid="task-name"]')?.value === 'Nightly'`);
+    await byTestId('task-destination').selectOption('spare');
+    await byTestId('task-save').click();
+    await byTestId('task-facts').filter({ hasText: 'spare' }).waitFor();
     await byTestId('task-plan').click();
     await byTestId('plan-report').waitFor({ timeout: 60_000 });
     assert.equal(await byTestId('plan-files').textContent(), String(library.files));
@@ -282,6 +288,7 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
     const [b1, t1] = [await bytes(), Date.now()];
     const rate = (b1 - b0) / ((t1 - t0) / 1000);
     assert.ok(Math.abs(rate - limit) <= limit * 0.1, `rate ${Math.round(rate)} B/s held within 10 % of ${limit} B/s`);
+    process.stdout.write(`# bandwidth: ${Math.round(rate)} B/s measured over ${t1 - t0} ms for a ${limit} B/s limit (library ${library.bytes} bytes)\n`);
 
     await byTestId('run-pause').click();
     await byTestId('run-paused').waitFor();

@@ -1,7 +1,7 @@
 /** @module Page checks for the dashboard e2e: no sideways scroll, Log out on screen, axe-core's serious/critical findings. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -34,7 +34,8 @@ export async function layoutOf(page: Page): Promise<{ overflow: number; logoutVi
 }
 
 /** The computed background colour of the element (how a badge's red is checked). */
-export const backgroundOf = (el: { evaluate: (fn: string) => Promise<unknown> }): Promise<unknown> => el.evaluate('(el) => getComputedStyle(el).backgroundColor');
+export const backgroundOf = (el: Locator): Promise<string> =>
+  el.evaluate((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { backgroundColor: string } }).getComputedStyle(node).backgroundColor);
 
 export const DOC_SHOTS = new URL('../../../docs/screenshots/', import.meta.url).pathname;
 
