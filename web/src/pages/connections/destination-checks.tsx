@@ -28,7 +28,7 @@ export function VerifyPanel({ name }: { name: string }) {
             {report.derived > 0 ? ` and ${formatCount(report.derived)} sidecars/album entries` : ''}{report.deep ? `, read ${formatBytes(report.bytes)}` : ''}.
           </Notice>
           {report.problems.length > 0 && (
-            <ul class="failures">{report.problems.map((p) => <li key={p.path}><code>{p.path}</code> — {p.problem}: {p.detail}</li>)}</ul>
+            <ul class="failures" tabIndex={0} aria-label="Problems">{report.problems.map((p) => <li key={p.path}><code>{p.path}</code> — {p.problem}: {p.detail}</li>)}</ul>
           )}
         </div>
       )}

@@ -11,7 +11,7 @@ export function RunLog({ runId, version }: { runId: string; version: number }) {
     <details class="card log" data-testid="run-log" open={lines.length > 0 && lines.length < 40}>
       <summary>Log ({lines.length} line{lines.length === 1 ? '' : 's'})</summary>
       <ErrorNotice error={log.error} />
-      <ol class="log-lines">
+      <ol class="log-lines" tabIndex={0} aria-label="Log lines">
         {lines.map((l, i) => (
           <li key={i} class={`log-${l.level}`} data-testid="log-line">
             <time dateTime={l.at}>{new Date(l.at).toLocaleTimeString('en-US', { hour12: false })}</time> {l.message}
