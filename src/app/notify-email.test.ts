@@ -26,7 +26,7 @@ before(async () => {
   process.env['PHOTOFERRY_PASSPHRASE'] ??= 'email test vault';
   home = mkdtempSync(join(tmpdir(), 'pf-email-'));
   ctx = await openContext({ env: { PHOTOFERRY_HOME: home }, openSecrets: (config) => openVault(config, false) });
-  repo = taskRepository(ctx.db);
+  repo = taskRepository(ctx.catalog);
   smtp = await startSmtp();
 });
 after(async () => {

@@ -1,5 +1,9 @@
-/** @module Table types of the catalog, shared by the SQLite and (later) PostgreSQL implementations. */
+/** @module Table types of the catalog, shared by the SQLite and PostgreSQL implementations. */
 import type { Generated } from 'kysely';
+import type { ServerTables } from './migrations/0002-server.ts';
+import type { DashTables } from './migrations/0007-dash.ts';
+
+export type { ServerTables };
 
 export interface SourcesTable {
   id: string;
@@ -85,3 +89,6 @@ export interface CatalogDatabase {
   outcomes: OutcomesTable;
   connector_state: ConnectorStateTable;
 }
+
+/** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
+export type CatalogTables = CatalogDatabase & ServerTables & DashTables;

@@ -69,7 +69,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   app.setErrorHandler(errorHandler);
 
   const { ctx } = o;
-  const repo = taskRepository(ctx.db);
+  const repo = taskRepository(ctx.catalog);
   // Read at each send: what the settings page saves applies to the next event without a restart.
   const notifier = createNotifier(o.notifications, { log: app.log, settings: () => loadNotificationSettings(ctx, repo, true) });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
