@@ -166,6 +166,11 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
           live.event(e);
           if (e.type === 'planned') void deps.tasks.linkRun(e.runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
         },
+        // A run that failed before its plan is in the history too: link it to the task like any other.
+        onFailedRun: (runId) => {
+          live.runId ??= runId;
+          void deps.tasks.linkRun(runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
+        },
         ...(task.template === undefined ? {} : { template: task.template }),
         ...(task.policy === undefined ? {} : { policy: task.policy }),
       }, live.controller.signal);
@@ -178,10 +183,15 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       reason = live.controller.signal.aborted ? { code: 'cancelled', message: 'Cancelled.' } : stopReason(err, destinationKinds, task.destination);
       status = reason.code === 'cancelled' ? 'cancelled' : 'failed';
       log.warn({ task: task.id, code: reason.code, message: reason.message }, 'run stopped before it started copying');
-      // No plan, so the engine never opened a run: record one here, so the history and the task badge tell the truth.
-      if (live.runId === null) {
-        try { live.runId = await recordStoppedEarly(deps.ctx, deps.tasks, task, reason, live.startedAt); } catch (e) { log.error({ err: describeError(e).message }, 'recording the stopped run failed'); }
-      }
+      // copyLibrary records a run that fails before its plan (onFailedRun); this one takes the reason in browser words.
+      // A failure before even that (a bad template) gets its run here, so the history and the task badge tell the truth.
+      try {
+        if (live.runId !== null) {
+          // Linking is idempotent: awaited here so the error lands on the row even if onFailedRun's link is still on its way.
+          await deps.tasks.linkRun(live.runId, task.id);
+          await deps.tasks.setRunError(live.runId, reason.code, reason.message);
+        } else live.runId = await recordStoppedEarly(deps.ctx, deps.tasks, task, reason, live.startedAt);
+      } catch (e) { log.error({ err: describeError(e).message }, 'recording the stopped run failed'); }
       await notify(live, status, reason, undefined);
     } finally {
       if (reason !== undefined) live.note(reason.code === 'cancelled' ? 'warn' : 'error', reason.message);

@@ -7,6 +7,7 @@ import type { ConnectorState } from '../connectors/context.ts';
 import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
 import type { RunLogStore } from './repositories/run-log.ts';
+import type { AdminSessionStore } from './repositories/admin-sessions.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -58,6 +59,8 @@ export interface Catalog {
   readonly runLog: RunLogStore;
   /** Aggregate figures (metrics, library dates). */
   readonly stats: StatsStore;
+  /** Dashboard admin sessions (app/admin-sessions.ts gives them meaning). */
+  readonly adminSessions: AdminSessionStore;
   readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { CatalogDatabase, CatalogTables } from './schema.ts';
 import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
 import { createRunLogStore } from './repositories/run-log.ts';
+import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
@@ -27,6 +28,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     settings: createSettingsStore(db),
     stats: createStatsStore(db),
     runLog: createRunLogStore(db),
+    adminSessions: createAdminSessionStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })

@@ -2,8 +2,9 @@
 import type { Generated } from 'kysely';
 import type { ServerTables } from './migrations/0002-server.ts';
 import type { DashTables } from './migrations/0007-dash.ts';
+import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
 
-export type { ServerTables };
+export type { ServerTables, AdminSessionTables };
 
 export interface SourcesTable {
   id: string;
@@ -91,4 +92,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & DashTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & DashTables;

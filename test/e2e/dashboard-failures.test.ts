@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, readdir, unlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, readdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -35,6 +35,7 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
   const env = () => ({ PHOTOFERRY_HOME: home, PHOTOFERRY_PASSPHRASE: 'e2e vault passphrase' });
   /** Pages visited, for the phone/axe sweep at the end. */
   const visited = new Map<string, string>();
+  const cspViolations: string[] = [];
 
   before(async () => {
     buildWebIfStale();
@@ -44,9 +45,14 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
     sim = await startSimulator({ assets: 120, seed: 5 });
     library = expectedForLibrary(sim);
     smtp = await startSmtp();
+    // Every folder of this test is under `dir`: the dashboard may use it once config.yaml allows it.
+    await mkdir(home, { mode: 0o700 });
+    await writeFile(join(home, 'config.yaml'), `server:\n  allowedRoots: [${JSON.stringify(dir)}]\n`, { mode: 0o600 });
     server = await startServe(env());
     browser = await launchBrowser();
     page = browser.page;
+    // The page runs under the server's CSP: anything it blocks is a defect of the page.
+    page.on('console', (m) => { if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text()); });
     page.setDefaultTimeout(T);
     await mkdir(DOC_SHOTS, { recursive: true });
   });
@@ -90,6 +96,7 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
 
   step('first start, login, the simulator account signs in with the 2FA code the dashboard shows', async () => {
     await page.goto(server.url);
+    await byTestId('setup-token').fill(server.setupToken());
     await byTestId('setup-password').fill(PASSWORD);
     await byTestId('setup-repeat').fill(PASSWORD);
     await byTestId('setup-submit').click();
@@ -308,6 +315,7 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
 
   step('phone (390×844): no page scrolls sideways and Log out is on screen; screenshots for phone and desktop', async () => {
     visited.set('library', '/library');
+    visited.set('account', '/account');
     visited.set('task-new', '/tasks/new');
     await page.setViewportSize({ width: 390, height: 844 });
     const problems: string[] = [];
@@ -335,5 +343,6 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
       }
     }
     assert.deepEqual(found, []);
+    assert.deepEqual(cspViolations, [], 'the pages run under the server’s Content-Security-Policy without violations');
   });
 });

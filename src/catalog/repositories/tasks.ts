@@ -67,6 +67,15 @@ export function createSettingsStore(db: Kysely<CatalogTables>) {
       await db.insertInto('server_settings').values({ key, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
     },
+    /** Sets `key` only if it has no value yet; true when this call set it (the row is the lock, on both dialects). */
+    async setIfAbsent(key: string, value: string): Promise<boolean> {
+      const result = await db.insertInto('server_settings').values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
+    async delete(key: string): Promise<void> {
+      await db.deleteFrom('server_settings').where('key', '=', key).execute();
+    },
   };
 }
 export type SettingsStore = ReturnType<typeof createSettingsStore>;

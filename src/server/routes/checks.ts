@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { verifyDestination } from '../../app/verify.ts';
 import { planTask, restoreArchive } from '../../app/task-checks.ts';
 import { paramsOf, parse, type ServerServices } from '../services.ts';
+import { CSRF } from '../access.ts';
+import { checkTargetPaths } from '../../app/allowed-roots.ts';
 
 const verifyBody = z.strictObject({ deep: z.boolean().default(false) });
 const restoreBody = z.strictObject({ from: z.string().min(1).max(200), to: z.string().min(1).max(500) });
@@ -17,16 +19,17 @@ function requestSignal(reply: FastifyReply, ms: number): AbortSignal {
 }
 
 export function register(app: FastifyInstance, s: ServerServices): void {
-  app.post('/api/tasks/:id/plan', async (request, reply) => planTask(s.ctx, await s.repo.get(paramsOf(request)['id']!), requestSignal(reply, 10 * 60_000)));
+  app.post('/api/tasks/:id/plan', CSRF, async (request, reply) => planTask(s.ctx, await s.repo.get(paramsOf(request)['id']!), requestSignal(reply, 10 * 60_000)));
 
-  app.post('/api/destinations/:name/verify', async (request, reply) => {
+  app.post('/api/destinations/:name/verify', CSRF, async (request, reply) => {
     const { deep } = parse(verifyBody, request.body);
     const report = await verifyDestination(s.ctx, `${paramsOf(request)['name']!}:`, { deep }, requestSignal(reply, 30 * 60_000));
     return { ...report, problemCount: report.problems.length, problems: report.problems.slice(0, MAX_PROBLEMS) };
   });
 
-  app.post('/api/restore', async (request, reply) => {
+  app.post('/api/restore', CSRF, async (request, reply) => {
     const { from, to } = parse(restoreBody, request.body);
+    await checkTargetPaths(s.ctx, s.paths, to, 'destination');
     const result = await restoreArchive(s.ctx, from, to, requestSignal(reply, 60 * 60_000));
     return { runId: result.runId ?? null, summary: result.summary ?? null, ...(result.fatal ? { error: { code: result.fatal.kind, message: result.fatal.message } } : {}) };
   });

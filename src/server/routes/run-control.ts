@@ -6,6 +6,7 @@ import { ConflictError } from '../../app/tasks.ts';
 import { INTERRUPTED, runLog } from '../../app/run-records.ts';
 import { paramsOf, parse, type ServerServices } from '../services.ts';
 import { taskView } from '../views.ts';
+import { CSRF, SESSION } from '../access.ts';
 
 const bandwidthBody = z.strictObject({ bandwidth: z.int().min(1024).max(10 * 1024 ** 3).nullable() });
 
@@ -13,7 +14,7 @@ export function register(app: FastifyInstance, s: ServerServices): void {
   const idOf = (request: Parameters<typeof paramsOf>[0]) => paramsOf(request)['id']!;
 
   // A new run of the task: the plan skips what the interrupted run already copied and verified, so it finishes the job.
-  app.post('/api/runs/:id/resume', async (request, reply) => {
+  app.post('/api/runs/:id/resume', CSRF, async (request, reply) => {
     const run = await getTaskRun(s.ctx, s.repo, idOf(request));
     if (run.status !== INTERRUPTED || run.taskId === null) throw new ConflictError('Only an interrupted run of a task can be resumed.');
     const live = await s.runner.start(run.taskId, `resume of ${run.id}`);
@@ -23,7 +24,7 @@ export function register(app: FastifyInstance, s: ServerServices): void {
     return reply.code(202).send({ taskId: run.taskId, runId });
   });
 
-  app.get('/api/runs/:id/log', async (request) => {
+  app.get('/api/runs/:id/log', SESSION, async (request) => {
     const run = await getTaskRun(s.ctx, s.repo, idOf(request));
     const live = s.runner.byRunId(run.id);
     // While it runs the lines are in memory; they are written to the catalog when it ends.
@@ -32,14 +33,14 @@ export function register(app: FastifyInstance, s: ServerServices): void {
   });
 
   for (const [action, paused] of [['pause', true], ['resume', false]] as const) {
-    app.post(`/api/tasks/:id/run/${action}`, async (request) => {
+    app.post(`/api/tasks/:id/run/${action}`, CSRF, async (request) => {
       const live = s.runner.pause(idOf(request), paused);
       return { taskId: live.task.id, runId: live.runId, paused: live.gate.paused };
     });
   }
 
   // Saved on the task (every later run) and applied to the running run at once.
-  app.put('/api/tasks/:id/bandwidth', async (request) => {
+  app.put('/api/tasks/:id/bandwidth', CSRF, async (request) => {
     const { bandwidth } = parse(bandwidthBody, request.body);
     const task = await s.repo.get(idOf(request));
     const { id: _id, createdAt: _c, updatedAt: _u, lastSlotAt: _l, bandwidth: _b, ...input } = task;
