@@ -101,7 +101,7 @@ export interface PlanReport {
   byAlbum: Record<string, { files: number; bytes: number }>;
 }
 export interface VerifyReport {
-  destinationId: string; checked: number; derived: number; bytes: number; deep: boolean; problemCount: number;
+  destinationId: string; counts: { assets: number; originals: { files: number }; derived: { files: number } }; bytesRead: number; deep: boolean; problemCount: number;
   problems: { path: string; problem: string; detail: string }[];
 }
 export interface Usage { tasks: { id: string; name: string }[] }

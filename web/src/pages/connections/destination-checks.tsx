@@ -24,8 +24,8 @@ export function VerifyPanel({ name }: { name: string }) {
       {report && (
         <div data-testid="verify-report" data-problems={report.problemCount}>
           <Notice kind={report.problemCount === 0 ? 'ok' : 'error'}>
-            {report.problemCount === 0 ? 'All files are there' : `${formatCount(report.problemCount)} problem(s)`}: checked {formatCount(report.checked)} files
-            {report.derived > 0 ? ` and ${formatCount(report.derived)} sidecars/album entries` : ''}{report.deep ? `, read ${formatBytes(report.bytes)}` : ''}.
+            {report.problemCount === 0 ? 'All files are there' : `${formatCount(report.problemCount)} problem(s)`}: checked {formatCount(report.counts.originals.files)} files
+            {report.counts.derived.files > 0 ? ` and ${formatCount(report.counts.derived.files)} sidecars/album entries` : ''}{report.deep ? `, read ${formatBytes(report.bytesRead)}` : ''}.
           </Notice>
           {report.problems.length > 0 && (
             <ul class="failures" tabIndex={0} aria-label="Problems">{report.problems.map((p) => <li key={p.path}><code>{p.path}</code> — {p.problem}: {p.detail}</li>)}</ul>
