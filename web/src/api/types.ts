@@ -96,7 +96,7 @@ export interface Snapshot {
 
 export interface LogLine { at: string; level: 'info' | 'warn' | 'error'; message: string }
 export interface PlanReport {
-  files: number; bytes: number; assets: number; present: number; filtered: number; removes: number;
+  counts: { assets: number; originals: { files: number; bytes: number | null }; derived: { files: number } }; present: number; filtered: number; removes: number;
   byYear: Record<string, { files: number; bytes: number }>; byType: Record<string, { files: number; bytes: number }>;
   byAlbum: Record<string, { files: number; bytes: number }>;
 }

@@ -76,9 +76,9 @@ function PlanSection({ taskId }: { taskId: string }) {
       <ErrorNotice error={error} />
       {plan && (
         <dl class="stats" data-testid="plan-report">
-          <div><dt>To copy</dt><dd data-testid="plan-files">{formatCount(plan.files)}</dd></div>
-          <div><dt>Bytes</dt><dd data-testid="plan-bytes">{formatBytes(plan.bytes)}</dd></div>
-          <div><dt>Assets</dt><dd data-testid="plan-assets">{formatCount(plan.assets)}</dd></div>
+          <div><dt>To copy</dt><dd data-testid="plan-files">{formatCount(plan.counts.originals.files)}</dd></div>
+          <div><dt>Bytes</dt><dd data-testid="plan-bytes">{formatBytes(plan.counts.originals.bytes ?? 0)}</dd></div>
+          <div><dt>Assets</dt><dd data-testid="plan-assets">{formatCount(plan.counts.assets)}</dd></div>
           <div><dt>Already there</dt><dd data-testid="plan-present">{formatCount(plan.present)}</dd></div>
           <div><dt>Filtered out</dt><dd data-testid="plan-filtered">{formatCount(plan.filtered)}</dd></div>
         </dl>
