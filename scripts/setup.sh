@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(rclone apache2 openssh-server libheif-examples chromium postgresql)
+APT_PACKAGES=(rclone apache2 openssh-server libheif-examples chromium postgresql python3-aiosmtpd)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -8,14 +8,25 @@ import type { SourceInteraction } from '../sources/define.ts';
 import { silentLogger } from '../connectors/context.ts';
 import type { AppContext } from './context.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote } from './remotes.ts';
-import { NotFoundError } from './tasks.ts';
+import { NotFoundError, type TaskRepository } from './tasks.ts';
 import { describeError } from './task-runner.ts';
 import { withDeadline } from './deadline.ts';
 import type { Notifier } from './notify.ts';
+import { clearSignInNeeded, signInNeeded } from './session-health.ts';
 
 export type AccountState = 'needs-code' | 'needs-approval' | 'signed-in' | 'failed' | 'expired';
 export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string; readonly deadline?: string }
-export interface AccountView { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trustAgeDays?: number; readonly trusted: boolean; readonly message?: string }
+export interface AccountView {
+  readonly id: string; readonly appleId: string; readonly state: AccountState; readonly daysLeft?: number; readonly trustAgeDays?: number; readonly trusted: boolean; readonly message?: string;
+  /** Signed in against the Apple simulator on this machine (a demo): the dashboard may show its 2FA code. */
+  readonly simulator?: boolean;
+  /** The simulator's endpoints, so "sign in again" can fill them in (real Apple accounts use the defaults). */
+  readonly authUrl?: string;
+  readonly setupUrl?: string;
+}
+
+/** The simulator listens on loopback; a real Apple endpoint never does. */
+export const isLoopbackUrl = (url: string): boolean => /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(url);
 export interface SignInRequest {
   readonly appleId: string; readonly password: string; readonly delivery?: 'device' | 'sms';
   /** A trusted number's id or last digits for the SMS (Apple may list it under bridgeInitiateData). */
@@ -28,6 +39,7 @@ export const accountIdOf = (appleId: string): string => `icloud-${appleId.toLowe
 
 interface Pending {
   readonly appleId: string;
+  readonly authUrl: string;
   code: { resolve: (code: string) => void; reject: (err: Error) => void } | undefined;
   /** The answer the current request waits for; re-armed before each code is handed over. */
   step: Promise<SignInStep>;
@@ -43,7 +55,8 @@ function arm(p: Pending): void {
   p.step = new Promise<SignInStep>((resolve) => { p.report = resolve; });
 }
 
-export function createIcloudAccounts(ctx: AppContext) {
+/** `repo` (the server's) knows what the last runs found; without it the state is what the saved session says. */
+export function createIcloudAccounts(ctx: AppContext, repo?: TaskRepository) {
   const pending = new Map<string, Pending>();
   /** How recent sign-ins ended, for a browser that asks after the fact. */
   const finished = new Map<string, SignInStep>();
@@ -62,7 +75,7 @@ export function createIcloudAccounts(ctx: AppContext) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error('the sign-in waited too long for its code')), PENDING_MS);
       timer.unref();
-      const p: Pending = { appleId: req.appleId, code: undefined, step: Promise.resolve({ id, appleId: req.appleId, state: 'failed' }), report: () => {}, controller, timer };
+      const p: Pending = { appleId: req.appleId, authUrl: req.authUrl ?? '', code: undefined, step: Promise.resolve({ id, appleId: req.appleId, state: 'failed' }), report: () => {}, controller, timer };
       arm(p);
       pending.set(id, p);
       const urls = { ...(req.authUrl ? { authUrl: req.authUrl } : {}), ...(req.setupUrl ? { setupUrl: req.setupUrl } : {}) };
@@ -89,6 +102,7 @@ export function createIcloudAccounts(ctx: AppContext) {
           pcs: pcsTiming(o), ...(req.delivery || req.phone ? { mfa: { ...(req.delivery ? { delivery: req.delivery } : {}), ...(req.phone ? { phone: req.phone } : {}) } } : {}) },
           { secrets: await ctx.secrets(), interaction, log: silentLogger }, controller.signal);
         await addRemote(deps, { name: id, type: 'icloud', replace: true, options: { appleId: o.appleId, ...urls } });
+        if (repo !== undefined) await clearSignInNeeded(repo, id);
       })().then(() => done({ id, appleId: req.appleId, state: 'signed-in' }),
         (err: unknown) => done({ id, appleId: req.appleId, state: 'failed', message: describeError(err).message }));
       return p.step;
@@ -118,6 +132,19 @@ export function createIcloudAccounts(ctx: AppContext) {
       return last;
     },
 
+    /**
+     * Demo only: the code the Apple simulator "sent to the phone", read from its own peek endpoint. Undefined for real
+     * Apple accounts (never called for them: only a loopback sign-in service can be the simulator).
+     */
+    async demoCode(id: string): Promise<string | undefined> {
+      const p = pending.get(id);
+      const { appleId, authUrl } = p ?? await optionsOf(id);
+      if (!isLoopbackUrl(authUrl)) return undefined;
+      const response = await fetch(`${new URL(authUrl).origin}/__sim/code?appleId=${encodeURIComponent(appleId)}`, { signal: AbortSignal.timeout(5000) });
+      if (!response.ok) { await response.body?.cancel(); return undefined; }
+      return ((await response.json()) as { code?: string }).code;
+    },
+
     async list(check = false): Promise<AccountView[]> {
       const out: AccountView[] = [];
       const secrets = await ctx.secrets();
@@ -129,10 +156,14 @@ export function createIcloudAccounts(ctx: AppContext) {
           const controller = new AbortController();
           const s = await withDeadline(authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, controller.signal),
             CHECK_DEADLINE_MS, controller, `Apple did not answer within ${CHECK_DEADLINE_MS / 1000} s`);
-          const expired = !s.saved || (s.valid === false && !s.trusted);
+          // A run Apple refused outranks what the saved cookies claim: the session is only as good as its last use.
+          const refused = repo === undefined ? undefined : await signInNeeded(repo, r.name);
+          const expired = !s.saved || (s.valid === false && !s.trusted) || refused !== undefined;
           out.push({
             id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted,
-            ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }), ...(s.trustAgeDays === undefined ? {} : { trustAgeDays: s.trustAgeDays }),
+            ...(s.daysLeft === undefined || expired ? {} : { daysLeft: s.daysLeft }), ...(s.trustAgeDays === undefined ? {} : { trustAgeDays: s.trustAgeDays }),
+            ...(refused === undefined ? {} : { message: `A run on ${refused.since.slice(0, 10)} was refused by Apple: sign in again.` }),
+            ...(isLoopbackUrl(o.authUrl) ? { simulator: true, authUrl: o.authUrl, setupUrl: o.setupUrl } : {}),
           });
         } catch (err) {
           out.push({ id: r.name, appleId: r.name, state: 'failed', trusted: false, message: describeError(err).message });

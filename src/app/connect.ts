@@ -9,6 +9,7 @@ import type { SourceInteraction } from '../sources/define.ts';
 import type { AppContext } from './context.ts';
 import { resolveTarget } from './targets.ts';
 import { sharedPacing } from './account-pacing.ts';
+import { TransferError } from '../core/transfer-error.ts';
 
 /** A file destination, or a photo library (Immich, Google Photos) for the commands that handle both. */
 export async function openTarget(ctx: AppContext, spec: string): Promise<Destination | LibraryDestination> {
@@ -27,8 +28,9 @@ export async function openDestination(ctx: AppContext, spec: string): Promise<De
 
 export type { SourceInteraction };
 
+/** Unattended runs (schedules, the dashboard's runner): a new 2FA code means the user has to sign in again. */
 export const noInteraction: SourceInteraction = {
-  promptCode: () => Promise.reject(new Error('a verification code is needed but nobody can type it here')),
+  promptCode: () => Promise.reject(new TransferError('auth-required', 'Apple asks for a new verification code, and nobody can type it during an unattended run.', { connector: 'sign-in' })),
 };
 
 export async function openSource(ctx: AppContext, spec: string, interaction: SourceInteraction = noInteraction): Promise<Source> {

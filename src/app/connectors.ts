@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { isSecretOption } from '../config/remote-options.ts';
+import { vaultKeyOf } from '../config/app-config.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote, type RemoteView } from './remotes.ts';
 import { openTarget } from './connect.ts';
@@ -77,4 +78,22 @@ export async function testDestination(ctx: AppContext, name: string, deadlineMs:
 export async function deleteDestination(ctx: AppContext, name: string): Promise<void> {
   await destinationNamed(ctx, name);
   await removeRemote(remotesDepsOf(ctx), name);
+}
+
+/**
+ * Changes a destination's options. A secret left empty (or `***`, as the form shows a saved one) keeps the saved value:
+ * editing a path must not make the user type the S3 secret again.
+ */
+export async function editDestination(ctx: AppContext, name: string, options: Record<string, unknown>): Promise<RemoteView> {
+  const existing = await destinationNamed(ctx, name);
+  const definition = ctx.destinations.find((d) => d.kind === existing.type);
+  if (definition === undefined) throw new UsageError(`Destination "${name}" has a type this photoferry does not know.`);
+  const kept = new Map<string, unknown>();
+  for (const key of Object.keys(existing.options ?? {})) {
+    const given = options[key];
+    if (!isSecretOption(definition.options, key) || (given !== undefined && given !== '' && given !== '***')) continue;
+    kept.set(key, await (await ctx.secrets()).get(vaultKeyOf(name, key)));
+  }
+  const merged = Object.fromEntries(Object.entries({ ...options, ...Object.fromEntries(kept) }).filter(([, v]) => v !== undefined));
+  return addRemote(remotesDepsOf(ctx), { name, type: existing.type, options: merged, replace: true });
 }

@@ -5,6 +5,9 @@ import { plan, type Plan, type ResourcePolicy, DEFAULT_POLICY } from '../engine/
 import { checkTemplate } from '../engine/path-template.ts';
 import { refresh } from '../engine/refresh.ts';
 import { executePlan } from '../engine/run.ts';
+import type { RunGate } from '../engine/gate.ts';
+
+export { RunGate, parseBandwidth } from '../engine/gate.ts';
 import { ignoreEvents, type EventSink } from '../engine/events.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from '../engine/derived/types.ts';
 import type { SourceInteraction } from '../sources/define.ts';
@@ -46,6 +49,8 @@ export interface CopyRequest {
   readonly workers?: boolean;
   /** How the plan is executed: in this process (default) or by workers. */
   readonly execute?: PlanExecutor;
+  /** Bandwidth limit and pause/resume of this run. */
+  readonly gate?: RunGate;
   /** The id of the run recorded for a failure before the plan ran (the error is still thrown). */
   readonly onFailedRun?: (runId: string) => void;
 }
@@ -151,6 +156,7 @@ export async function copyBetween(
   const result = files
     ? await (request.execute ?? executePlan)(runId, planned, {
       source, destination: files, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+      ...(request.gate === undefined ? {} : { gate: request.gate }),
     }, signal)
     : await executeLibraryPlan(runId, planned, { source, destination: library!, catalog, events, concurrency: request.concurrency }, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);

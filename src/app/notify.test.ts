@@ -1,4 +1,4 @@
-/** @module Webhook notifications: a local HTTP receiver gets well-formed JSON when a task's run finishes and when it fails. Real: runner, SQLite catalog, HTTP; fake: the copy use case. */
+/** @module Webhook notifications: a local HTTP receiver gets well-formed JSON when a task's run finishes and when it fails (also before planning). Real: runner, SQLite catalog, HTTP; fake: the copy use case. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -59,9 +59,13 @@ test('webhook: run.finished with the summary, run.failed with the reason', async
     assert.deepEqual(finished!['summary'], summary);
     assert.equal((finished!['run'] as Record<string, unknown>)['id'], 'run-1');
     assert.ok(!Number.isNaN(Date.parse(String(finished!['at']))));
-    assert.equal(failed!['event'], 'run.failed');
+    // Apple refusing the session is the specific event, with the run it recorded although nothing was planned.
+    assert.equal(failed!['event'], 'icloud.signin-needed');
     assert.equal((failed!['run'] as Record<string, unknown>)['status'], 'failed');
-    assert.match(String(failed!['message']), /sign in again/);
+    assert.match(String(failed!['message']), /sign in again on the Connections page/);
+    const failedRunId = String((failed!['run'] as Record<string, unknown>)['id']);
+    assert.equal((await ctx.catalog.run(failedRunId))?.status, 'failed');
+    assert.equal((await repo.runLink(failedRunId))?.error_code, 'auth-required');
   } finally {
     await hook.close();
     await ctx.close();

@@ -21,6 +21,9 @@ export interface Snapshot {
   readonly etaSeconds: number;
   readonly pace?: { concurrency: number; maxConcurrency: number; backoffSeconds: number; throttles: number };
   readonly state: SnapshotState;
+  /** Set by the task runner: the run is held by the user, and its bandwidth limit (bytes/s, null = none). */
+  readonly paused?: boolean;
+  readonly bandwidth?: number | null;
 }
 
 const WINDOW_MS = 10_000;

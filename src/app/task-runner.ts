@@ -7,11 +7,18 @@ import { RunProgress, type PaceReading, type Snapshot } from './run-progress.ts'
 import { ConflictError, filtersOf, targetOf, type TaskRecord, type TaskRepository } from './tasks.ts';
 import { noNotifier, type Notifier } from './notify.ts';
 import type { RunEvent } from '../engine/events.ts';
+import type { RunSummary } from '../core/outcome.ts';
 import { isTransferError } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { icloudOptions } from '../sources/icloud/index.ts';
 import { pacerFor } from '../sources/icloud/pacer.ts';
 import { silentLogger, type Logger } from '../connectors/context.ts';
+import { RunGate } from '../engine/gate.ts';
+import { appendLog, recordStoppedEarly, type LogLine } from './run-records.ts';
+import { eventOf, SIGN_IN_NEEDED, stopReason, type StopReason } from './run-reason.ts';
+import { clearSignInNeeded, markSignInNeeded } from './session-health.ts';
+import { fidelityOf } from './task-fidelity.ts';
+import { formatBytes } from '../core/format.ts';
 
 export type LiveMessage =
   | { readonly type: RunEvent['type']; readonly data: RunEvent }
@@ -25,6 +32,20 @@ export function describeError(err: unknown): { code: string; message: string } {
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
 
+/** The log line an engine event deserves (per-file successes are in the report, not the log). */
+function logLineOf(e: RunEvent): [LogLine['level'], string] | undefined {
+  switch (e.type) {
+    case 'listing': return undefined;
+    case 'planned': return ['info', `planned: ${e.files} files (${formatBytes(e.bytes)}) to copy, ${e.present} already there, ${e.filtered} filtered out, ${e.removes} to remove`];
+    case 'retry': return ['warn', `retrying ${e.path} (attempt ${e.attempt}) in ${Math.round(e.delayMs / 100) / 10} s: ${e.reason}`];
+    case 'pace': return e.backoffMs > 0 ? ['warn', `Apple asked to slow down: waiting ${Math.round(e.backoffMs / 1000)} s (${e.reason})`] : undefined;
+    case 'notice': return ['info', e.message];
+    case 'file-done': return e.outcome.status === 'failed' ? ['error', `failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? e.outcome.errorKind ?? ''}`] : undefined;
+    case 'finished': return ['info', `finished (${e.summary.status}): ${e.summary.files.copied} copied, ${e.summary.files.present} already there, ${e.summary.files.failed} failed, ${formatBytes(e.summary.bytes)}`];
+    default: return undefined;
+  }
+}
+
 export class LiveRun {
   runId: string | null = null;
   readonly startedAt = new Date();
@@ -35,14 +56,25 @@ export class LiveRun {
   private readonly planned: Promise<void>;
   private markPlanned!: () => void;
   private readonly ticker: NodeJS.Timeout;
+  /** Bandwidth limit and pause of this run; the dashboard changes both while it goes. */
+  readonly gate: RunGate;
+  /** What happened, in order: written to the run's log when it ends. */
+  readonly lines: LogLine[] = [];
 
   constructor(readonly task: TaskRecord, readonly progress: RunProgress, private readonly pace: (() => PaceReading) | undefined) {
+    this.gate = new RunGate(task.bandwidth ?? null);
     this.planned = new Promise((resolve) => { this.markPlanned = resolve; });
     this.ticker = setInterval(() => this.broadcast({ type: 'snapshot', data: this.snapshot() }), 1000);
     this.ticker.unref();
   }
 
-  snapshot(): Snapshot { return this.progress.snapshot(this.pace?.()); }
+  snapshot(): Snapshot {
+    return { ...this.progress.snapshot(this.pace?.()), paused: this.gate.paused, bandwidth: this.gate.bytesPerSecond };
+  }
+
+  note(level: LogLine['level'], message: string): void {
+    if (this.lines.length < 5000) this.lines.push({ at: Date.now(), level, message });
+  }
 
   /** Listens to every message until the returned function is called. */
   subscribe(listener: (m: LiveMessage) => void): () => void {
@@ -61,6 +93,8 @@ export class LiveRun {
 
   event(e: RunEvent): void {
     this.progress.apply(e);
+    const line = logLineOf(e);
+    if (line !== undefined) this.note(line[0], line[1]);
     if (e.type === 'planned') { this.runId = e.runId; this.markPlanned(); }
     this.broadcast({ type: e.type, data: e } as LiveMessage);
   }
@@ -116,14 +150,18 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   const notifier = deps.notifier ?? noNotifier;
   const copy = deps.copy ?? copyLibrary;
 
+  const destinationKinds = deps.ctx.destinations.map((d) => d.kind);
+
   async function execute(live: LiveRun): Promise<void> {
     const { task } = live;
     const ctx = withFreshRemotes(deps.ctx);
-    let failure: { code: string; message: string } | undefined;
+    let reason: StopReason | undefined;
+    let status: string;
+    live.note('info', `started: ${task.source} → ${task.destination}${task.bandwidth ? `, limited to ${formatBytes(task.bandwidth)}/s` : ''}`);
     try {
       const result = await copy(ctx, {
         source: targetOf(task.source), destination: targetOf(task.destination), command: 'copy', filters: filtersOf(task),
-        interaction: noInteraction,
+        interaction: noInteraction, fidelity: fidelityOf(task), gate: live.gate,
         events: (e) => {
           live.event(e);
           if (e.type === 'planned') void deps.tasks.linkRun(e.runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
@@ -136,31 +174,51 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
         ...(task.template === undefined ? {} : { template: task.template }),
         ...(task.policy === undefined ? {} : { policy: task.policy }),
       }, live.controller.signal);
-      if (result.fatal !== undefined) failure = describeError(result.fatal);
-      if (failure !== undefined && live.runId !== null) await deps.tasks.setRunError(live.runId, failure.code, failure.message);
-      const summary = result.summary;
-      log.info({ task: task.id, run: live.runId, status: summary?.status, files: summary?.files }, 'run finished');
-      await notifier.send({
-        event: summary?.status === 'failed' || failure !== undefined && failure.code !== 'cancelled' ? 'run.failed' : 'run.finished',
-        task: { id: task.id, name: task.name },
-        run: { id: live.runId, status: summary?.status ?? 'failed', startedAt: live.startedAt.toISOString(), finishedAt: new Date().toISOString() },
-        ...(summary === undefined ? {} : { summary }), ...(failure === undefined ? {} : { message: failure.message }),
-      });
+      if (result.fatal !== undefined) reason = stopReason(result.fatal, destinationKinds, task.destination);
+      if (reason !== undefined && live.runId !== null) await deps.tasks.setRunError(live.runId, reason.code, reason.message);
+      status = result.summary?.status ?? 'failed';
+      log.info({ task: task.id, run: live.runId, status, files: result.summary?.files }, 'run finished');
+      await notify(live, status, reason, result.summary);
     } catch (err) {
-      failure = live.controller.signal.aborted ? { code: 'cancelled', message: 'cancelled' } : describeError(err);
-      log.warn({ task: task.id, code: failure.code, message: failure.message }, 'run stopped before it started copying');
-      if (live.runId !== null) await deps.tasks.setRunError(live.runId, failure.code, failure.message).catch(() => undefined);
-      // A session only a person can renew (a new 2FA code, an ADP approval): say so at once, no retry would help.
-      if (failure.code === 'auth-required') {
-        await notifier.send({ event: 'icloud.session-expired', account: targetOf(task.source), task: { id: task.id, name: task.name }, message: failure.message });
-      }
-      await notifier.send({
-        event: failure.code === 'cancelled' ? 'run.finished' : 'run.failed', task: { id: task.id, name: task.name },
-        run: { id: live.runId, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', startedAt: live.startedAt.toISOString() },
-        message: failure.message,
-      });
+      reason = live.controller.signal.aborted ? { code: 'cancelled', message: 'Cancelled.' } : stopReason(err, destinationKinds, task.destination);
+      status = reason.code === 'cancelled' ? 'cancelled' : 'failed';
+      log.warn({ task: task.id, code: reason.code, message: reason.message }, 'run stopped before it started copying');
+      // copyLibrary records a run that fails before its plan (onFailedRun); this one takes the reason in browser words.
+      // A failure before even that (a bad template) gets its run here, so the history and the task badge tell the truth.
+      try {
+        if (live.runId !== null) {
+          // Linking is idempotent: awaited here so the error lands on the row even if onFailedRun's link is still on its way.
+          await deps.tasks.linkRun(live.runId, task.id);
+          await deps.tasks.setRunError(live.runId, reason.code, reason.message);
+        } else live.runId = await recordStoppedEarly(deps.ctx, deps.tasks, task, reason, live.startedAt);
+      } catch (e) { log.error({ err: describeError(e).message }, 'recording the stopped run failed'); }
+      await notify(live, status, reason, undefined);
     } finally {
-      live.end(live.progress.ended ? undefined : failure ?? { code: 'internal', message: 'the run ended without a summary' });
+      if (reason !== undefined) live.note(reason.code === 'cancelled' ? 'warn' : 'error', reason.message);
+      await afterRun(live, reason);
+      live.end(live.progress.ended ? undefined : reason ?? { code: 'internal', message: 'the run ended without a summary' });
+    }
+  }
+
+  async function notify(live: LiveRun, status: string, reason: StopReason | undefined, summary: RunSummary | undefined): Promise<void> {
+    const event = eventOf(status, reason);
+    if (event === undefined) return;
+    await notifier.send({
+      event, task: { id: live.task.id, name: live.task.name },
+      run: { id: live.runId, status, startedAt: live.startedAt.toISOString(), finishedAt: new Date().toISOString() },
+      ...(summary === undefined ? {} : { summary }), ...(reason === undefined ? {} : { message: reason.message }),
+      ...(reason?.code === SIGN_IN_NEEDED ? { account: live.task.source } : {}),
+    });
+  }
+
+  /** The run's log, and what it taught about the account: refused → "sign in again"; worked → signed in. */
+  async function afterRun(live: LiveRun, reason: StopReason | undefined): Promise<void> {
+    try {
+      if (reason?.code === SIGN_IN_NEEDED) await markSignInNeeded(deps.tasks, live.task.source, reason.message);
+      else if (live.runId !== null && reason === undefined) await clearSignInNeeded(deps.tasks, live.task.source);
+      if (live.runId !== null) await appendLog(deps.ctx, live.runId, live.lines);
+    } catch (err) {
+      log.error({ err: describeError(err).message }, 'recording the end of a run failed');
     }
   }
 
@@ -196,6 +254,21 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       return recent.get(runId);
     },
     running: (): LiveRun[] => [...active.values()],
+    /** Holds every byte of the task's run until resume; files in flight wait where they are. */
+    pause(taskId: string, paused: boolean): LiveRun {
+      const live = active.get(taskId);
+      if (live === undefined) throw new ConflictError('This task is not running.');
+      if (paused) live.gate.pause(); else live.gate.resume();
+      live.note('info', paused ? 'paused from the dashboard' : 'resumed from the dashboard');
+      return live;
+    },
+    /** Changes the bandwidth limit of the task's running run at once (the task's own setting is saved apart). */
+    limit(taskId: string, bytesPerSecond: number | null): void {
+      const live = active.get(taskId);
+      if (live === undefined) return;
+      live.gate.setLimit(bytesPerSecond);
+      live.note('info', bytesPerSecond === null ? 'bandwidth limit removed' : `bandwidth limited to ${formatBytes(bytesPerSecond)}/s`);
+    },
     /** Cancels every run and waits for them to record their end (server shutdown). */
     async stopAll(): Promise<void> {
       const runs = [...active.values()];

@@ -35,6 +35,14 @@ export const policySchema = z.strictObject({
   edits: z.enum(['original', 'edited', 'both']).default('both'),
 });
 
+/** What a task writes besides the originals; the defaults are the CLI's (XMP sidecars, album manifests, no conversion). */
+export const taskFidelitySchema = z.strictObject({
+  sidecars: z.enum(['xmp', 'json', 'both', 'none']).default('xmp'),
+  albums: z.enum(['manifest', 'links', 'none']).default('manifest'),
+  convertHeic: z.boolean().default(false),
+});
+export type TaskFidelity = z.output<typeof taskFidelitySchema>;
+
 export const taskInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   source: z.string().min(1).max(500).describe('account id or remote name, or a source spec such as folder:/photos'),
@@ -43,6 +51,9 @@ export const taskInputSchema = z.strictObject({
   filters: filterSchema.optional(),
   template: z.string().min(1).max(300).optional(),
   policy: policySchema.optional(),
+  fidelity: taskFidelitySchema.optional(),
+  /** Bytes per second for the whole run; absent = no limit. */
+  bandwidth: z.int().min(1024).max(10 * 1024 ** 3).optional(),
   schedule: scheduleSchema,
   paused: z.boolean().optional(),
 });

@@ -9,6 +9,7 @@ import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
 import type { StatsStore } from './repositories/stats.ts';
 import type { JobStore } from './repositories/jobs.ts';
 import type { PacerStore } from './repositories/pacer.ts';
+import type { RunLogStore } from './repositories/run-log.ts';
 import type { AdminSessionStore } from './repositories/admin-sessions.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
@@ -59,6 +60,8 @@ export interface Catalog {
   readonly tasks: TaskStore;
   /** Server-wide settings. */
   readonly settings: SettingsStore;
+  /** Run logs and crash-interrupted task runs (the dashboard). */
+  readonly runLog: RunLogStore;
   /** Aggregate figures (metrics, library dates). */
   readonly stats: StatsStore;
   /** Run batches and workers, for runs spread over worker processes. */

@@ -12,6 +12,7 @@ import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
 import { createStatsStore } from './repositories/stats.ts';
 import { createJobStore } from './repositories/jobs.ts';
 import { createPacerStore } from './repositories/pacer.ts';
+import { createRunLogStore } from './repositories/run-log.ts';
 import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
@@ -33,6 +34,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     pacer: createPacerStore(db, dialect),
     flush: () => pending.flush(),
     fork: () => createKyselyCatalog(db, dialect, async () => undefined),
+    runLog: createRunLogStore(db),
     adminSessions: createAdminSessionStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')

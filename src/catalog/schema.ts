@@ -1,6 +1,7 @@
 /** @module Table types of the catalog, shared by the SQLite and PostgreSQL implementations. */
 import type { Generated } from 'kysely';
 import type { ServerTables } from './migrations/0002-server.ts';
+import type { DashTables } from './migrations/0007-dash.ts';
 import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
 import type { JobTables } from './migrations/0004-jobs.ts';
 
@@ -95,4 +96,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables;

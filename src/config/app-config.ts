@@ -41,7 +41,9 @@ const defaultsFields = {
   logLevel: z.enum(LOG_LEVELS),
 };
 
-export const NOTIFICATION_EVENTS = ['run.finished', 'run.failed', 'icloud.session-expiring', 'icloud.session-expired'] as const;
+export const NOTIFICATION_EVENTS = [
+  'run.finished', 'run.partial', 'run.failed', 'icloud.signin-needed', 'icloud.session-expiring', 'icloud.session-expired', 'destination.unreachable',
+] as const;
 
 /** `notifications:` in config.yaml, read by `photoferry serve` (src/app/notify.ts). */
 export const notificationsSchema = z.strictObject({

@@ -8,6 +8,7 @@ import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
 import { SMALL_FILE_BYTES, transfer } from './transfer.ts';
 import { endStage, startStage, timeStage } from '../core/stages.ts';
+import type { RunGate } from './gate.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
 import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
@@ -28,6 +29,7 @@ export interface RunDeps {
    * (it would delete their half-written files) and no finishing of the run (the coordinator does that once).
    */
   readonly batch?: boolean;
+  readonly gate?: RunGate;
 }
 
 /** Small files in flight per unit of the run's concurrency. */

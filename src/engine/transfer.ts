@@ -10,6 +10,7 @@ import type { EventSink } from './events.ts';
 import type { CopyAction } from './plan.ts';
 import { digestBytes, hashTap, wantsMd5 } from './hash-tap.ts';
 import { endStage, startStage } from '../core/stages.ts';
+import type { RunGate } from './gate.ts';
 import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryPolicy } from './retry.ts';
 
 export interface TransferDeps {
@@ -21,6 +22,8 @@ export interface TransferDeps {
   readonly retry?: RetryPolicy;
   /** Counts bytes as they stream (progress). */
   readonly onBytes: (n: number) => void;
+  /** Bandwidth limit and pause of the run, shared by every file in flight. */
+  readonly gate?: RunGate;
 }
 
 /** Compares what the destination says it stored with what streamed through the tap and what the source declared. */
@@ -97,7 +100,9 @@ async function attempt(action: CopyAction, deps: TransferDeps, signal: AbortSign
   const body = await deps.source.open(action.asset, action.resource.role, signal);
   const tap = hashTap({ md5: wantsMd5(deps.destination.capabilities, action.resource.size), size: action.resource.size, onBytes: deps.onBytes });
   let sourceError: unknown;
-  const piped = pipeline(body, tap.stream, (err) => { if (err) sourceError = err; });
+  const piped = deps.gate === undefined
+    ? pipeline(body, tap.stream, (err) => { if (err) sourceError = err; })
+    : pipeline(body, deps.gate.stream(signal), tap.stream, (err) => { if (err) sourceError = err; });
   let digest: StreamDigest | undefined;
   try {
     await deps.destination.put({

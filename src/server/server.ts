@@ -14,6 +14,8 @@ import { adminAccount } from '../app/admin-auth.ts';
 import { adminSessions, type SessionPolicy } from '../app/admin-sessions.ts';
 import { createPathGuard } from '../app/allowed-roots.ts';
 import { createNotifier, type NotificationsConfig } from '../app/notify.ts';
+import { loadNotificationSettings } from '../app/notify-settings.ts';
+import { markInterrupted } from '../app/run-records.ts';
 import { errorHandler } from './errors.ts';
 import { createLoginLimiter, SESSION_COOKIE, sameToken, type LoginLimits } from './security.ts';
 import { installAccess, type RegisteredRoute } from './access.ts';
@@ -28,6 +30,10 @@ import * as tasks from './routes/tasks.ts';
 import * as runs from './routes/runs.ts';
 import * as ops from './routes/ops.ts';
 import * as web from './routes/web.ts';
+import * as runControl from './routes/run-control.ts';
+import * as destinationEdit from './routes/destination-edit.ts';
+import * as notifications from './routes/notifications.ts';
+import * as checks from './routes/checks.ts';
 
 export interface ServerOptions {
   readonly ctx: AppContext;
@@ -83,13 +89,17 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
 
   const { ctx } = o;
   const repo = taskRepository(ctx.catalog);
-  const notifier = createNotifier(o.notifications, { log: app.log });
+  // Read at each send: what the settings page saves applies to the next event without a restart.
+  const notifier = createNotifier(o.notifications, { log: app.log, settings: () => loadNotificationSettings(ctx, repo, true) });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
-  const icloud = createIcloudAccounts(ctx);
+  const icloud = createIcloudAccounts(ctx, repo);
+  // Before any schedule fires: a task run still "running" in the catalog was cut off by a crash.
+  const interrupted = await markInterrupted(ctx, repo);
+  if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs interrupted by the last stop are marked interrupted');
   const sent = new Map<string, number>();
   const scheduler = createScheduler({
     tasks: repo, runner, log: app.log,
-    periodic: () => icloud.checkSessions(notifier, o.notifications?.expiringDays ?? 7, sent).catch((err: unknown) => {
+    periodic: () => loadNotificationSettings(ctx, repo, false).then((st) => icloud.checkSessions(notifier, st.expiringDays, sent)).catch((err: unknown) => {
       app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'iCloud session check failed');
     }),
   });
@@ -106,7 +116,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   installSecurityHeaders(app);
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster, runControl, destinationEdit, notifications, checks]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));

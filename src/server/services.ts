@@ -8,7 +8,7 @@ import type { TaskRepository } from '../app/tasks.ts';
 import type { TaskRunner } from '../app/task-runner.ts';
 import type { Scheduler } from '../app/scheduler.ts';
 import type { IcloudAccounts } from '../app/accounts.ts';
-import type { Notifier } from '../app/notify.ts';
+import type { SettingsNotifier } from '../app/notify.ts';
 import type { AdminAccount } from '../app/admin-auth.ts';
 import type { AdminSessions } from '../app/admin-sessions.ts';
 import type { PathGuard } from '../app/allowed-roots.ts';
@@ -20,7 +20,7 @@ export interface ServerServices {
   readonly runner: TaskRunner;
   readonly scheduler: Scheduler;
   readonly accounts: IcloudAccounts;
-  readonly notifier: Notifier;
+  readonly notifier: SettingsNotifier;
   /** Workers and queue, on a PostgreSQL catalog. */
   readonly cluster: Cluster;
   readonly admin: AdminAccount;

@@ -13,11 +13,15 @@ import { TaskEditPage } from './pages/tasks/task-edit.tsx';
 import { TaskPage } from './pages/runs/task-page.tsx';
 import { RunPage } from './pages/runs/run-page.tsx';
 import { Notice } from './components/notice.tsx';
+import { RunsPage } from './pages/runs/runs-page.tsx';
+import { SettingsPage } from './pages/settings.tsx';
 
 const NAV = [
   { path: '/connections', label: 'Connections' },
   { path: '/library', label: 'Library' },
   { path: '/tasks', label: 'Tasks' },
+  { path: '/runs', label: 'Runs' },
+  { path: '/settings', label: 'Settings' },
   { path: '/account', label: 'Account' },
 ];
 
@@ -49,7 +53,7 @@ function Shell({ onLogout, onEnded }: { onLogout: () => void; onEnded: () => voi
         <nav aria-label="Main">
           {NAV.map((n) => (
             <a key={n.path} href={`#${n.path}`} data-testid={`nav-${n.label.toLowerCase()}`}
-              aria-current={path.startsWith(n.path) ? 'page' : undefined}>{n.label}</a>
+              aria-current={path === n.path || path.startsWith(`${n.path}/`) ? 'page' : undefined}>{n.label}</a>
           ))}
         </nav>
         <button type="button" class="link" onClick={onLogout} data-testid="logout">Log out</button>
@@ -67,6 +71,8 @@ function page(path: string) {
   if (path === '/tasks/new') return <TaskEditPage />;
   if ((m = match('/tasks/:id/edit', path))) return <TaskEditPage id={m.id!} />;
   if ((m = match('/tasks/:id', path))) return <TaskPage id={m.id!} />;
+  if (path === '/runs') return <RunsPage />;
+  if (path === '/settings') return <SettingsPage />;
   if ((m = match('/runs/:id', path))) return <RunPage id={m.id!} />;
   return <Notice kind="info">No page here. <a href="#/tasks">Go to tasks</a>.</Notice>;
 }

@@ -8,6 +8,7 @@ import { server } from './0002-server.ts';
 import { adminSessions } from './0003-admin-sessions.ts';
 import { jobs } from './0004-jobs.ts';
 import { library } from './0005-library.ts';
+import { dash } from './0007-dash.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-admin-sessions': adminSessions,
   '0004-jobs': jobs,
   '0005-library': library,
+  '0007-dash': dash,
 };

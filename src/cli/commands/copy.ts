@@ -1,13 +1,13 @@
 /** @module `photoferry copy|sync|plan SRC DST`: thin edges over the copy use case. */
 import type { Command } from 'commander';
-import type { CopyResult } from '../../app/copy.ts';
+import { RunGate, parseBandwidth, type CopyResult } from '../../app/copy.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
 import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts';
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
 
-type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; workers?: boolean };
+type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; workers?: boolean; bwlimit?: number | null };
 
 export function register(program: Command): void {
   for (const command of ['copy', 'sync', 'plan'] as const) {
@@ -21,7 +21,8 @@ export function register(program: Command): void {
     if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
     if (command !== 'plan') {
       cmd.option('--workers', 'queue the copies for `photoferry worker` processes (the default on a PostgreSQL catalog)')
-        .option('--no-workers', 'copy in this process even on a PostgreSQL catalog');
+        .option('--no-workers', 'copy in this process even on a PostgreSQL catalog')
+        .option('--bwlimit <rate>', 'bandwidth limit for the whole run in bytes per second, e.g. 500K or 2M', parseBandwidth);
     }
     cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
@@ -38,6 +39,7 @@ export function register(program: Command): void {
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
             ...(flags.delete ? { propagateDeletes: true } : {}),
             ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+            ...(flags.bwlimit ? { gate: new RunGate(flags.bwlimit) } : {}),
           }, signal);
           display.stop();
           if (command === 'plan') {

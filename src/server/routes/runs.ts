@@ -33,7 +33,7 @@ export function register(app: FastifyInstance, s: ServerServices): void {
   // A new run of the task: the plan skips every file already recorded at the destination, so it sends the failed ones (and anything new).
   app.post('/api/runs/:id/retry', CSRF, async (request, reply) => {
     const run = await getTaskRun(s.ctx, s.repo, idOf(request));
-    if (run.taskId === null) throw new ConflictError('This run was not started by a task (retry it from the CLI with the same command).');
+    if (run.taskId === null) throw new ConflictError('This run was not started by a task, so it cannot be retried from the dashboard.');
     const live = await s.runner.start(run.taskId, `retry of ${run.id}`);
     return reply.code(202).send({ taskId: run.taskId, runId: await live.whenPlanned(s.planWaitMs) });
   });

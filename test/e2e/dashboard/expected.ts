@@ -21,3 +21,19 @@ export function expectedForAlbum(sim: Simulator, albumName: string): Expected {
   }
   return { albumId: album.id, assets, files, bytes };
 }
+
+/** Every live asset of the library, every resource of it (what a whole-library task with the default policy sends). */
+export function expectedForLibrary(sim: Simulator): Omit<Expected, 'albumId'> {
+  const lib = sim.state.library;
+  let assets = 0;
+  let files = 0;
+  let bytes = 0;
+  for (let i = 0; i < lib.size; i++) {
+    const a = lib.asset(i);
+    if (a.deletedAt !== undefined || a.purged) continue;
+    assets++;
+    files += a.resources.length;
+    bytes += a.resources.reduce((sum, r) => sum + r.size, 0);
+  }
+  return { assets, files, bytes };
+}

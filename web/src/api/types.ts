@@ -25,7 +25,7 @@ export interface Connectors { sources: Connector[]; destinations: Connector[] }
 
 export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired' | string;
 export interface ConnectAnswer { id: string; appleId?: string; state: AccountState; hint?: string; message?: string }
-export interface Account { id: string; appleId: string; state: AccountState; daysLeft?: number; trustAgeDays?: number; trusted?: boolean; message?: string }
+export interface Account { id: string; appleId: string; state: AccountState; daysLeft?: number; trustAgeDays?: number; trusted?: boolean; message?: string; simulator?: boolean; authUrl?: string; setupUrl?: string }
 
 export interface Destination { name: string; type: string; title?: string; options?: Record<string, unknown> }
 export interface TestAnswer { ok: boolean; code?: string; message?: string }
@@ -49,12 +49,14 @@ export interface Filters {
   favoritesOnly?: boolean; includeHidden?: boolean; filename?: string; albums?: string[]; excludeAlbums?: string[];
 }
 
+export interface Fidelity { sidecars: 'xmp' | 'json' | 'both' | 'none'; albums: 'manifest' | 'links' | 'none'; convertHeic: boolean }
+
 export interface Policy { liveVideo: boolean; raw: 'original' | 'alternative' | 'both'; edits: 'original' | 'edited' | 'both' }
 
 export interface TaskInput {
   // `| undefined` because the form clears them; JSON.stringify drops undefined members anyway.
   name: string; source: string; destination: string; albums?: string[] | undefined; filters?: Filters;
-  template?: string | undefined; policy?: Policy; schedule: Schedule; paused?: boolean;
+  template?: string | undefined; policy?: Policy; fidelity?: Fidelity; bandwidth?: number | undefined; schedule: Schedule; paused?: boolean;
 }
 
 export interface Summary {
@@ -63,7 +65,7 @@ export interface Summary {
   bytes: number; durationMs: number; status: 'ok' | 'partial' | 'failed' | 'cancelled';
 }
 
-export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'cancelled';
+export type RunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
 export type SnapshotState = 'listing' | 'running' | 'backing-off' | 'ok' | 'partial' | 'failed' | 'cancelled';
 
 export interface RunView {
@@ -88,4 +90,24 @@ export interface Pace { concurrency: number; maxConcurrency: number; backoffSeco
 export interface Snapshot {
   filesDone: number; files: number; bytesDone: number; bytes: number;
   bytesPerSecond: number; etaSeconds: number; pace?: Pace; state: SnapshotState;
+  /** Held by the user (pause), and the run's bandwidth limit in bytes/s (null: none). */
+  paused?: boolean; bandwidth?: number | null;
+}
+
+export interface LogLine { at: string; level: 'info' | 'warn' | 'error'; message: string }
+export interface PlanReport {
+  counts: { assets: number; originals: { files: number; bytes: number | null }; derived: { files: number } }; present: number; filtered: number; removes: number;
+  byYear: Record<string, { files: number; bytes: number }>; byType: Record<string, { files: number; bytes: number }>;
+  byAlbum: Record<string, { files: number; bytes: number }>;
+}
+export interface VerifyReport {
+  destinationId: string; counts: { assets: number; originals: { files: number }; derived: { files: number } }; bytesRead: number; deep: boolean; problemCount: number;
+  problems: { path: string; problem: string; detail: string }[];
+}
+export interface Usage { tasks: { id: string; name: string }[] }
+export type NotificationEvent = 'run.finished' | 'run.partial' | 'run.failed' | 'icloud.signin-needed' | 'icloud.session-expiring' | 'icloud.session-expired' | 'destination.unreachable';
+export interface NotificationSettings {
+  webhook: { url: string; events?: NotificationEvent[] } | null;
+  email: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string; to: string; events?: NotificationEvent[] } | null;
+  expiringDays: number;
 }

@@ -1,52 +1,67 @@
-/** @module Saved destinations with a Test button each (writes, reads back and removes a marker file) and Remove. */
+/** @module Saved destinations: Test, Verify (with its report), Edit (secrets kept unless re-entered), Restore from it, Remove (with a warning). */
 import { useState } from 'preact/hooks';
-import { del, post, enc, errorText } from '../../api/client.ts';
-import type { Destination, TestAnswer } from '../../api/types.ts';
+import { del, get, post, enc, errorText } from '../../api/client.ts';
+import type { Connector, Destination, TestAnswer, Usage } from '../../api/types.ts';
+import { EditDestination } from './edit-destination.tsx';
+import { VerifyPanel, RestorePanel } from './destination-checks.tsx';
+import { usageWarning } from './usage.ts';
 
 type Result = { busy: true } | { busy: false; ok: boolean; message: string };
+type Panel = 'edit' | 'verify' | 'restore' | null;
 
-export function DestinationList({ destinations, onChanged }: { destinations: Destination[]; onChanged: () => void }) {
-  const [results, setResults] = useState<Record<string, Result>>({});
+interface Props { destinations: Destination[]; connectors: Connector[]; onChanged: () => void }
+
+export function DestinationList({ destinations, connectors, onChanged }: Props) {
   if (destinations.length === 0) return <p class="muted">No destination yet.</p>;
-  const test = async (name: string) => {
-    setResults((r) => ({ ...r, [name]: { busy: true } }));
-    let result: Result;
-    try {
-      const answer = await post<TestAnswer>(`/api/destinations/${enc(name)}/test`);
-      result = { busy: false, ok: answer.ok, message: answer.ok ? 'Works: wrote, read back and removed a test file.' : answer.message ?? answer.code ?? 'Failed' };
-    } catch (err) { result = { busy: false, ok: false, message: errorText(err) }; }
-    setResults((r) => ({ ...r, [name]: result }));
-  };
-  const remove = async (name: string) => {
-    if (!confirm(`Remove destination ${name}? Files already copied stay where they are.`)) return;
-    try { await del(`/api/destinations/${enc(name)}`); onChanged(); } catch (err) { alert(errorText(err)); }
-  };
   return (
-    <table class="list" data-testid="destination-list">
-      <thead><tr><th>Name</th><th>Type</th><th>Where</th><th>Test</th><th><span class="sr-only">Actions</span></th></tr></thead>
-      <tbody>
-        {destinations.map((d) => {
-          const r = results[d.name];
-          return (
-            <tr key={d.name} data-testid="destination-row" data-name={d.name}>
-              <td>{d.name}</td>
-              <td>{d.title ?? d.type}</td>
-              <td class="small"><code>{where(d)}</code></td>
-              <td>
-                <button type="button" class="small" onClick={() => void test(d.name)} disabled={r?.busy} data-testid="destination-test">Test</button>
-                {r && !r.busy && (
-                  <span class={r.ok ? 'ok' : 'bad'} role="status" data-testid="destination-test-result" data-ok={String(r.ok)}>
-                    {r.ok ? ' ✓ ' : ' ✗ '}{r.message}
-                  </span>
-                )}
-                {r?.busy && <span role="status"> testing…</span>}
-              </td>
-              <td><button type="button" class="secondary small" onClick={() => void remove(d.name)}>Remove</button></td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ul class="items" data-testid="destination-list">
+      {destinations.map((d) => <DestinationRow key={d.name} d={d} all={destinations} connector={connectors.find((c) => c.kind === d.type)} onChanged={onChanged} />)}
+    </ul>
+  );
+}
+
+function DestinationRow({ d, all, connector, onChanged }: { d: Destination; all: Destination[]; connector: Connector | undefined; onChanged: () => void }) {
+  const [result, setResult] = useState<Result>();
+  const [panel, setPanel] = useState<Panel>(null);
+  const test = async () => {
+    setResult({ busy: true });
+    try {
+      const answer = await post<TestAnswer>(`/api/destinations/${enc(d.name)}/test`);
+      setResult({ busy: false, ok: answer.ok, message: answer.ok ? 'Works: wrote, read back and removed a test file.' : answer.message ?? answer.code ?? 'Failed' });
+    } catch (err) { setResult({ busy: false, ok: false, message: errorText(err) }); }
+  };
+  const remove = async () => {
+    try {
+      const usage = await get<Usage>(`/api/destinations/${enc(d.name)}/usage`);
+      if (!confirm(`${usageWarning(usage, 'destination')}Remove destination ${d.name}? Files already copied stay where they are.`)) return;
+      await del(`/api/destinations/${enc(d.name)}`);
+      onChanged();
+    } catch (err) { alert(errorText(err)); }
+  };
+  const toggle = (p: Panel) => setPanel((cur) => (cur === p ? null : p));
+  return (
+    <li class="item" data-testid="destination-row" data-name={d.name}>
+      <div class="item-main">
+        <strong>{d.name}</strong> <span class="muted">{d.title ?? d.type}</span>
+        <div class="small"><code class="wrap-anywhere">{where(d)}</code></div>
+        {result && !result.busy && (
+          <div class={`small ${result.ok ? 'ok' : 'bad'}`} role="status" data-testid="destination-test-result" data-ok={String(result.ok)}>
+            {result.ok ? '✓ ' : '✗ '}{result.message}
+          </div>
+        )}
+        {result?.busy && <div role="status" class="small">testing…</div>}
+      </div>
+      <div class="row actions" role="group" aria-label={`Actions for ${d.name}`}>
+        <button type="button" class="small" onClick={() => void test()} disabled={result?.busy} data-testid="destination-test">Test</button>
+        <button type="button" class="secondary small" onClick={() => toggle('verify')} aria-expanded={panel === 'verify'} data-testid="destination-verify">Verify</button>
+        <button type="button" class="secondary small" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'} data-testid="destination-edit">Edit</button>
+        <button type="button" class="secondary small" onClick={() => toggle('restore')} aria-expanded={panel === 'restore'} data-testid="destination-restore">Restore…</button>
+        <button type="button" class="secondary small" onClick={() => void remove()} data-testid="destination-remove">Remove</button>
+      </div>
+      {panel === 'edit' && connector && <EditDestination d={d} connector={connector} onSaved={() => { setPanel(null); onChanged(); }} />}
+      {panel === 'verify' && <VerifyPanel name={d.name} />}
+      {panel === 'restore' && <RestorePanel from={d.name} targets={all.filter((x) => x.name !== d.name).map((x) => x.name)} />}
+    </li>
   );
 }
 

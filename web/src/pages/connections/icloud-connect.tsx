@@ -1,7 +1,7 @@
 /** @module Sign in to iCloud: Apple ID + password, then the 6-digit code box while the server answers `needs-code`, then the ADP approval wait. */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, post, enc, errorText } from '../../api/client.ts';
-import type { ConnectAnswer } from '../../api/types.ts';
+import type { Account, ConnectAnswer } from '../../api/types.ts';
 import { TextField } from '../../components/field.tsx';
 import { ErrorNotice, Notice } from '../../components/notice.tsx';
 
@@ -10,7 +10,8 @@ type Step = { kind: 'credentials' } | { kind: 'code'; id: string; hint?: string 
 /** The 2026 flow in two sentences, shown before signing in (the README says the same). */
 export const FLOW_2026 = 'Apple sends the code to your devices when photoferry asks; approve the prompt on your iPhone if you use Advanced Data Protection.';
 
-export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
+/** `again`: an account whose session ended; its Apple ID (and simulator endpoints) are filled in, the password is asked. */
+export function IcloudConnect({ onConnected, again }: { onConnected: () => void; again?: Account | undefined }) {
   const [step, setStep] = useState<Step>({ kind: 'credentials' });
   const [appleId, setAppleId] = useState('');
   const [password, setPassword] = useState('');
@@ -21,6 +22,21 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [demoCode, setDemoCode] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!again) return;
+    setStep({ kind: 'credentials' }); setAppleId(again.appleId); setAuthUrl(again.authUrl ?? ''); setSetupUrl(again.setupUrl ?? '');
+    formRef.current?.scrollIntoView({ block: 'center' });
+    formRef.current?.querySelector<HTMLInputElement>('input[type="password"]')?.focus();
+  }, [again]);
+  // Demo accounts only: the server answers with the simulator's code, null for a real Apple account.
+  const codeStepId = step.kind === 'code' ? step.id : null;
+  useEffect(() => {
+    setDemoCode(null);
+    if (codeStepId === null) return;
+    get<{ code: string | null }>(`/api/accounts/${enc(codeStepId)}/demo-code`).then((a) => setDemoCode(a.code), () => setDemoCode(null));
+  }, [codeStepId, step]);
 
   /** One place reads the server's answer, for the first sign-in and for each code. */
   const handle = (answer: ConnectAnswer) => {
@@ -73,6 +89,7 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
       <form class="subform" onSubmit={sendCode} data-testid="icloud-code-form">
         <h3>Two-factor code</h3>
         <p>{step.hint ?? 'Apple sent a 6-digit code to your trusted devices.'}</p>
+        {demoCode && <Notice kind="info" testId="icloud-demo-code">Demo account: the Apple simulator sent the code <strong>{demoCode}</strong>.</Notice>}
         <TextField label="6-digit code" value={code} onInput={setCode} testId="icloud-code" inputMode="numeric"
           pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" required />
         <ErrorNotice error={error} testId="icloud-error" />
@@ -84,8 +101,8 @@ export function IcloudConnect({ onConnected }: { onConnected: () => void }) {
     );
   }
   return (
-    <form class="subform" onSubmit={signIn} data-testid="icloud-form">
-      <h3>Add an iCloud account</h3>
+    <form class="subform" onSubmit={signIn} data-testid="icloud-form" ref={formRef} id="icloud-form">
+      <h3>{again ? `Sign in again as ${again.appleId}` : 'Add an iCloud account'}</h3>
       <p class="muted" data-testid="icloud-flow-2026">{FLOW_2026}</p>
       {step.kind === 'done' && <Notice kind="ok" testId="icloud-connected">Connected {step.appleId}.</Notice>}
       <TextField label="Apple ID" value={appleId} onInput={setAppleId} testId="icloud-apple-id" autoComplete="username" required />

@@ -40,7 +40,7 @@ export function LiveProgress({ live }: { live: LiveRun }) {
       {live.failures.length > 0 && !live.ended && (
         <details open data-testid="live-failures">
           <summary>{live.failures.length} failed file{live.failures.length === 1 ? '' : 's'}</summary>
-          <ul class="failures">{live.failures.map((f, i) => <li key={i}><code>{f.path}</code> — {f.kind}{f.message ? `: ${f.message}` : ''}</li>)}</ul>
+          <ul class="failures" tabIndex={0} aria-label="Failed files">{live.failures.map((f, i) => <li key={i}><code>{f.path}</code> — {f.kind}{f.message ? `: ${f.message}` : ''}</li>)}</ul>
         </details>
       )}
     </section>

@@ -4,7 +4,7 @@ import { get, enc } from '../../api/client.ts';
 import type { Task } from '../../api/types.ts';
 import { useAsync } from '../../lib/use-async.ts';
 import { ErrorNotice } from '../../components/notice.tsx';
-import { RunStatus } from '../runs/run-status.tsx';
+import { RunStatus, runState } from '../runs/run-status.tsx';
 import { TaskActions } from './task-actions.tsx';
 import { nextRunText, scheduleText } from './schedule-text.ts';
 
@@ -27,7 +27,7 @@ export function TasksPage() {
       <ErrorNotice error={error ?? tasks.error} />
       {tasks.value?.length === 0 && <p class="muted">No task yet. Create one to copy your library to a destination.</p>}
       {tasks.value && tasks.value.length > 0 && (
-        <table class="list" data-testid="task-list">
+        <div class="table-scroll"><table class="list" data-testid="task-list">
           <thead><tr><th>Task</th><th>From → to</th><th>Schedule</th><th>Next run</th><th>Last run</th><th><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {tasks.value.map((t) => (
@@ -36,12 +36,12 @@ export function TasksPage() {
                 <td class="small">{t.source} → {t.destination}{t.albums?.length ? <div class="muted">{t.albums.join(', ')}</div> : null}</td>
                 <td>{scheduleText(t.schedule)}</td>
                 <td>{nextRunText(t)}</td>
-                <td>{t.active ? <RunStatus status={t.active.state} /> : t.lastRun ? <a href={`#/runs/${enc(t.lastRun.id)}`}><RunStatus status={t.lastRun.status} /></a> : '—'}</td>
+                <td data-testid="task-last">{t.active ? <RunStatus status={t.active.state} /> : t.lastRun ? <a href={`#/runs/${enc(t.lastRun.id)}`}><RunStatus status={runState(t.lastRun)} /></a> : '—'}</td>
                 <td><TaskActions task={t} onChanged={tasks.reload} onError={setError} compact /></td>
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </div>
   );

@@ -29,8 +29,8 @@ export function TaskActions({ task, onChanged, onError, compact }: Props) {
       {!running && <button type="button" class={cls} disabled={busy} onClick={() => void run()} data-testid="task-run">Run now</button>}
       {running && <button type="button" class={`${cls} danger`} disabled={busy} onClick={() => void act(() => post(`${base}/cancel`))} data-testid="task-cancel">Cancel run</button>}
       {task.paused
-        ? <button type="button" class={`${cls} secondary`} disabled={busy} onClick={() => void act(() => post(`${base}/resume`))} data-testid="task-resume">Resume</button>
-        : <button type="button" class={`${cls} secondary`} disabled={busy} onClick={() => void act(() => post(`${base}/pause`))} data-testid="task-pause">Pause</button>}
+        ? <button type="button" class={`${cls} secondary`} disabled={busy} onClick={() => void act(() => post(`${base}/resume`))} data-testid="task-resume">Resume schedule</button>
+        : <button type="button" class={`${cls} secondary`} disabled={busy} onClick={() => void act(() => post(`${base}/pause`))} data-testid="task-pause">Pause schedule</button>}
       <a class={`button secondary ${cls}`} href={`#/tasks/${enc(task.id)}/edit`} data-testid="task-edit">Edit</a>
       <button type="button" class={`${cls} secondary`} disabled={busy} onClick={remove} data-testid="task-delete">Delete</button>
     </div>

@@ -9,9 +9,11 @@ import { ErrorNotice, Notice } from '../../components/notice.tsx';
 import { AlbumPicker } from './album-picker.tsx';
 import { FilterFields } from './filter-fields.tsx';
 import { ScheduleFields } from './schedule-fields.tsx';
+import { FidelityFields } from './fidelity-fields.tsx';
+import { BandwidthField, kbOf } from './bandwidth-field.tsx';
+import { DEFAULT_POLICY } from './schedule-text.ts';
 
 const EMPTY: TaskInput = { name: '', source: '', destination: '', filters: {}, schedule: { type: 'once' }, paused: false };
-const DEFAULT_POLICY = { liveVideo: true, raw: 'both', edits: 'both' } as const;
 
 export function TaskEditPage({ id }: { id?: string }) {
   const accounts = useAsync(() => get<Account[]>('/api/accounts'));
@@ -71,6 +73,9 @@ export function TaskEditPage({ id }: { id?: string }) {
               options={[{ value: 'both', label: 'Both' }, { value: 'original', label: 'JPEG/HEIC only' }, { value: 'alternative', label: 'RAW only' }]} />
           </div>
         </fieldset>
+        <FidelityFields value={task.fidelity} onChange={(fidelity) => patch({ fidelity })} />
+        <BandwidthField value={kbOf(task.bandwidth)} testId="task-bwlimit"
+          onInput={(v) => patch({ bandwidth: Number(v) > 0 ? Math.round(Number(v) * 1000) : undefined })} />
         <ScheduleFields value={task.schedule} onChange={(schedule) => patch({ schedule })} />
         <CheckField label="Paused (the schedule does not start it)" checked={task.paused === true} onChange={(paused) => patch({ paused })} testId="task-paused" />
         <ErrorNotice error={error} testId="task-error" />
@@ -89,5 +94,7 @@ function toInput(t: Task): TaskInput {
     ...(t.albums && t.albums.length > 0 ? { albums: t.albums } : {}),
     ...(t.template ? { template: t.template } : {}),
     ...(t.policy ? { policy: t.policy } : {}),
+    ...(t.fidelity ? { fidelity: t.fidelity } : {}),
+    ...(t.bandwidth ? { bandwidth: t.bandwidth } : {}),
   };
 }
