@@ -8,6 +8,7 @@ import * as sample from './commands/sample.ts';
 import * as auth from './commands/auth.ts';
 import * as simulate from './commands/simulate.ts';
 import * as serve from './commands/serve.ts';
+import * as freeUp from './commands/free-up.ts';
 import { remotesDepsOf } from '../app/remotes.ts';
 import { testRemote } from '../app/remote-test.ts';
 import { withContext } from './runtime.ts';
@@ -23,7 +24,7 @@ const program = new Command('photoferry')
   .showHelpAfterError()
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs, auth, sample, simulate, serve]) module.register(program);
+for (const module of [copy, verify, runs, auth, sample, simulate, serve, freeUp]) module.register(program);
 remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote });
 
 await program.parseAsync(process.argv);

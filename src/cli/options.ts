@@ -11,7 +11,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * 1024 ** power);
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
