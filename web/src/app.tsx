@@ -11,12 +11,14 @@ import { TasksPage } from './pages/tasks/index.tsx';
 import { TaskEditPage } from './pages/tasks/task-edit.tsx';
 import { TaskPage } from './pages/runs/task-page.tsx';
 import { RunPage } from './pages/runs/run-page.tsx';
+import { FreeUpPage } from './pages/free-up/index.tsx';
 import { Notice } from './components/notice.tsx';
 
 const NAV = [
   { path: '/connections', label: 'Connections' },
   { path: '/library', label: 'Library' },
   { path: '/tasks', label: 'Tasks' },
+  { path: '/free-up', label: 'Free up iCloud' },
 ];
 
 export function App() {
@@ -45,7 +47,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
         <a class="brand" href="#/tasks">photoferry</a>
         <nav aria-label="Main">
           {NAV.map((n) => (
-            <a key={n.path} href={`#${n.path}`} data-testid={`nav-${n.label.toLowerCase()}`}
+            <a key={n.path} href={`#${n.path}`} data-testid={`nav-${n.label.toLowerCase().replace(/ /g, '-')}`}
               aria-current={path.startsWith(n.path) ? 'page' : undefined}>{n.label}</a>
           ))}
         </nav>
@@ -61,6 +63,7 @@ function page(path: string) {
   if (path === '/connections') return <ConnectionsPage />;
   if (path === '/library') return <LibraryPage />;
   if (path === '/tasks') return <TasksPage />;
+  if (path === '/free-up') return <FreeUpPage />;
   if (path === '/tasks/new') return <TaskEditPage />;
   if ((m = match('/tasks/:id/edit', path))) return <TaskEditPage id={m.id!} />;
   if ((m = match('/tasks/:id', path))) return <TaskPage id={m.id!} />;
