@@ -31,7 +31,8 @@ export function loadPrices(path: string = BUILTIN_PRICES): Prices & { readonly f
   }
   const parsed = pricesSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`the price file ${path} is not valid:`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  return { ...parsed.data, file: path };
+  // The built-in file is named by its place in the repo, never by this machine's path (it shows in screenshots).
+  return { ...parsed.data, file: path === BUILTIN_PRICES ? 'data/prices.json (built in)' : path };
 }
 
 /** Monthly cost of keeping `bytes` at one storage option (minimum charges and free allowances applied). */
