@@ -85,7 +85,7 @@ export function FreeUpPage() {
         <div class="card" data-testid="freeup-run">
           <h2>Run {run.runId}: {run.status}</h2>
           {last?.of !== undefined && <p>Checked {formatCount(last.done ?? 0)} of {formatCount(last.of)} · {formatCount(last.totalDeleted ?? 0)} in Recently Deleted ({formatBytes(last.totalBytes ?? 0)})</p>}
-          {run.live?.error && <Notice kind="error">{run.live.error}</Notice>}
+          {(run.live?.error ?? run.message) && <Notice kind={run.status === 'done' || run.status === 'undone' ? 'info' : 'error'} testId="freeup-run-message">{run.live?.error ?? run.message}</Notice>}
           <ul data-testid="freeup-audit">{Object.entries(run.byState).map(([state, t]) => <li key={state}>{state}: {formatCount(t.assets)} assets, {formatBytes(t.bytes)}</li>)}</ul>
           <button type="button" onClick={() => void undo()} disabled={busy || !(run.live?.finished ?? true)} data-testid="freeup-undo">Undo: bring them back</button>
         </div>
