@@ -23,11 +23,18 @@ async function destinationIdsHolding(db: Kysely<CatalogDatabase>, sourceId: stri
   return rows.map((r) => r.destination_id).sort();
 }
 
-/** A spec that opens `id`: a configured remote whose target resolves to it, or the id itself (local:/path). */
+/**
+ * A spec that opens `id`: a configured remote (with the id's path, or the part of it under the remote's own bucket
+ * or folder) whose target resolves to exactly that id, or the id itself (local:/path).
+ */
 async function specOf(ctx: AppContext, id: string): Promise<string> {
+  const rest = id.replace(/^[^:]+:/, '');
+  const tails = [...new Set(['', rest, rest.split('/').slice(1).join('/')])];
   for (const name of Object.keys(ctx.config.remotes)) {
-    const target = await resolveTarget(`${name}:`, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local').catch(() => undefined);
-    if (target?.id === id) return `${name}:`;
+    for (const tail of tails) {
+      const target = await resolveTarget(`${name}:${tail}`, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local').catch(() => undefined);
+      if (target?.id === id) return `${name}:${tail}`;
+    }
   }
   return id;
 }
@@ -35,6 +42,11 @@ async function specOf(ctx: AppContext, id: string): Promise<string> {
 async function open(ctx: AppContext, spec: string, id?: string): Promise<RequiredDestination> {
   try {
     const destination = await openDestination(ctx, spec);
+    // Copies are known by the id they were made under; something else opened in its place never vouches for them.
+    if (id !== undefined && destination.id !== id) {
+      await destination.close();
+      return { id, spec, destination: undefined, problem: `no configured remote opens ${id}; name it with --require` };
+    }
     return { id: destination.id, spec, destination };
   } catch (err) {
     if (id === undefined) throw err;
