@@ -65,3 +65,20 @@ await cli(['copy', `folder:${library}`, `local:${backup}`]);
 await cli(['copy', `folder:${library}`, `local:${backup}`]);
 summarizeTree(backup);
 await cli(['runs', '--limit', '6']);
+
+// The home stays: say how to reach the same catalog and vault again, and that the simulator is gone.
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+// The demo's own passphrase is no secret; one the user chose is never echoed back.
+const passphrase = process.env.PHOTOFERRY_PASSPHRASE === undefined ? quote(env.PHOTOFERRY_PASSPHRASE) : '"$PHOTOFERRY_PASSPHRASE"  # the one you gave the demo';
+const again = `PHOTOFERRY_HOME=${quote(env.PHOTOFERRY_HOME)} PHOTOFERRY_PASSPHRASE=${passphrase}`;
+process.stdout.write([
+  '',
+  'The demo is over. Its catalog, config and vault stay in the home above; to continue with them:',
+  `  export ${again}`,
+  '  photoferry runs',
+  `  photoferry verify local:${quote(backup)} --deep`,
+  `  photoferry copy folder:${quote(library)} local:${quote(backup)}`,
+  `The Apple simulator stopped with the demo: the "icloud-demo" remote points at ${sim.baseUrl}, which no longer answers`,
+  '(run the demo again for a new one, or `photoferry simulate` and add a remote for it).',
+  '',
+].join('\n'));

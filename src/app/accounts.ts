@@ -1,42 +1,16 @@
 /**
- * @module Accounts of the web front end: the dashboard's admin password (scrypt hash in the catalog) and iCloud sign-ins
- * started from the browser, where the 2FA code arrives in a later request than the password.
+ * @module iCloud accounts signed in from the browser, where the 2FA code arrives in a later request than the password
+ * (the dashboard's own admin password is admin-auth.ts).
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
 import { signIn, authStatus, signOut } from '../sources/icloud/auth/index.ts';
 import { icloudOptions } from '../sources/icloud/index.ts';
 import { silentLogger } from '../connectors/context.ts';
 import type { AppContext } from './context.ts';
 import { addRemote, listRemotes, removeRemote, remotesDepsOf, showRemote } from './remotes.ts';
-import { ConflictError, NotFoundError, type TaskRepository } from './tasks.ts';
+import { NotFoundError } from './tasks.ts';
 import { describeError } from './task-runner.ts';
+import { withDeadline } from './deadline.ts';
 import type { Notifier } from './notify.ts';
-
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, o: object) => Promise<Buffer>;
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-const ADMIN_KEY = 'admin.password';
-
-export async function isSetupNeeded(repo: TaskRepository): Promise<boolean> {
-  return (await repo.setting(ADMIN_KEY)) === undefined;
-}
-
-/** First start only: a second call is a ConflictError (changing the password is not a web feature). */
-export async function setAdminPassword(repo: TaskRepository, password: string): Promise<void> {
-  if (!(await isSetupNeeded(repo))) throw new ConflictError('The admin password is already set.');
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(password.normalize('NFC'), salt, 32, SCRYPT);
-  await repo.setSetting(ADMIN_KEY, `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`);
-}
-
-export async function checkAdminPassword(repo: TaskRepository, password: string): Promise<boolean> {
-  const stored = await repo.setting(ADMIN_KEY);
-  const [alg, n, r, p, salt, hash] = stored?.split('$') ?? [];
-  if (alg !== 'scrypt' || salt === undefined || hash === undefined) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const got = await scryptAsync(password.normalize('NFC'), Buffer.from(salt, 'base64'), expected.length, { ...SCRYPT, N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(got, expected);
-}
 
 export type AccountState = 'needs-code' | 'signed-in' | 'failed' | 'expired';
 export interface SignInStep { readonly id: string; readonly appleId: string; readonly state: AccountState; readonly hint?: string; readonly message?: string }
@@ -57,6 +31,7 @@ interface Pending {
 }
 
 const PENDING_MS = 10 * 60_000;
+const CHECK_DEADLINE_MS = 20_000;
 
 function arm(p: Pending): void {
   p.step = new Promise<SignInStep>((resolve) => { p.report = resolve; });
@@ -123,7 +98,10 @@ export function createIcloudAccounts(ctx: AppContext) {
         try {
           const o = await optionsOf(r.name);
           if (pending.get(r.name)?.code !== undefined) { out.push({ id: r.name, appleId: o.appleId, state: 'needs-code', trusted: false }); continue; }
-          const s = await authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, AbortSignal.timeout(20_000));
+          // A deadline, not only an abort signal: the check answers even if a socket ignores the abort.
+          const controller = new AbortController();
+          const s = await withDeadline(authStatus({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, check }, { secrets }, controller.signal),
+            CHECK_DEADLINE_MS, controller, `Apple did not answer within ${CHECK_DEADLINE_MS / 1000} s`);
           const expired = !s.saved || (s.valid === false && !s.trusted);
           out.push({ id: r.name, appleId: o.appleId, state: expired ? 'expired' : 'signed-in', trusted: s.trusted, ...(s.daysLeft === undefined ? {} : { daysLeft: s.daysLeft }) });
         } catch (err) {

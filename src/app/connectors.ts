@@ -8,6 +8,7 @@ import { openDestination } from './connect.ts';
 import { withFreshRemotes } from './live-config.ts';
 import { ConflictError, NotFoundError } from './tasks.ts';
 import { describeError } from './task-runner.ts';
+import { withDeadline } from './deadline.ts';
 
 export interface ConnectorInfo {
   readonly kind: string;
@@ -54,12 +55,19 @@ async function destinationNamed(ctx: AppContext, name: string): Promise<RemoteVi
   return found;
 }
 
-/** Writes, reads back and removes a marker (Destination.check); a failure is an answer, not an error. */
-export async function testDestination(ctx: AppContext, name: string, signal: AbortSignal): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+/**
+ * Writes, reads back and removes a marker (Destination.check); a failure is an answer, not an error. The answer comes
+ * within `deadlineMs` even when the storage ignores the abort (a hung mount): the check is then left to finish alone.
+ */
+export async function testDestination(ctx: AppContext, name: string, deadlineMs: number): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
   await destinationNamed(ctx, name);
-  try {
+  const controller = new AbortController();
+  const check = async () => {
     const destination = await openDestination(withFreshRemotes(ctx), `${name}:`);
-    try { await destination.check(signal); } finally { await destination.close(); }
+    try { await destination.check(controller.signal); } finally { await destination.close(); }
+  };
+  try {
+    await withDeadline(check(), deadlineMs, controller, `the destination did not answer within ${Math.round(deadlineMs / 1000)} s`);
     return { ok: true };
   } catch (err) {
     return { ok: false, ...describeError(err) };

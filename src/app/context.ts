@@ -3,10 +3,7 @@ import { VAULT_REF, vaultKeyOf, type AppConfig } from '../config/app-config.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { loadConfig, type ConfigFlags } from '../config/load-config.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { Kysely } from 'kysely';
-import { openSqliteDatabase } from '../catalog/sqlite/sqlite-catalog.ts';
-import { createKyselyCatalog } from '../catalog/kysely-catalog.ts';
-import type { CatalogDatabase } from '../catalog/schema.ts';
+import { openCatalog } from '../catalog/open.ts';
 import { destinationDefinitions } from '../destinations/index.ts';
 import type { DestinationDefinition } from '../destinations/define.ts';
 import { sourceDefinitions } from '../sources/index.ts';
@@ -16,9 +13,8 @@ import { silentLogger } from '../connectors/context.ts';
 
 export interface AppContext {
   readonly config: AppConfig;
+  /** Every persistent table, SQLite or PostgreSQL: nothing above catalog/ knows which. */
   readonly catalog: Catalog;
-  /** The catalog's database, for repositories beside the Catalog (tasks, server accounts) that share it. */
-  readonly db: Kysely<CatalogDatabase>;
   readonly sources: readonly SourceDefinition[];
   readonly destinations: readonly DestinationDefinition[];
   readonly log: Logger;
@@ -39,8 +35,7 @@ export interface ContextOptions {
 
 export async function openContext(options: ContextOptions): Promise<AppContext> {
   const config = loadConfig({ configPath: options.flags?.config, env: options.env, ...(options.flags ? { flags: options.flags } : {}) });
-  const db = await openSqliteDatabase(config.catalog);
-  const catalog = createKyselyCatalog(db, () => db.destroy());
+  const catalog = await openCatalog(config.catalog);
   let secrets: Promise<SecretStore> | undefined;
   const openSecrets = () => {
     if (!options.openSecrets) throw new Error('no secret store configured');
@@ -49,7 +44,6 @@ export async function openContext(options: ContextOptions): Promise<AppContext> 
   return {
     config,
     catalog,
-    db,
     sources: sourceDefinitions,
     destinations: destinationDefinitions,
     log: options.log ?? silentLogger,

@@ -33,7 +33,7 @@ test('webhook: run.finished with the summary, run.failed with the reason', async
   const hook = await receiver();
   const ctx = await openContext({ env: { PHOTOFERRY_HOME: home } });
   try {
-    const repo = taskRepository(ctx.db);
+    const repo = taskRepository(ctx.catalog);
     const notifier = createNotifier({ webhook: { url: hook.url, headers: { authorization: 'Bearer hook-secret' } }, expiringDays: 7 }, { log: silentLogger });
     let fail = false;
     const copy = (async (_ctx, req) => {

@@ -85,7 +85,7 @@ export class RunProgress {
     const state: SnapshotState = this.final ?? (backoffMs > 0 ? 'backing-off' : this.planned ? 'running' : 'listing');
     const eta = this.final !== undefined ? 0 : Math.ceil(remaining / (rate > 0 ? rate : ASSUMED_RATE) + backoffMs / 1000);
     return {
-      filesDone: this.filesDone, files: this.files, bytesDone: this.bytesDone, bytes: this.bytes,
+      filesDone: Math.min(this.filesDone, this.files), files: this.files, bytesDone: Math.min(this.bytesDone, this.bytes), bytes: this.bytes,
       bytesPerSecond: Math.round(rate), etaSeconds: Number.isFinite(eta) ? eta : 0, state,
       ...(pace === undefined ? {} : {
         pace: { concurrency: pace.concurrency, maxConcurrency: pace.maxConcurrency, backoffSeconds: Math.ceil(backoffMs / 1000), throttles: pace.throttles },

@@ -1,7 +1,7 @@
 /** @module Scheduler: a per-second schedule runs twice without overlap; a missed run is caught up once. Real: croner, SQLite catalog; fake: the runner. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqliteDatabase } from '../catalog/sqlite/sqlite-catalog.ts';
+import { openCatalog } from '../catalog/open.ts';
 import { ConflictError, taskInputSchema, taskRepository, type TaskInput } from './tasks.ts';
 import { createScheduler } from './scheduler.ts';
 
@@ -28,8 +28,8 @@ function fakeRunner(ms: number) {
 }
 
 test('a schedule runs at its times without overlapping itself (per-second pattern, 1.5 s runs)', async () => {
-  const db = await openSqliteDatabase(':memory:');
-  const repo = taskRepository(db);
+  const catalog = await openCatalog(':memory:');
+  const repo = taskRepository(catalog);
   const task = await repo.create(input({ type: 'cron', cron: '* * * * * *' }));
   await repo.setLastSlot(task.id, new Date());
   const runner = fakeRunner(1500);
@@ -44,12 +44,12 @@ test('a schedule runs at its times without overlapping itself (per-second patter
   assert.equal(runner.maxInFlight, 1, 'never two runs of the task at once');
   assert.ok(skipped.length >= 1, 'a tick during a run is skipped and logged');
   assert.ok(runner.starts.every((s) => s.reason === 'schedule'));
-  await db.destroy();
+  await catalog.close();
 });
 
 test('a run missed while the server was down is caught up once, not once per missed slot', async () => {
-  const db = await openSqliteDatabase(':memory:');
-  const repo = taskRepository(db);
+  const catalog = await openCatalog(':memory:');
+  const repo = taskRepository(catalog);
   const now = new Date('2026-11-23T10:30:00Z');
   const hourly = await repo.create(input({ type: 'cron', cron: '0 * * * *' }));
   await repo.setLastSlot(hourly.id, new Date('2026-11-23T05:00:00Z'));
@@ -71,7 +71,7 @@ test('a run missed while the server was down is caught up once, not once per mis
   await restarted.start();
   restarted.stop();
   assert.equal(runner.starts.length, 1, 'a second start does not run it again');
-  await db.destroy();
+  await catalog.close();
 });
 
 test('task input: cron expressions are checked, presets and once accepted', () => {

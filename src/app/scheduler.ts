@@ -33,9 +33,15 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const now = deps.now ?? (() => new Date());
   let periodic: Cron | undefined;
 
-  /** One scheduled slot: skip (and say so) when the previous run of the task is still going. */
+  /**
+   * One scheduled slot: taken by exactly one server of all that share the catalog (the one whose claim moves the
+   * task's last slot), then skipped (and said so) when the previous run of the task is still going.
+   */
   async function fire(task: TaskRecord, slot: Date, reason: 'schedule' | 'catch-up'): Promise<void> {
-    await deps.tasks.setLastSlot(task.id, slot);
+    if (!(await deps.tasks.claimSlot(task.id, slot))) {
+      log.debug({ task: task.id, slot: slot.toISOString() }, 'scheduled slot taken by another server');
+      return;
+    }
     if (deps.runner.activeOf(task.id) !== undefined) {
       log.info({ task: task.id, slot: slot.toISOString() }, 'scheduled run skipped: the previous run is still going');
       return;

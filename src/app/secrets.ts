@@ -7,3 +7,4 @@ export async function openVault(config: AppConfig, interactive: boolean): Promis
   return createVault({ path: config.vault, env: process.env, prompt: interactive ? ttyPassphrase() : undefined });
 }
 export { askHidden } from '../vault/tty-prompt.ts';
+export { isVaultError } from '../vault/vault-error.ts';

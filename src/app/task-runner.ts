@@ -128,6 +128,11 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
           live.event(e);
           if (e.type === 'planned') void deps.tasks.linkRun(e.runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
         },
+        // A run that failed before its plan is in the history too: link it to the task like any other.
+        onFailedRun: (runId) => {
+          live.runId ??= runId;
+          void deps.tasks.linkRun(runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
+        },
         ...(task.template === undefined ? {} : { template: task.template }),
         ...(task.policy === undefined ? {} : { policy: task.policy }),
       }, live.controller.signal);
@@ -144,6 +149,7 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
     } catch (err) {
       failure = live.controller.signal.aborted ? { code: 'cancelled', message: 'cancelled' } : describeError(err);
       log.warn({ task: task.id, code: failure.code, message: failure.message }, 'run stopped before it started copying');
+      if (live.runId !== null) await deps.tasks.setRunError(live.runId, failure.code, failure.message).catch(() => undefined);
       await notifier.send({
         event: failure.code === 'cancelled' ? 'run.finished' : 'run.failed', task: { id: task.id, name: task.name },
         run: { id: live.runId, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', startedAt: live.startedAt.toISOString() },

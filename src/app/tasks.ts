@@ -2,10 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import type { Kysely } from 'kysely';
 import { filterSchema, type Filters } from '../engine/filters.ts';
-import type { ServerTables } from '../catalog/migrations/0002-server.ts';
-import type { CatalogDatabase } from '../catalog/schema.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { TaskRow, TaskRunRow } from '../catalog/repositories/tasks.ts';
 
 /** Something the user named does not exist; the server answers 404. */
 export class NotFoundError extends Error {
@@ -73,22 +72,19 @@ export function filtersOf(task: TaskInput): Filters {
 /** A CLI-style target: a bare remote name (what the dashboard stores) becomes `name:`. */
 export const targetOf = (name: string): string => (name.includes(':') || name.includes('/') ? name : `${name}:`);
 
-type Db = Kysely<CatalogDatabase & ServerTables>;
-export const serverDb = (db: Kysely<CatalogDatabase>): Db => db.withTables<ServerTables>();
-type Row = ServerTables['tasks'];
-
-function toRecord(row: Row): TaskRecord {
+function toRecord(row: TaskRow): TaskRecord {
   const spec = taskInputSchema.parse(JSON.parse(row.spec));
   return {
-    ...spec, id: row.id, paused: row.paused !== 0, createdAt: new Date(Number(row.created_at)),
-    updatedAt: new Date(Number(row.updated_at)), lastSlotAt: row.last_slot_at === null ? null : new Date(Number(row.last_slot_at)),
+    ...spec, id: row.id, paused: row.paused !== 0, createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at), lastSlotAt: row.last_slot_at === null ? null : new Date(row.last_slot_at),
   };
 }
 
-export function taskRepository(base: Kysely<CatalogDatabase>) {
-  const db = serverDb(base);
+/** Tasks as the app sees them: the catalog's rows, validated through the task schema. */
+export function taskRepository(catalog: Pick<Catalog, 'tasks' | 'settings'>) {
+  const { tasks, settings } = catalog;
   const get = async (id: string): Promise<TaskRecord> => {
-    const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await tasks.get(id);
     if (row === undefined) throw new NotFoundError(`No task "${id}".`);
     return toRecord(row);
   };
@@ -96,57 +92,41 @@ export function taskRepository(base: Kysely<CatalogDatabase>) {
   return {
     get,
     async list(): Promise<TaskRecord[]> {
-      return (await db.selectFrom('tasks').selectAll().orderBy('created_at').execute()).map(toRecord);
+      return (await tasks.list()).map(toRecord);
     },
     async create(input: TaskInput): Promise<TaskRecord> {
       const id = `t_${randomUUID().slice(0, 8)}`;
       const now = Date.now();
-      await db.insertInto('tasks').values({
+      await tasks.insert({
         id, name: input.name, spec: specOf(input), paused: input.paused === true ? 1 : 0, created_at: now, updated_at: now, last_slot_at: null,
-      }).execute();
+      });
       return get(id);
     },
     async update(id: string, input: TaskInput): Promise<TaskRecord> {
       const before = await get(id);
-      await db.updateTable('tasks').set({
-        name: input.name, spec: specOf(input), paused: (input.paused ?? before.paused) ? 1 : 0, updated_at: Date.now(),
-      }).where('id', '=', id).execute();
+      await tasks.update(id, { name: input.name, spec: specOf(input), paused: (input.paused ?? before.paused) ? 1 : 0, updated_at: Date.now() });
       return get(id);
     },
     async remove(id: string): Promise<void> {
       await get(id);
-      await db.deleteFrom('tasks').where('id', '=', id).execute();
+      await tasks.remove(id);
     },
     async setPaused(id: string, paused: boolean): Promise<TaskRecord> {
       await get(id);
-      await db.updateTable('tasks').set({ paused: paused ? 1 : 0, updated_at: Date.now() }).where('id', '=', id).execute();
+      await tasks.update(id, { paused: paused ? 1 : 0, updated_at: Date.now() });
       return get(id);
     },
     async setLastSlot(id: string, at: Date): Promise<void> {
-      await db.updateTable('tasks').set({ last_slot_at: at.getTime() }).where('id', '=', id).execute();
+      await tasks.update(id, { last_slot_at: at.getTime() });
     },
-    async linkRun(runId: string, taskId: string): Promise<void> {
-      await db.insertInto('task_runs').values({ run_id: runId, task_id: taskId, error_code: null, error_message: null })
-        .onConflict((oc) => oc.column('run_id').doNothing()).execute();
-    },
-    async setRunError(runId: string, code: string, message: string): Promise<void> {
-      await db.updateTable('task_runs').set({ error_code: code, error_message: message }).where('run_id', '=', runId).execute();
-    },
-    async runLink(runId: string): Promise<ServerTables['task_runs'] | undefined> {
-      return db.selectFrom('task_runs').selectAll().where('run_id', '=', runId).executeTakeFirst();
-    },
-    async runIdsOf(taskId: string, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom('task_runs').innerJoin('runs', 'runs.id', 'task_runs.run_id')
-        .select('task_runs.run_id').where('task_runs.task_id', '=', taskId).orderBy('runs.started_at', 'desc').limit(limit).execute();
-      return rows.map((r) => r.run_id);
-    },
-    async setting(key: string): Promise<string | undefined> {
-      return (await db.selectFrom('server_settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-    },
-    async setSetting(key: string, value: string): Promise<void> {
-      await db.insertInto('server_settings').values({ key, value })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
-    },
+    /** True for the one server (of all sharing the catalog) that takes this slot. */
+    claimSlot: (id: string, at: Date): Promise<boolean> => tasks.claimSlot(id, at.getTime()),
+    linkRun: (runId: string, taskId: string): Promise<void> => tasks.linkRun(runId, taskId),
+    setRunError: (runId: string, code: string, message: string): Promise<void> => tasks.setRunError(runId, code, message),
+    runLink: (runId: string): Promise<TaskRunRow | undefined> => tasks.runLink(runId),
+    runIdsOf: (taskId: string, limit: number): Promise<string[]> => tasks.runIdsOf(taskId, limit),
+    setting: (key: string): Promise<string | undefined> => settings.get(key),
+    setSetting: (key: string, value: string): Promise<void> => settings.set(key, value),
   };
 }
 export type TaskRepository = ReturnType<typeof taskRepository>;

@@ -1,6 +1,8 @@
 /** @module verify: checks that what the catalog says a destination holds is there, and (deep) that its bytes hash right. */
 import { createHash } from 'node:crypto';
-import { RESOURCE_ROLES, type Asset } from '../core/asset.ts';
+import type { Asset } from '../core/asset.ts';
+import { CountsBuilder, isOriginalRole, type Counts } from '../core/counts.ts';
+import { TransferError } from '../core/transfer-error.ts';
 import type { Placement } from '../destinations/destination.ts';
 import { localTimeOf } from '../engine/derived/metadata.ts';
 import type { AppContext } from './context.ts';
@@ -17,11 +19,10 @@ export interface FidelityBucket { files: number; bytes: number; missing: number;
 
 export interface VerifyReport {
   readonly destinationId: string;
-  /** Library files (originals, RAW, edits, Live Photo videos) checked. */
-  readonly checked: number;
-  /** Derived files checked besides them (sidecars, converted JPEGs, album entries). */
-  readonly derived: number;
-  readonly bytes: number;
+  /** What the catalog records at this destination, labelled; the same definition copy and plan count with. */
+  readonly counts: Counts;
+  /** Bytes re-read and hashed (--deep). */
+  readonly bytesRead: number;
   readonly deep: boolean;
   readonly problems: readonly VerifyProblem[];
   /** Per capture year (camera's local time) and per album path ("(no album)" for the rest). */
@@ -64,10 +65,13 @@ export async function verifyDestination(
   const destination = await openDestination(ctx, spec);
   try {
     const placements = await ctx.catalog.placements(destination.id);
+    const manifests = Object.keys((await ctx.catalog.state(`fidelity:${destination.id}`).get<Record<string, string>>('library-files')) ?? {});
+    if (placements.length === 0 && manifests.length === 0) {
+      throw new TransferError('not-found', `nothing recorded for ${destination.id}: photoferry has not copied anything there (or used another catalog)`, { connector: 'verify' });
+    }
     const deep = options.deep && destination.read !== undefined;
     const problems: VerifyProblem[] = [];
-    let checked = 0;
-    let derived = 0;
+    const counts = new CountsBuilder();
     let done = 0;
     let bytes = 0;
     const check = async (p: Placement) => {
@@ -89,13 +93,24 @@ export async function verifyDestination(
       while (next < placements.length) {
         const p = placements[next++]!;
         await check(p);
-        if ((RESOURCE_ROLES as readonly string[]).includes(p.role)) checked += 1; else derived += 1;
-        options.onProgress?.(++done, placements.length);
+        counts.add(isOriginalRole(p.role) ? `${p.sourceId}\u0000${p.assetId}` : null, p.role, p.size);
+        options.onProgress?.(++done, placements.length + manifests.length);
       }
     }));
+    // Library and album manifests are recorded by path only; their size is what the destination holds.
+    for (const path of manifests) {
+      const stored = await destination.stat(path, signal);
+      if (!stored) problems.push({ path, problem: 'missing', detail: 'not at the destination' });
+      counts.addManifest(stored?.size ?? 0);
+      options.onProgress?.(++done, placements.length + manifests.length);
+    }
+    const missing = problems.filter((p) => p.problem === 'missing').length;
+    if (missing === placements.length + manifests.length) {
+      throw new TransferError('not-found', `nothing recorded for ${destination.id} is there: the catalog lists ${missing} files but the destination is empty or gone`, { connector: 'verify' });
+    }
     problems.sort((a, b) => a.path.localeCompare(b.path));
     const buckets = bucketize(placements, await assetsOf(ctx, placements), problems);
-    return { destinationId: destination.id, checked, derived, bytes, deep, problems, ...buckets };
+    return { destinationId: destination.id, counts: counts.build(), bytesRead: bytes, deep, problems, ...buckets };
   } finally {
     await destination.close();
   }

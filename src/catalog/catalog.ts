@@ -4,6 +4,13 @@ import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
+import type { SettingsStore, TaskStore } from './repositories/tasks.ts';
+import type { StatsStore } from './repositories/stats.ts';
+import type { AdminSessionStore } from './repositories/admin-sessions.ts';
+import type { FreeUpAuditStore } from './repositories/free-up-audit.ts';
+
+/** Which database holds the catalog; only the composition root and ops pages care. */
+export type CatalogDialect = 'sqlite' | 'postgres';
 
 export interface RunRecord {
   readonly id: RunId;
@@ -28,6 +35,8 @@ export interface Catalog {
   applyChanges(sourceId: string, page: ChangePage): Promise<void>;
   /** Assets of a source that are not deleted. */
   assets(sourceId: string): Promise<Asset[]>;
+  /** The same assets page by page (same order), so a 1M-asset library is never one array. */
+  assetPages(sourceId: string, pageSize?: number): AsyncIterable<Asset[]>;
   albums(sourceId: string): Promise<Album[]>;
   /** Verified placements on a destination (for one source's assets, or all). */
   placements(destinationId: string, sourceId?: string): Promise<Placement[]>;
@@ -42,5 +51,16 @@ export interface Catalog {
   outcomes(runId: string, filter?: { status?: Outcome['status'] }): Promise<Outcome[]>;
   /** Durable key-value state for one connector instance. */
   state(scope: string): ConnectorState;
+  /** Saved tasks and which task started which run. */
+  readonly tasks: TaskStore;
+  /** Server-wide settings. */
+  readonly settings: SettingsStore;
+  /** Aggregate figures (metrics, library dates). */
+  readonly stats: StatsStore;
+  /** Dashboard admin sessions (app/admin-sessions.ts gives them meaning). */
+  readonly adminSessions: AdminSessionStore;
+  /** Free-up runs and their audit trail (app/free-up gives them meaning). */
+  readonly freeUpAudit: FreeUpAuditStore;
+  readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

@@ -1,23 +1,34 @@
 /** @module Catalog implemented once over Kysely, so the SQLite default and PostgreSQL share every query. */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AssetId, ResourceRole } from '../core/asset.ts';
+import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
 import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
-import type { Catalog, RunRecord } from './catalog.ts';
-import type { CatalogDatabase } from './schema.ts';
+import type { Catalog, CatalogDialect, RunRecord } from './catalog.ts';
+import type { CatalogDatabase, CatalogTables } from './schema.ts';
+import { createSettingsStore, createTaskStore } from './repositories/tasks.ts';
+import { createStatsStore } from './repositories/stats.ts';
+import { createAdminSessionStore } from './repositories/admin-sessions.ts';
+import { createFreeUpAuditStore } from './repositories/free-up-audit.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
 
-type Db = Kysely<CatalogDatabase>;
+type Db = Kysely<CatalogTables>;
 const BATCH = 200;
+const PAGE = 1000;
 
-export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catalog {
+export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: () => Promise<void>): Catalog {
   const pending = createWriteBehind(db);
   return {
+    dialect,
+    tasks: createTaskStore(db),
+    settings: createSettingsStore(db),
+    stats: createStatsStore(db),
+    adminSessions: createAdminSessionStore(db),
+    freeUpAudit: createFreeUpAuditStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })
@@ -36,6 +47,8 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
         .where('source_id', '=', sourceId).where('deleted', '=', 0).orderBy('taken_at').orderBy('id').execute();
       return rows.map((r) => assetFromJson(r.data));
     },
+
+    assetPages: (sourceId, pageSize = PAGE) => assetPages(db, sourceId, pageSize),
 
     async albums(sourceId) {
       const rows = await db.selectFrom('albums').selectAll().where('source_id', '=', sourceId).orderBy('path').execute();
@@ -127,6 +140,25 @@ export function createKyselyCatalog(db: Db, onClose: () => Promise<void>): Catal
       if (failure !== undefined) throw failure;
     },
   };
+}
+
+/** Keyset pages in (taken_at, id) order: each page starts after the last row of the one before, no OFFSET scans. */
+async function* assetPages(db: Db, sourceId: string, pageSize: number): AsyncGenerator<Asset[]> {
+  let after: { takenAt: number; id: string } | undefined;
+  for (;;) {
+    let q = db.selectFrom('assets').select(['data', 'taken_at', 'id'])
+      .where('source_id', '=', sourceId).where('deleted', '=', 0);
+    if (after !== undefined) {
+      const { takenAt, id } = after;
+      q = q.where((eb) => eb.or([eb('taken_at', '>', takenAt), eb.and([eb('taken_at', '=', takenAt), eb('id', '>', id)])]));
+    }
+    const rows = await q.orderBy('taken_at').orderBy('id').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => assetFromJson(r.data));
+    const last = rows[rows.length - 1]!;
+    after = { takenAt: Number(last.taken_at), id: last.id };
+    if (rows.length < pageSize) return;
+  }
 }
 
 async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<void> {

@@ -1,5 +1,10 @@
-/** @module Table types of the catalog, shared by the SQLite and (later) PostgreSQL implementations. */
+/** @module Table types of the catalog, shared by the SQLite and PostgreSQL implementations. */
 import type { Generated } from 'kysely';
+import type { ServerTables } from './migrations/0002-server.ts';
+import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
+import type { FreeUpTables } from './migrations/0006-free-up-audit.ts';
+
+export type { ServerTables, AdminSessionTables, FreeUpTables };
 
 export interface SourcesTable {
   id: string;
@@ -85,3 +90,6 @@ export interface CatalogDatabase {
   outcomes: OutcomesTable;
   connector_state: ConnectorStateTable;
 }
+
+/** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & FreeUpTables;

@@ -1,6 +1,7 @@
 /** @module CLI exit codes: the only place they are defined. */
 import { TransferError } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
+import { isVaultError } from '../app/secrets.ts';
 
 export const EXIT = {
   ok: 0,
@@ -15,6 +16,8 @@ export const EXIT = {
 } as const;
 
 export function exitCodeOf(err: unknown): number {
+  // A locked vault is not a typo: the user must unlock it (PHOTOFERRY_PASSPHRASE or a terminal), like signing in.
+  if (isVaultError(err) && err.reason === 'locked') return EXIT.authRequired;
   if (err instanceof UsageError) return EXIT.usage;
   if (err instanceof TransferError) {
     switch (err.kind) {

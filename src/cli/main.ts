@@ -12,19 +12,30 @@ import * as freeUp from './commands/free-up.ts';
 import { remotesDepsOf } from '../app/remotes.ts';
 import { testRemote } from '../app/remote-test.ts';
 import { withContext } from './runtime.ts';
+import { addHelp } from './help.ts';
+import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
+
+// `photoferry --json copy … | head`: the reader went away; end as a Unix tool killed by SIGPIPE would (128 + 13), not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); else throw err; });
 
 const program = new Command('photoferry')
   .description('Get your photo library out of iCloud, originals intact, into storage you control.')
   .version('0.1.0')
   .option('--config <file>', 'config file (default $XDG_CONFIG_HOME/photoferry/config.yaml)')
-  .option('--catalog <file>', 'catalog database (default $XDG_DATA_HOME/photoferry/catalog.db)')
+  .option('--catalog <file-or-url>', 'catalog: a SQLite file (default $XDG_DATA_HOME/photoferry/catalog.db) or a postgres:// URL')
   .option('--vault <file>', 'encrypted secret vault (default $XDG_CONFIG_HOME/photoferry/vault.json)')
   .option('--json', 'machine-readable events on stdout, one JSON object per line')
   .option('-q, --quiet', 'print nothing but errors')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
+  // "photoferry: --after: not a date …" rather than commander's "option '--after <date>' argument … is invalid."
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: option '[^']*' argument '[^']*' is invalid\. /, 'photoferry: ')) })
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 for (const module of [copy, verify, runs, auth, sample, simulate, serve, freeUp]) module.register(program);
-remote.register(program, { withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote });
+remote.register(program, {
+  withRemotes: (cmd, body) => withContext(cmd, (ctx, signal) => body(remotesDepsOf(ctx), signal)), testRemote,
+  optionsHelp: { types: connectorTypes, of: connectorOptionsHelp },
+});
+addHelp(program);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 /** @module Shared CLI option groups (filters, resource policy) and their parsing into use-case requests. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/usage-error.ts';
-import { filterSchema, type Filters, type PolicyInput } from '../app/requests.ts';
+import { filterSchema, MEDIA_TYPES, type Filters, type PolicyInput } from '../app/requests.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from '../app/copy.ts';
 
 export function parseSize(text: string): number {
@@ -13,11 +13,35 @@ export function parseSize(text: string): number {
 
 export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
+/** A calendar date as the user typed it; "2020-13-45" or "2021-02-30" is refused rather than rolled over. */
+export const parseDateFlag = (flag: string) => (text: string): string => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !date || date.getUTCMonth() !== Number(m[2]) - 1 || date.getUTCDate() !== Number(m[3])) {
+    throw new InvalidArgumentError(`${flag}: not a date (expected YYYY-MM-DD)`);
+  }
+  return m[0];
+};
+
+const collectTypes = (value: string, previous: string[] = []): string[] => {
+  const types = collect(value, previous);
+  const unknown = types.filter((t) => !(MEDIA_TYPES as readonly string[]).includes(t));
+  if (unknown.length > 0) throw new InvalidArgumentError(`--type: unknown type ${unknown.map((t) => `"${t}"`).join(', ')} (valid types: ${MEDIA_TYPES.join(', ')})`);
+  return types;
+};
+
+/** Files in flight: a whole number from 1 to 64 (0 would never start anything; more only thrashes). */
+export function parseConcurrency(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 64) throw new InvalidArgumentError(`--concurrency: expected a whole number from 1 to 64, not "${text}"`);
+  return n;
+}
+
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--after <date>', 'only assets taken on or after this date (YYYY-MM-DD)')
-    .option('--before <date>', 'only assets taken before this date')
-    .option('--type <types>', 'only these media types: photo, video, live, raw, screenshot (comma-separated)', collect)
+    .option('--after <date>', 'only assets taken on or after this date (YYYY-MM-DD)', parseDateFlag('--after'))
+    .option('--before <date>', 'only assets taken before this date (YYYY-MM-DD)', parseDateFlag('--before'))
+    .option('--type <types>', `only these media types: ${MEDIA_TYPES.join(', ')} (comma-separated)`, collectTypes)
     .option('--min-size <size>', 'only assets of at least this size (e.g. 500K)', parseSize)
     .option('--max-size <size>', 'only assets of at most this size (e.g. 2G)', parseSize)
     .option('--album <name>', 'only assets in this album (repeatable)', collect)
@@ -29,7 +53,7 @@ export function addFilterOptions(cmd: Command): Command {
     .addOption(new Option('--raw <which>', 'RAW+JPEG pairs: send the original, the RAW alternative, or both').choices(['original', 'alternative', 'both']).default('both'))
     .addOption(new Option('--edits <which>', 'edited assets: send the original, the edit, or both').choices(['original', 'edited', 'both']).default('both'))
     .option('--template <template>', 'destination path template, e.g. {yyyy}/{mm}/{dd}/{filename}')
-    .option('--concurrency <n>', 'files in flight at once', (v) => Number(v));
+    .option('--concurrency <n>', 'files in flight at once (1-64)', parseConcurrency);
 }
 
 export interface FilterFlags {

@@ -2,6 +2,7 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../app/events.ts';
 import { formatBytes } from '../core/format.ts';
+import { RunProgress } from '../app/run-progress.ts';
 
 export interface OutputMode {
   readonly json: boolean;
@@ -9,8 +10,10 @@ export interface OutputMode {
 }
 
 export { formatBytes } from '../core/format.ts';
+export { countRows, describeCounts } from '../app/counts.ts';
 
 export const formatDuration = (ms: number): string => {
+  if (!Number.isFinite(ms) || ms < 0) return '0.0s';
   const s = Math.round(ms / 1000);
   if (s < 60) return `${(ms / 1000).toFixed(s < 10 ? 1 : 0)}s`;
   const m = Math.floor(s / 60);
@@ -30,33 +33,35 @@ export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = proces
       stop: () => {},
     };
   }
+  // Our own ETA token ({eta} is cli-progress's and wins over the payload): its eta_formatted printed "ETA LLs" or NaN before the first byte.
   const bar = new cliProgress.SingleBar({
     stream,
-    format: '{bar} {percentage}% | {files}/{totalFiles} files | {done}/{totalBytes} | {speed}/s | ETA {eta_formatted} {note}',
+    format: '{bar} {percentage}% | {files}/{totalFiles} files | {done}/{totalBytes} | {speed}/s | ETA {remaining} {note}',
     hideCursor: true,
-    etaBuffer: 50,
   }, cliProgress.Presets.shades_classic);
-  let totalBytes = 0;
-  let totalFiles = 0;
-  let started = Date.now();
+  const progress = new RunProgress();
   let note = '';
-  const payload = (done: number, files: number) => ({
-    files, totalFiles, done: formatBytes(done), totalBytes: formatBytes(totalBytes),
-    speed: formatBytes(done / Math.max(0.001, (Date.now() - started) / 1000)), note,
-  });
+  const payload = () => {
+    const s = progress.snapshot();
+    return {
+      files: s.filesDone, totalFiles: s.files, done: formatBytes(s.bytesDone), totalBytes: formatBytes(s.bytes),
+      speed: formatBytes(s.bytesPerSecond), remaining: formatDuration(s.etaSeconds * 1000), note,
+    };
+  };
+  const value = () => { const s = progress.snapshot(); return Math.min(s.bytesDone, Math.max(1, s.bytes)); };
   return {
     sink(e) {
+      progress.apply(e);
       if (e.type === 'planned') {
-        totalBytes = e.bytes; totalFiles = e.files; started = Date.now();
-        if (e.files > 0) bar.start(Math.max(1, e.bytes), 0, payload(0, 0));
-      } else if (e.type === 'progress' && totalFiles > 0) {
-        bar.update(Math.min(e.bytesDone, totalBytes), payload(e.bytesDone, e.filesDone));
+        if (e.files > 0) bar.start(Math.max(1, e.bytes), 0, payload());
+      } else if (e.type === 'progress' && progress.files > 0) {
+        bar.update(value(), payload());
       } else if (e.type === 'retry' || e.type === 'pace') {
         note = e.type === 'retry' ? `(retrying: ${e.reason.slice(0, 40)})` : `(pace ${e.concurrency}, back-off ${formatDuration(e.backoffMs)})`;
       } else if (e.type === 'file-done' && e.outcome.status === 'failed') {
         bar.stop();
         stream.write(`failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? ''}\n`);
-        bar.start(Math.max(1, totalBytes), 0, payload(0, 0));
+        bar.start(Math.max(1, progress.bytes), value(), payload());
       } else if (e.type === 'finished') {
         bar.stop();
       }

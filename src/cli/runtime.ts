@@ -1,7 +1,7 @@
 /** @module What every command gets: the app context from global flags, an abort signal on Ctrl-C, error → exit code. */
 import type { Command } from 'commander';
 import { openContext, type AppContext } from '../app/context.ts';
-import { exitCodeOf } from './exit-codes.ts';
+import { EXIT, exitCodeOf } from './exit-codes.ts';
 import { openVault } from '../app/secrets.ts';
 
 export interface GlobalFlags {
@@ -19,7 +19,15 @@ export const globalsOf = (cmd: Command): GlobalFlags => cmd.optsWithGlobals<Glob
 export async function withContext(cmd: Command, body: (ctx: AppContext, signal: AbortSignal) => Promise<number>): Promise<void> {
   const flags = globalsOf(cmd);
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
+  const onSignal = () => {
+    controller.abort(new Error('interrupted'));
+    // Ctrl-C ends any command within 2 s: work that does not heed the signal in time is cut off here. Files are
+    // written under a temporary name and renamed only when complete, so what is cut off leaves no visible half file.
+    setTimeout(() => {
+      process.stderr.write('photoferry: cancelled\n');
+      process.exit(EXIT.cancelled);
+    }, 1_500).unref();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let ctx: AppContext | undefined;
@@ -30,9 +38,10 @@ export async function withContext(cmd: Command, body: (ctx: AppContext, signal: 
       openSecrets: (config) => openVault(config, Boolean(process.stdin.isTTY)),
     });
     process.exitCode = await body(ctx, controller.signal);
+    if (controller.signal.aborted) process.exitCode = EXIT.cancelled;
   } catch (err) {
     reportError(err, flags);
-    process.exitCode = exitCodeOf(err);
+    process.exitCode = controller.signal.aborted ? EXIT.cancelled : exitCodeOf(err);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

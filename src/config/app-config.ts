@@ -60,6 +60,12 @@ export const serverSchema = z.strictObject({
   port: z.int().min(0).max(65535).optional(),
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
+  /** Host names the dashboard answers to besides loopback (a reverse proxy's name, a LAN name); others get 421. */
+  publicNames: z.array(z.string().min(1).max(253)).optional(),
+  /** Folders the dashboard may point local destinations and folder sources at (default: photoferry's data folder). */
+  allowedRoots: z.array(z.string().min(1)).optional(),
+  /** Believe X-Forwarded-For/-Host/-Proto from: true (any), a hop count, or proxy addresses/CIDRs. Default false. */
+  trustProxy: z.union([z.boolean(), z.int().min(1).max(10), z.array(z.string().min(1))]).optional(),
 });
 
 /** config.yaml as written by the user: everything optional, unknown keys rejected (typos must not pass silently). */

@@ -41,6 +41,14 @@ test('XDG folders are used when PHOTOFERRY_HOME is not set', () => {
   assert.equal(loadConfig({ env: { HOME: '/h' } }).catalog, '/h/.local/share/photoferry/catalog.db');
 });
 
+test('a postgres:// catalog URL is kept as is from the file, PHOTOFERRY_CATALOG_URL or --catalog', () => {
+  const url = 'postgres://pf:secret@db.lan:5432/photoferry';
+  const { env } = home(`catalog: "${url}"\n`);
+  assert.equal(loadConfig({ env }).catalog, url);
+  assert.equal(loadConfig({ env: { ...env, PHOTOFERRY_CATALOG: '/old.db', PHOTOFERRY_CATALOG_URL: 'postgresql://h/x' } }).catalog, 'postgresql://h/x');
+  assert.equal(loadConfig({ env, flags: { catalog: 'postgres://flag/db' } }).catalog, 'postgres://flag/db');
+});
+
 test('flags override env, env overrides the file, the file overrides defaults', () => {
   const { dir, env } = home('catalog: from-file.db\ndefaults:\n  concurrency: 2\n  retries: 7\n  template: "{yyyy}/{filename}"\n');
   const fileOnly = loadConfig({ env });

@@ -71,7 +71,8 @@ export function loadConfig(input: LoadConfigInput): AppConfig {
   const problems: string[] = [];
   const read = readConfigFileLenient(configPath, explicit !== undefined);
   problems.push(...read.problems);
-  const fromEnv = parseOverrides(layer((s) => envValue(env, s.env)), namer('env'), problems);
+  // PHOTOFERRY_CATALOG_URL is the name deployments with a shared PostgreSQL catalog expect; it wins over the older name.
+  const fromEnv = parseOverrides(layer((s) => (s.key === 'catalog' ? envValue(env, 'PHOTOFERRY_CATALOG_URL') : undefined) ?? envValue(env, s.env)), namer('env'), problems);
   const fromFlags = parseOverrides(layer((s) => flags[s.key]), namer('flag'), problems);
   if (problems.length > 0) throw new UsageError(`Invalid configuration (config file: ${configPath}):`, problems);
 
@@ -90,6 +91,9 @@ function merge(
 ): AppConfig {
   const pathOf = (key: 'catalog' | 'vault'): string => {
     const override = fromFlags[key] ?? fromEnv[key];
+    // A database URL (postgres://…) is a location, not a file: it is not resolved against any folder.
+    const url = override ?? file[key];
+    if (url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
     if (override !== undefined) return expandPath(override, env);
     const inFile = file[key];
     return inFile === undefined ? paths[key] : expandPath(inFile, env, folderOf(configPath));

@@ -1,6 +1,7 @@
 /** @module Every asset a run touches ends in exactly one Outcome with a reason code from a closed list. */
 import type { AssetId, ResourceRole } from './asset.ts';
 import type { TransferErrorKind } from './transfer-error.ts';
+import type { Counts } from './counts.ts';
 
 export const OUTCOME_CODES = [
   'copied',             // bytes sent, verified, recorded
@@ -27,9 +28,16 @@ export interface Outcome {
 export type RunId = string & { readonly __brand: 'RunId' };
 
 export interface RunSummary {
+  /** Assets this run wrote an original file of (= counts.assets). */
   readonly assets: number;
+  /** Outcomes of library files: `copied` = counts.originals.files. */
   readonly files: { readonly copied: number; readonly present: number; readonly removed: number; readonly failed: number; readonly filtered: number };
+  /** Every byte written: counts.originals.bytes + counts.derived.bytes. */
   readonly bytes: number;
+  /** What this run wrote, labelled (absent in runs recorded before counts existed). */
+  readonly counts?: Counts;
+  /** Why a failed or cancelled run stopped (recorded even when it failed before transferring anything). */
+  readonly reason?: string;
   readonly durationMs: number;
   readonly status: 'ok' | 'partial' | 'failed' | 'cancelled';
 }

@@ -11,6 +11,7 @@ import { asTransferError, type RetryPolicy } from './retry.ts';
 import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
 import { baseRoleOf, isAlbumRole, type FidelityOptions } from './derived/types.ts';
+import { CountsBuilder } from '../core/counts.ts';
 
 export interface RunDeps {
   readonly source: Source;
@@ -39,20 +40,24 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   let bytesDone = 0;
   let filesDone = 0;
   let fatal: TransferError | undefined;
-  const assets = new Set<string>();
+  // Never past the announced totals: a file larger than its listing said, or a removal, must not show 2.8 MB/2.7 MB.
+  const progress = () => deps.events({
+    type: 'progress', bytesDone: Math.min(bytesDone, planned.totals.bytes), filesDone: Math.min(filesDone, planned.totals.files),
+  });
 
   let derivedWritten = 0;
+  const counts = new CountsBuilder();
   /** `derived`: a sidecar, conversion or album entry; counted apart so "copied N files" still means library files. */
   const finish = async (outcome: Outcome, derived = false) => {
     await deps.catalog.recordOutcome(runId, outcome);
-    assets.add(outcome.assetId);
+    if (outcome.status === 'done' && outcome.code === 'copied') counts.addFile(derived ? 'derived' : 'original', outcome.assetId, outcome.bytes);
     if (outcome.status === 'failed') files.failed += 1;
     else if (derived) derivedWritten += 1;
     else if (outcome.code === 'copied') files.copied += 1;
     else if (outcome.code === 'removed') files.removed += 1;
     if (!derived) filesDone += 1;
     deps.events({ type: 'file-done', outcome });
-    deps.events({ type: 'progress', bytesDone, filesDone });
+    progress();
   };
 
   /** Runs `work` over `items` with the run's concurrency; a fatal error stops every worker. */
@@ -71,12 +76,15 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     };
     await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
   };
+  // Progress counts original bytes only, the ones the plan announced: derived bytes would push it past the total.
   const onBytes = (n: number) => { bytesDone += n; };
+  // Derived bytes are counted from their outcomes and the manifests written, not from the stream.
+  const onDerivedBytes = () => {};
 
   await deps.destination.cleanup(inner.signal);
   let lastPace = '';
   const ticker = setInterval(() => {
-    deps.events({ type: 'progress', bytesDone, filesDone });
+    progress();
     const pace = deps.source.pace?.();
     if (!pace) return;
     const backoffMs = Math.max(0, pace.pausedUntil - Date.now());
@@ -98,7 +106,7 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   // Derived outputs only once every file of their asset is in place: a Live Photo with one half
   // missing gets no sidecar claiming the pair, and the asset's outcome stays failed.
   if (planned.derived.length > 0) {
-    const derived = createDerivedRunner({ ...deps, onBytes });
+    const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
     try {
       await pool(planned.derived, async (action) => failedAssets.has(action.asset.id)
         ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
@@ -124,7 +132,8 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   if (derivedWritten > 0) deps.events({ type: 'notice', message: `wrote ${derivedWritten} sidecar(s), conversion(s) and album entries` });
   if (deps.library && !inner.signal.aborted) {
     try {
-      await writeLibraryFiles({ ...deps, ...deps.library, onBytes }, inner.signal);
+      const library = await writeLibraryFiles({ ...deps, ...deps.library, onBytes: onDerivedBytes }, inner.signal);
+      for (const size of library.writtenSizes) counts.addManifest(size);
     } catch (err) {
       // The manifests are rebuilt from the catalog on the next run; their failure does not undo the copies.
       files.failed += 1;
@@ -135,7 +144,11 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
   signal.removeEventListener('abort', stop);
 
   const status: RunSummary['status'] = fatal?.kind === 'cancelled' ? 'cancelled' : fatal ? 'failed' : files.failed > 0 ? 'partial' : 'ok';
-  const summary: RunSummary = { assets: assets.size, files, bytes: bytesDone, durationMs: Date.now() - started, status };
+  const tallied = counts.build();
+  const summary: RunSummary = {
+    assets: tallied.assets, files, bytes: tallied.originals.bytes! + tallied.derived.bytes!, counts: tallied,
+    durationMs: Date.now() - started, status, ...(fatal ? { reason: fatal.message } : {}),
+  };
   await deps.catalog.finishRun(runId, summary);
   deps.events({ type: 'finished', runId, summary });
   return { runId, summary, ...(fatal ? { fatal } : {}) };

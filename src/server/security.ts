@@ -1,36 +1,8 @@
-/** @module Dashboard sessions (random token cookie + CSRF token) and the per-IP login slow-down. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+/** @module Constant-time token comparison and the login slow-down, per client and per account. */
+import { timingSafeEqual } from 'node:crypto';
 import { HttpError } from './errors.ts';
 
 export const SESSION_COOKIE = 'pf_session';
-
-interface Session { readonly csrf: string; expiresAt: number }
-
-/** In memory on purpose: a restart logs everyone out, and no session token ever touches the disk. */
-export function createSessions(idleMs = 12 * 3600_000, now: () => number = Date.now) {
-  const sessions = new Map<string, Session>();
-  // Keyed by a hash of the token, so even a heap dump does not hand out live cookies.
-  const keyOf = (token: string) => createHash('sha256').update(token).digest('base64url');
-  return {
-    create(): { token: string; csrf: string } {
-      const token = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(24).toString('base64url');
-      sessions.set(keyOf(token), { csrf, expiresAt: now() + idleMs });
-      return { token, csrf };
-    },
-    /** The session's CSRF token, or undefined when the cookie is missing, unknown or idle too long. */
-    lookup(token: string | undefined): string | undefined {
-      if (token === undefined || token === '') return undefined;
-      const s = sessions.get(keyOf(token));
-      if (s === undefined) return undefined;
-      if (s.expiresAt < now()) { sessions.delete(keyOf(token)); return undefined; }
-      s.expiresAt = now() + idleMs;
-      return s.csrf;
-    },
-    destroy(token: string | undefined): void { if (token !== undefined) sessions.delete(keyOf(token)); },
-  };
-}
-export type Sessions = ReturnType<typeof createSessions>;
 
 export function sameToken(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
@@ -39,24 +11,52 @@ export function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+export interface LoginLimits {
+  /** Wait after a client's first failure; it doubles with each further one. */
+  readonly baseMs: number;
+  /** Longest wait for one client. */
+  readonly clientMaxMs: number;
+  /** Failures from all clients together before the account itself is slowed (a botnet rotating addresses). */
+  readonly accountFreeFailures: number;
+  /** Longest wait for the account: low, so an attacker cannot keep the owner out for long. */
+  readonly accountMaxMs: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = { baseMs: 1000, clientMaxMs: 300_000, accountFreeFailures: 5, accountMaxMs: 30_000 };
+
 /**
- * Exponential slow-down per IP: after n failures the next attempt must wait base·2^(n-1) (capped). A success resets it.
- * Refusing early (429) rather than sleeping keeps a flood from tying up the server.
+ * Exponential slow-down: after n failures the next attempt must wait base·2^(n-1) (capped), per client address and,
+ * past a few failures, for the account. A success resets both. Refusing early (429) rather than sleeping keeps a
+ * flood from tying up the server.
  */
-export function createLoginLimiter(baseMs = 1000, maxMs = 300_000, now: () => number = Date.now) {
-  const state = new Map<string, { failures: number; notBefore: number }>();
+export function createLoginLimiter(limits: Partial<LoginLimits> = {}, now: () => number = Date.now) {
+  const l = { ...DEFAULT_LOGIN_LIMITS, ...limits };
+  const clients = new Map<string, { failures: number; notBefore: number }>();
+  const account = { failures: 0, notBefore: 0 };
+  const refuse = (wait: number, who: string) => {
+    const s = Math.ceil(wait / 1000);
+    throw new HttpError(429, 'rate-limited', `Too many failed logins ${who}: try again in ${s} s.`, { 'retry-after': String(s) });
+  };
   return {
-    check(ip: string): void {
-      const s = state.get(ip);
-      const wait = s === undefined ? 0 : s.notBefore - now();
-      if (wait > 0) throw new HttpError(429, 'rate-limited', `Too many failed logins: try again in ${Math.ceil(wait / 1000)} s.`, { 'retry-after': String(Math.ceil(wait / 1000)) });
+    check(client: string): void {
+      const own = (clients.get(client)?.notBefore ?? 0) - now();
+      if (own > 0) refuse(own, 'from this address');
+      const shared = account.notBefore - now();
+      if (shared > 0) refuse(shared, 'for this account');
     },
-    failed(ip: string): void {
-      const failures = (state.get(ip)?.failures ?? 0) + 1;
-      state.set(ip, { failures, notBefore: now() + Math.min(maxMs, baseMs * 2 ** (failures - 1)) });
-      if (state.size > 10_000) state.delete(state.keys().next().value!);
+    failed(client: string): void {
+      const failures = (clients.get(client)?.failures ?? 0) + 1;
+      clients.set(client, { failures, notBefore: now() + Math.min(l.clientMaxMs, l.baseMs * 2 ** (failures - 1)) });
+      if (clients.size > 10_000) clients.delete(clients.keys().next().value!);
+      account.failures += 1;
+      const over = account.failures - l.accountFreeFailures;
+      if (over > 0) account.notBefore = now() + Math.min(l.accountMaxMs, l.baseMs * 2 ** (over - 1));
     },
-    succeeded(ip: string): void { state.delete(ip); },
+    succeeded(client: string): void {
+      clients.delete(client);
+      account.failures = 0;
+      account.notBefore = 0;
+    },
   };
 }
 export type LoginLimiter = ReturnType<typeof createLoginLimiter>;

@@ -1,6 +1,6 @@
-/** @module buildServer: fastify with sessions, CSRF, logging with secrets redacted, error mapping, every route group, schedules. */
-import { join, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+/** @module buildServer: fastify with route access levels, security headers, logging with secrets redacted, error mapping, every route group, schedules. */
+import { dirname, join, resolve } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { DestinationStream } from 'pino';
 import type { AppContext } from '../app/context.ts';
@@ -8,9 +8,14 @@ import { taskRepository } from '../app/tasks.ts';
 import { createTaskRunner, type TaskRunnerDeps } from '../app/task-runner.ts';
 import { createScheduler } from '../app/scheduler.ts';
 import { createIcloudAccounts } from '../app/accounts.ts';
+import { adminAccount } from '../app/admin-auth.ts';
+import { adminSessions, type SessionPolicy } from '../app/admin-sessions.ts';
+import { createPathGuard } from '../app/allowed-roots.ts';
 import { createNotifier, type NotificationsConfig } from '../app/notify.ts';
-import { errorHandler, HttpError } from './errors.ts';
-import { createLoginLimiter, createSessions, SESSION_COOKIE, sameToken } from './security.ts';
+import { errorHandler } from './errors.ts';
+import { createLoginLimiter, SESSION_COOKIE, sameToken, type LoginLimits } from './security.ts';
+import { installAccess, type RegisteredRoute } from './access.ts';
+import { installSecurityHeaders, SECURITY_HEADERS } from './headers.ts';
 import type { ServerServices } from './services.ts';
 import * as session from './routes/session.ts';
 import * as connectors from './routes/connectors.ts';
@@ -33,38 +38,50 @@ export interface ServerOptions {
   readonly metricsToken?: string;
   readonly webRoot?: string;
   readonly notifications?: NotificationsConfig;
-  readonly loginBaseDelayMs?: number;
+  readonly loginLimits?: Partial<LoginLimits>;
+  readonly sessionPolicy?: SessionPolicy;
+  /** Tests move session time forward with it. */
+  readonly sessionClock?: () => number;
+  /** One-time token that first-start setup must present (printed on the console); without one, setup is loopback-only. */
+  readonly setupToken?: string;
+  /** Host names besides loopback that the server answers to (server.publicNames). */
+  readonly publicNames?: readonly string[];
+  /** Folders the dashboard may use on this disk (server.allowedRoots; default: the folder holding the catalog). */
+  readonly allowedRoots?: readonly string[];
+  /** Fastify's trustProxy (server.trustProxy): whose X-Forwarded-* headers to believe. */
+  readonly trustProxy?: boolean | number | readonly string[];
   readonly planWaitMs?: number;
   /** Arm schedules and catch up missed runs (default true). */
   readonly schedules?: boolean;
   readonly copy?: TaskRunnerDeps['copy'];
 }
 
-/** Routes anyone may call; every other /api route needs a session. */
-const PUBLIC = new Set(['GET /api/session', 'POST /api/setup', 'POST /api/login']);
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 /** pino redaction: whatever a route or a library logs, these never reach the log. */
 export const REDACT_PATHS = [
   'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]',
-  'password', '*.password', 'code', '*.code', 'secretAccessKey', '*.secretAccessKey', 'sessionToken', '*.sessionToken',
+  'password', '*.password', 'currentPassword', '*.currentPassword', 'setupToken', '*.setupToken', 'secretAccessKey', '*.secretAccessKey', 'sessionToken', '*.sessionToken',
   'token', '*.token', 'csrfToken', '*.csrfToken', 'cookie', '*.cookie', 'cookies', '*.cookies', 'headers.authorization', '*.headers.authorization',
 ];
 
-export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInstance; services: ServerServices; routes: { method: string; url: string }[] }> {
+export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInstance; services: ServerServices; routes: () => RegisteredRoute[] }> {
   const app = Fastify({
     logger: { level: o.logLevel ?? 'info', redact: { paths: REDACT_PATHS, censor: '***' }, ...(o.logStream ? { stream: o.logStream } : {}) },
     ...(o.https ? { https: { cert: o.https.cert, key: o.https.key } } : {}),
-    bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // The largest body is a task or a destination's options: a few KB. zod limits each field on top.
+    bodyLimit: 256 * 1024,
+    trustProxy: (o.trustProxy ?? false) as boolean,
+    // SSE streams and slow clients must not hold a shutdown open.
+    forceCloseConnections: true,
+    // A malformed or overlong path matches no route: the same 404 as any unknown path, not the router's own 400/414.
+    frameworkErrors: (_err, _request, reply) => {
+      void (reply as unknown as FastifyReply).code(404).headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' }).send({ error: { code: 'not-found', message: 'No such route.' } });
+    },
   }) as unknown as FastifyInstance;
-  const routes: { method: string; url: string }[] = [];
-  app.addHook('onRoute', (r) => { for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url }); });
   await app.register(fastifyCookie);
   app.setErrorHandler(errorHandler);
 
   const { ctx } = o;
-  const repo = taskRepository(ctx.db);
+  const repo = taskRepository(ctx.catalog);
   const notifier = createNotifier(o.notifications, { log: app.log });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
   const icloud = createIcloudAccounts(ctx);
@@ -76,20 +93,17 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }),
   });
   const services: ServerServices = {
-    ctx, repo, runner, scheduler, accounts: icloud, notifier, sessions: createSessions(),
-    limiter: createLoginLimiter(o.loginBaseDelayMs ?? 1000), tls: o.https !== undefined, metricsToken: o.metricsToken,
-    planWaitMs: o.planWaitMs ?? 20_000,
+    ctx, repo, runner, scheduler, accounts: icloud, notifier,
+    admin: adminAccount(ctx.catalog), sessions: adminSessions(ctx.catalog.adminSessions, o.sessionPolicy, o.sessionClock),
+    limiter: createLoginLimiter(o.loginLimits), tls: o.https !== undefined, metricsToken: o.metricsToken,
+    planWaitMs: o.planWaitMs ?? 20_000, setupToken: o.setupToken,
+    paths: await createPathGuard(o.allowedRoots ?? [dirname(ctx.config.catalog)]),
   };
 
-  app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/') || PUBLIC.has(`${request.method} ${path}`)) return;
-    const csrf = services.sessions.lookup(request.cookies[SESSION_COOKIE]);
-    if (csrf === undefined) throw new HttpError(401, 'unauthenticated', 'Log in first.');
-    if (MUTATING.has(request.method) && !sameToken(request.headers['x-csrf-token'] as string | undefined, csrf)) {
-      throw new HttpError(403, 'csrf', 'Missing or wrong x-csrf-token header.');
-    }
+  const routes = installAccess(app, {
+    csrfOf: (request) => services.sessions.lookup(request.cookies[SESSION_COOKIE]), sameToken, publicNames: o.publicNames ?? [],
   });
+  installSecurityHeaders(app);
 
   for (const group of [session, connectors, accounts, destinations, library, tasks, runs, freeUp]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');

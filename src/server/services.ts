@@ -8,7 +8,10 @@ import type { TaskRunner } from '../app/task-runner.ts';
 import type { Scheduler } from '../app/scheduler.ts';
 import type { IcloudAccounts } from '../app/accounts.ts';
 import type { Notifier } from '../app/notify.ts';
-import type { LoginLimiter, Sessions } from './security.ts';
+import type { AdminAccount } from '../app/admin-auth.ts';
+import type { AdminSessions } from '../app/admin-sessions.ts';
+import type { PathGuard } from '../app/allowed-roots.ts';
+import type { LoginLimiter } from './security.ts';
 
 export interface ServerServices {
   readonly ctx: AppContext;
@@ -17,13 +20,18 @@ export interface ServerServices {
   readonly scheduler: Scheduler;
   readonly accounts: IcloudAccounts;
   readonly notifier: Notifier;
-  readonly sessions: Sessions;
+  readonly admin: AdminAccount;
+  readonly sessions: AdminSessions;
   readonly limiter: LoginLimiter;
   /** Cookies get `Secure` when the server speaks TLS. */
   readonly tls: boolean;
   readonly metricsToken: string | undefined;
   /** How long `POST /api/tasks/:id/run` waits for the plan (and its run id). */
   readonly planWaitMs: number;
+  /** First-start setup must present it; undefined: setup is accepted from loopback clients only. */
+  readonly setupToken: string | undefined;
+  /** What the dashboard may touch on this machine's disk (server.allowedRoots). */
+  readonly paths: PathGuard;
 }
 
 /** zod at the edge: one UsageError (→ 400) listing every problem, with the field's path. */

@@ -2,12 +2,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveRun } from '../app/task-runner.ts';
 import type { TaskRun } from '../app/task-runs.ts';
+import { SECURITY_HEADERS } from './headers.ts';
 
 function open(request: FastifyRequest, reply: FastifyReply) {
   reply.hijack();
   const res = reply.raw;
+  // A hijacked reply skips onSend, so the security headers are written here.
   res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform',
+    ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform',
     connection: 'keep-alive', 'x-accel-buffering': 'no',
   });
   res.write(': photoferry\n\n');
@@ -39,9 +41,11 @@ export function streamLive(request: FastifyRequest, reply: FastifyReply, live: L
 export function streamEnded(request: FastifyRequest, reply: FastifyReply, run: TaskRun): void {
   const sse = open(request, reply);
   const s = run.summary;
-  const files = s === null ? 0 : s.files.copied + s.files.failed + s.files.removed;
+  // The labelled counts (core/counts.ts) when the run has them: the original files and bytes the CLI reports too.
+  const files = s === null ? 0 : s.counts?.originals.files ?? s.files.copied + s.files.failed + s.files.removed;
+  const bytes = s === null ? 0 : s.counts?.originals.bytes ?? s.bytes;
   const state = s?.status ?? (run.status === 'running' ? 'failed' : run.status);
-  sse.send('snapshot', { filesDone: files, files, bytesDone: s?.bytes ?? 0, bytes: s?.bytes ?? 0, bytesPerSecond: 0, etaSeconds: 0, state });
+  sse.send('snapshot', { filesDone: files, files, bytesDone: bytes, bytes, bytesPerSecond: 0, etaSeconds: 0, state });
   if (run.error !== undefined) sse.send('failed', run.error);
   if (s !== null) sse.send('finished', { type: 'finished', runId: run.id, summary: s });
   sse.close();

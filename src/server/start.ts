@@ -1,12 +1,16 @@
-/** @module `photoferry serve`: bind checks (loopback unless TLS or --insecure), vault unlock, then the server until a signal. */
+/** @module `photoferry serve`: bind checks (loopback unless TLS or --insecure), vault unlock, the setup token, then the server until a signal. */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { dirname } from 'node:path';
 import pino from 'pino';
 import { openContext } from '../app/context.ts';
 import { openVault } from '../app/secrets.ts';
 import { readConfigFile } from '../config/config-file.ts';
+import { expandPath } from '../config/paths.ts';
+import { adminAccount } from '../app/admin-auth.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { buildServer, REDACT_PATHS } from './server.ts';
+import { isLoopback } from './hosts.ts';
 
 export interface ServeOptions {
   readonly host?: string | undefined;
@@ -20,15 +24,15 @@ export interface ServeOptions {
   readonly catalog?: string | undefined;
   readonly vault?: string | undefined;
   readonly logLevel?: string | undefined;
+  /** Forget the admin password and every session, then exit: the next start asks for setup again. */
+  readonly resetAdmin?: boolean | undefined;
+  /** Where the one-time setup token is printed (the console by default). */
+  readonly console?: (line: string) => void;
 }
 
 export const DEFAULT_PORT = 8642;
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
+export { isLoopback };
 
 /** Exposing the dashboard beyond this machine sends the password and cookie over the network: TLS, or an explicit "I know". */
 export function checkBind(o: Pick<ServeOptions, 'host' | 'tlsCert' | 'tlsKey' | 'insecure'>): void {
@@ -57,14 +61,28 @@ export async function serve(o: ServeOptions, signal: AbortSignal): Promise<void>
     throw new UsageError(`Cannot open the vault ${ctx.config.vault}: ${err instanceof Error ? err.message : String(err)} (set PHOTOFERRY_PASSPHRASE).`);
   }
   const file = readConfigFile(ctx.config.configPath);
+  const admin = adminAccount(ctx.catalog);
+  if (o.resetAdmin === true) {
+    await admin.reset();
+    await ctx.close();
+    (o.console ?? console.error)('The admin password and every dashboard session are gone: start `photoferry serve` and set a new password with the setup token it prints.');
+    return;
+  }
+  // Whoever reaches the page first would own the server: setup needs a token only the console (the host's owner) sees.
+  const setupToken = (await admin.setupNeeded()) ? randomBytes(18).toString('base64url') : undefined;
   const metricsToken = o.metricsToken ?? process.env['PHOTOFERRY_METRICS_TOKEN'];
   const { app } = await buildServer({
     ctx, version: '0.1.0', logLevel: o.logLevel ?? 'info',
     ...(merged.tlsCert && merged.tlsKey ? { https: { cert: readFileSync(merged.tlsCert), key: readFileSync(merged.tlsKey) } } : {}),
     ...(metricsToken ? { metricsToken } : {}), ...(o.webRoot ? { webRoot: o.webRoot } : {}),
     ...(file.notifications ? { notifications: file.notifications } : {}),
+    ...(setupToken ? { setupToken } : {}),
+    publicNames: fileServer.publicNames ?? [],
+    ...(fileServer.allowedRoots ? { allowedRoots: fileServer.allowedRoots.map((r) => expandPath(r, process.env, dirname(ctx.config.configPath))) } : {}),
+    ...(fileServer.trustProxy !== undefined ? { trustProxy: fileServer.trustProxy } : {}),
   });
   try {
+    if (setupToken) (o.console ?? console.error)(`First start: open the dashboard and enter this one-time setup token with the new admin password: ${setupToken}`);
     await app.listen({ host: merged.host ?? '127.0.0.1', port: o.port ?? fileServer.port ?? DEFAULT_PORT });
     if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {

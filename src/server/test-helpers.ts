@@ -7,6 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openContext, type AppContext } from '../app/context.ts';
 import { createVault } from '../vault/vault.ts';
 import { buildServer, type ServerOptions } from './server.ts';
+import type { RegisteredRoute } from './access.ts';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -15,7 +16,8 @@ export interface TestServer {
   readonly ctx: AppContext;
   readonly home: string;
   readonly logs: string[];
-  readonly routes: { method: string; url: string }[];
+  /** Every registered route with its access level (HEAD routes included). */
+  readonly routes: RegisteredRoute[];
   close(): Promise<void>;
 }
 
@@ -25,10 +27,10 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
   const ctx = await openContext({ env, openSecrets: async (config) => createVault({ path: config.vault, env, scrypt: { N: 1024, r: 8, p: 1 } }) });
   const logs: string[] = [];
   const logStream = new Writable({ write(chunk: Buffer, _e, done) { logs.push(chunk.toString()); done(); } });
-  const { app, routes } = await buildServer({ ctx, logStream, logLevel: 'debug', loginBaseDelayMs: 200, webRoot: join(home, 'no-web'), ...options });
+  const { app, routes } = await buildServer({ ctx, logStream, logLevel: 'debug', loginLimits: { baseMs: 200 }, webRoot: join(home, 'no-web'), ...options });
   await app.ready();
   return {
-    app, ctx, home, logs, routes,
+    app, ctx, home, logs, routes: routes(),
     async close() { await app.close(); await ctx.close(); rmSync(home, { recursive: true, force: true }); },
   };
 }

@@ -21,27 +21,27 @@ describe('photoferry CLI', () => {
     const dest = join(home, 'backup');
     const first = await runCli(['copy', `folder:${library}`, `local:${dest}`], env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /Copied \d+ files/);
+    assert.match(first.stdout, /Copied \d+ original files/);
     const source = await hashTree(library);
     const copied = await hashTree(dest);
     assert.deepEqual(sortedValues(copied), sortedValues(source));
     for (const path of copied.keys()) assert.match(path, /^\d{4}\/\d{2}\/\d{2}\/[^/]+$/);
     const second = await runCli(['copy', `folder:${library}`, `local:${dest}`], env);
     assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /Nothing to copy: \d+ files already at the destination, 0 bytes transferred/);
+    assert.match(second.stdout, /Nothing to copy: \d+ original files already at the destination, 0 bytes transferred/);
   });
 
   it('plan shows counts per year, type and album and writes nothing', async () => {
     const dest = join(home, 'planned');
     const r = await runCli(['plan', `folder:${library}`, `local:${dest}`, '--type', 'video'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Would copy \d+ files .* assets filtered out/);
-    assert.match(r.stdout, /By year:[\s\S]*By type:[\s\S]*video/);
+    assert.match(r.stdout, /Would copy \d+ original files of \d+ assets[^]* assets filtered out/);
+    assert.match(r.stdout, /By year:[\s\S]*By type \(types (overlap|do not overlap)[^\n]*:[\s\S]*video/);
     await assert.rejects(readdir(dest));
     const json = await runCli(['--json', 'plan', `folder:${library}`, `local:${dest}`], env);
-    const report = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { type: string; files: number };
+    const report = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { type: string; counts: { originals: { files: number } } };
     assert.equal(report.type, 'plan');
-    assert.ok(report.files > 0);
+    assert.ok(report.counts.originals.files > 0);
   });
 
   it('verify --deep finds exactly the files corrupted or removed at the destination', async () => {
@@ -97,5 +97,20 @@ describe('photoferry CLI', () => {
     const lowered = [...out.keys()].map((p) => p.normalize('NFC').toLowerCase());
     assert.equal(new Set(lowered).size, names.length, 'unique even on a case-insensitive target');
     for (const p of out.keys()) assert.doesNotMatch(p, /\n/);
+  });
+  it('--help: a paragraph, examples, the source and destination forms, environment and exit codes; remote add TYPE --help lists its options', async () => {
+    const copy = await runCli(['copy', '--help'], env);
+    assert.equal(copy.code, 0, copy.stderr);
+    for (const part of [/Copies every asset of SOURCE/, /Examples:\n {2}photoferry copy /, /SOURCE is where photos come from/, /PHOTOFERRY_PASSPHRASE/, /Exit codes:[^]*130 +cancelled/]) {
+      assert.match(copy.stdout, part);
+    }
+    const s3 = await runCli(['remote', 'add', 's3', '--help'], env);
+    assert.equal(s3.code, 0, s3.stderr);
+    assert.match(s3.stdout, /Options of "s3"/);
+    assert.match(s3.stdout, /bucket \(required; string\)/);
+    assert.match(s3.stdout, /partSizeMiB \(default 8; integer\)/);
+    assert.match(s3.stdout, /secretAccessKey \(optional; secret: kept in the vault/);
+    const types = await runCli(['remote', 'add', '--help'], env);
+    assert.match(types.stdout, /Connector types: .*s3.*sftp/);
   });
 });

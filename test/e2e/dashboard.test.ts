@@ -1,7 +1,7 @@
 /** @module Dashboard end to end: Debian Chromium drives the built SPA against `photoferry serve` and the Apple simulator. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -26,6 +26,7 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
   let page: Page;
   let dest = '';
   let expected: Expected;
+  const cspViolations: string[] = [];
 
   before(async () => {
     buildWebIfStale();
@@ -34,9 +35,14 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
     sim = await startSimulator({ assets: 200, seed: 3 });
     expected = expectedForAlbum(sim, ALBUM);
     s3 = await startS3rver({ buckets: ['photos'] });
+    // The backup folder is outside photoferry's data folder, so the dashboard may use it only once it is allowed.
+    await mkdir(join(dir, 'home'), { mode: 0o700 });
+    await writeFile(join(dir, 'home', 'config.yaml'), `server:\n  allowedRoots: [${JSON.stringify(dest)}]\n`, { mode: 0o600 });
     server = await startServe({ PHOTOFERRY_HOME: join(dir, 'home'), PHOTOFERRY_PASSPHRASE: 'e2e vault passphrase' });
     browser = await launchBrowser();
     page = browser.page;
+    // The page runs under the server's CSP: anything it blocks is a defect of the page (or of the policy).
+    page.on('console', (m) => { if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text()); });
     page.setDefaultTimeout(T);
   });
 
@@ -63,6 +69,7 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
   step('first start asks for a password, then the login page takes it', async () => {
     await page.goto(server.url);
     await byTestId('setup-form').waitFor();
+    await byTestId('setup-token').fill(server.setupToken());
     await byTestId('setup-password').fill(PASSWORD);
     await byTestId('setup-repeat').fill(PASSWORD);
     await screenshot(page, '01-setup');
@@ -236,5 +243,14 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
     assert.equal(await byTestId('summary-failed').textContent(), '0');
     assert.equal(await page.locator('[data-testid="run-status"][data-status="ok"]').count() > 0, true);
   });
-});
 
+  step('the account page logs out everywhere, and nothing broke the Content Security Policy', async () => {
+    await page.goto(`${server.url}/#/account`);
+    await byTestId('password-form').waitFor();
+    await byTestId('logout-all').click();
+    await byTestId('login-form').waitFor();
+    const headers = (await fetch(server.url)).headers;
+    assert.match(headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.deepEqual(cspViolations, []);
+  });
+});

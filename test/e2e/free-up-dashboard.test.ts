@@ -46,6 +46,7 @@ describe('dashboard: Free up iCloud (Chromium → photoferry serve → simulator
     assert.match(text.stdout, new RegExp(`iCloud today: ${plan.today.tier} \\(\\$${plan.today.monthly.toFixed(2)}/month\\)`));
 
     await page.goto(server.url);
+    await page.getByTestId('setup-token').fill(server.setupToken());
     await page.getByTestId('setup-password').fill(PASSWORD);
     await page.getByTestId('setup-repeat').fill(PASSWORD);
     await page.getByTestId('setup-submit').click();

@@ -17,13 +17,17 @@ function errorLine(stderr: string): string {
 }
 
 // Each case signs in as its own simulated Apple account with its own home, so the cases run side by side
-// (every CLI start costs seconds on a loaded machine). Knobs shared by all accounts are touched by one case only.
+// (every CLI start costs seconds on a loaded machine). A case that turns a knob every account shares (the code
+// lockout, the sent codes, library indexing) gets a simulator of its own: setting such a knob on the shared one
+// once made "iCloud Photos not enabled" fail with the code-lockout message when the cases interleaved.
 describe('iCloud errors through photoferry (simulator)', { concurrency: 4 }, () => {
   let world: IcloudWorld;
   const homes: { stop(): Promise<void> }[] = [];
   before(async () => { world = await startWorld({ assets: 40, seed: 3, meanSize: 4 * 1024 }); });
   after(async () => { await Promise.all(homes.map((h) => h.stop())); await world.stop(); });
   const accountWorld = async (...args: Parameters<typeof newAccount>) => { const w = await newAccount(...args); homes.push(w); return w; };
+  /** A simulator for one case alone, for the cases that change simulator-wide state. */
+  const ownWorld = async () => { const w = await startWorld({ assets: 8, seed: 5, meanSize: 4 * 1024 }); homes.push(w); return w; };
 
   it('wrong password', async () => {
     const w = await accountWorld(world, 'password@photoferry.test');
@@ -34,8 +38,9 @@ describe('iCloud errors through photoferry (simulator)', { concurrency: 4 }, () 
   });
 
   it('wrong code (asked again, then a clear error), an expired code, then the wrong-code lockout', async () => {
-    const w = await accountWorld(world, 'codes@photoferry.test');
-    const auth = world.sim.auth;
+    const own = await ownWorld();
+    const w = await accountWorld(own, 'codes@photoferry.test');
+    const auth = own.sim.auth;
     const lastCode = () => auth.lastCode(w.appleId);
     auth.faults.codeLockoutAfter = 100;
     let abandoned: string | undefined;
@@ -54,7 +59,7 @@ describe('iCloud errors through photoferry (simulator)', { concurrency: 4 }, () 
 
     auth.codes.clear();
     auth.faults.codeLockoutAfter = 2;
-    const locked = await runCli(['--json', 'auth', 'icloud', REMOTE, '--code', '000000'], { ...w.env, PHOTOFERRY_ICLOUD_PASSWORD: world.sim.account.password });
+    const locked = await runCli(['--json', 'auth', 'icloud', REMOTE, '--code', '000000'], { ...w.env, PHOTOFERRY_ICLOUD_PASSWORD: own.sim.account.password });
     assert.equal(locked.code, AUTH_NEEDED);
     assert.match(errorLine(locked.stderr), /Too many wrong verification codes.*Wait a while \(or unlock your account at https:\/\/iforgot\.apple\.com\), then run `photoferry auth icloud/);
     const event = JSON.parse(locked.stdout.trim().split('\n').at(-1)!) as { type: string; kind: string };
@@ -79,16 +84,17 @@ describe('iCloud errors through photoferry (simulator)', { concurrency: 4 }, () 
   });
 
   it('signed in, then the library is still indexing (copy: try later, exit 75), then ADP is switched on (copy: exit 3)', async () => {
-    const w = await accountWorld(world, 'later@photoferry.test');
+    const own = await ownWorld();
+    const w = await accountWorld(own, 'later@photoferry.test');
     const ok = await signIn(w);
     assert.equal(ok.code, 0, ok.stderr);
-    world.sim.state.faults.indexing = { state: 'RUNNING', progress: 40 };
+    own.sim.state.faults.indexing = { state: 'RUNNING', progress: 40 };
     const indexing = await runCli(['copy', `${REMOTE}:`, `local:${join(w.home, 'indexing')}`], w.env);
-    world.sim.state.faults.indexing = { state: 'FINISHED', progress: 100 };
+    own.sim.state.faults.indexing = { state: 'FINISHED', progress: 100 };
     assert.equal(indexing.code, TRY_LATER, indexing.stderr);
     assert.match(errorLine(indexing.stderr), /iCloud is still indexing this photo library \(40% done\)\. .*try again later\./);
 
-    world.sim.auth.account(w.appleId)!.faults.adp = true;
+    own.sim.auth.account(w.appleId)!.faults.adp = true;
     const adp = await runCli(['copy', `${REMOTE}:`, `local:${join(w.home, 'adp')}`], w.env);
     assert.equal(adp.code, AUTH_NEEDED, adp.stderr);
     assert.match(errorLine(adp.stderr), /Advanced Data Protection.*Turn it off on your iPhone/);

@@ -101,7 +101,8 @@ describe('storage bad input (real binary)', { concurrency: 3 }, () => {
       assert.equal(copy.code, c.code, copy.stderr);
       assert.doesNotMatch(copy.stderr, /\n\s+at /, 'a message, not a stack trace');
       const verify = await runCli(['verify', c.target], env);
-      assert.match(verify.stdout, /Checked 0 files/, verify.stdout + verify.stderr);
+      assert.equal(verify.code, 4, verify.stdout + verify.stderr);
+      assert.match(verify.stderr, /nothing recorded for /, 'never "Checked 0 files… all good"');
       const runs = await runCli(['--json', 'runs'], env);
       const list = (JSON.parse(runs.stdout) as { runs: { summary?: { files: { copied: number } } }[] }).runs;
       assert.deepEqual(list.filter((r) => (r.summary?.files.copied ?? 0) > 0), [], 'no run copied anything');

@@ -53,7 +53,7 @@ describe('copy to storage servers on 127.0.0.1 (real binary)', () => {
 
       const copy = await runCli(['copy', `folder:${library}`, backend.target], env);
       assert.equal(copy.code, 0, `copy: ${copy.stdout}${copy.stderr}`);
-      assert.match(copy.stdout, /Copied \d+ files/);
+      assert.match(copy.stdout, /Copied \d+ original files/);
 
       // photoferry may add files of its own (XMP sidecars, a manifest): every source file must be among what is stored.
       const stored = await backend.readBack();
@@ -95,7 +95,7 @@ describe('webdav remote whose url does not exist yet (real binary)', () => {
     assert.equal((await add('fresh', 'new/deeper/')).code, 0);
     const copy = await runCli(['copy', `folder:${library}`, 'fresh:'], env);
     assert.equal(copy.code, 0, `copy: ${copy.stdout}${copy.stderr}`);
-    assert.match(copy.stdout, /Copied \d+ files/);
+    assert.match(copy.stdout, /Copied \d+ original files/);
     const stored = await hashTree(join(server.dataDir, 'new/deeper'));
     assert.deepEqual(missingFrom(stored, await hashTree(library)), [], 'every source file stored byte-identical (SHA-256)');
   });

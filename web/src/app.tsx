@@ -4,6 +4,7 @@ import { get, handleUnauthorized, post, setCsrfToken, errorText } from './api/cl
 import type { Session } from './api/types.ts';
 import { match, navigate, useRoute } from './lib/route.ts';
 import { SetupPage } from './pages/setup.tsx';
+import { AccountPage } from './pages/account.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { ConnectionsPage } from './pages/connections/index.tsx';
 import { LibraryPage } from './pages/library.tsx';
@@ -18,6 +19,7 @@ const NAV = [
   { path: '/connections', label: 'Connections' },
   { path: '/library', label: 'Library' },
   { path: '/tasks', label: 'Tasks' },
+  { path: '/account', label: 'Account' },
   { path: '/free-up', label: 'Free up iCloud' },
 ];
 
@@ -32,13 +34,14 @@ export function App() {
 
   if (error) return <main class="center"><Notice kind="error">Cannot reach photoferry: {error}</Notice></main>;
   if (!session) return <main class="center"><p>Loading…</p></main>;
-  if (session.setupNeeded) return <SetupPage onDone={() => void load()} />;
+  if (session.setupNeeded) return <SetupPage onDone={() => void load()} tokenRequired={session.setupTokenRequired === true} />;
   if (!session.authenticated) return <LoginPage onLoggedIn={(token) => { setCsrfToken(token); setSession({ ...session, authenticated: true, csrfToken: token }); }} />;
   const logout = () => { void post('/api/logout').finally(() => { setCsrfToken(undefined); void load(); }); };
-  return <Shell onLogout={logout} />;
+  const ended = () => { setCsrfToken(undefined); void load(); };
+  return <Shell onLogout={logout} onEnded={ended} />;
 }
 
-function Shell({ onLogout }: { onLogout: () => void }) {
+function Shell({ onLogout, onEnded }: { onLogout: () => void; onEnded: () => void }) {
   const path = useRoute();
   useEffect(() => { if (path === '/') navigate('/tasks'); }, [path]);
   return (
@@ -53,7 +56,7 @@ function Shell({ onLogout }: { onLogout: () => void }) {
         </nav>
         <button type="button" class="link" onClick={onLogout} data-testid="logout">Log out</button>
       </header>
-      <main>{page(path)}</main>
+      <main>{path === '/account' ? <AccountPage onEnded={onEnded} /> : page(path)}</main>
     </div>
   );
 }

@@ -3,10 +3,9 @@
  * file per run regenerated from those rows. Entries are written as `pending` before their batch is sent to Apple.
  */
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import type { Asset, AssetId } from '../../core/asset.ts';
-import type { CatalogDatabase } from '../../catalog/schema.ts';
-import type { FreeUpTables } from '../../catalog/migrations/0006-free-up-audit.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { FreeUpRunRow } from '../../catalog/repositories/free-up-audit.ts';
 import type { Destination } from '../../destinations/destination.ts';
 import { mediaTypesOf } from '../../engine/filters.ts';
 import { putBytes } from '../../engine/derived/put-bytes.ts';
@@ -31,7 +30,7 @@ export interface AuditEntry {
   readonly reason?: string;
 }
 
-export interface FreeUpRunRow {
+export interface FreeUpRunView {
   readonly id: string;
   readonly sourceId: string;
   readonly sourceSpec: string;
@@ -61,67 +60,28 @@ export function auditEntry(run: string, batch: number, d: Decision, at: Date): A
   };
 }
 
-type Db = Kysely<CatalogDatabase & FreeUpTables>;
-
-export function auditRepository(base: Kysely<CatalogDatabase>) {
-  const db: Db = base.withTables<FreeUpTables>();
-  const toRun = (r: FreeUpTables['free_up_runs']): FreeUpRunRow => ({
-    id: r.id, sourceId: r.source_id, sourceSpec: r.source_spec, destinations: JSON.parse(r.destinations) as FreeUpRunRow['destinations'],
-    criteria: JSON.parse(r.criteria) as unknown, startedAt: new Date(Number(r.started_at)),
-    finishedAt: r.finished_at === null ? null : new Date(Number(r.finished_at)), status: r.status, message: r.message,
+/** The audit trail over the catalog's free-up store, in the app's terms (runs and typed entries). */
+export function auditRepository(catalog: Catalog) {
+  const store = catalog.freeUpAudit;
+  const toRun = (r: FreeUpRunRow): FreeUpRunView => ({
+    id: r.id, sourceId: r.source_id, sourceSpec: r.source_spec, destinations: JSON.parse(r.destinations) as FreeUpRunView['destinations'],
+    criteria: JSON.parse(r.criteria) as unknown, startedAt: new Date(r.started_at),
+    finishedAt: r.finished_at === null ? null : new Date(r.finished_at), status: r.status, message: r.message,
   });
   return {
-    async startRun(run: Omit<FreeUpRunRow, 'finishedAt' | 'status' | 'message'>): Promise<void> {
-      await db.insertInto('free_up_runs').values({
-        id: run.id, source_id: run.sourceId, source_spec: run.sourceSpec, destinations: JSON.stringify(run.destinations),
-        criteria: JSON.stringify(run.criteria), started_at: run.startedAt.getTime(), finished_at: null, status: 'running', message: null,
-      }).execute();
-    },
-    async finishRun(id: string, status: string, message: string | null): Promise<void> {
-      await db.updateTable('free_up_runs').set({ status, message, finished_at: Date.now() }).where('id', '=', id).execute();
-    },
-    async run(id: string): Promise<FreeUpRunRow | undefined> {
-      const row = await db.selectFrom('free_up_runs').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? undefined : toRun(row);
-    },
-    async runs(limit: number): Promise<FreeUpRunRow[]> {
-      return (await db.selectFrom('free_up_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute()).map(toRun);
-    },
+    startRun: (run: Omit<FreeUpRunView, 'finishedAt' | 'status' | 'message'>) => store.insertRun({
+      id: run.id, source_id: run.sourceId, source_spec: run.sourceSpec, destinations: JSON.stringify(run.destinations),
+      criteria: JSON.stringify(run.criteria), started_at: run.startedAt.getTime(), finished_at: null, status: 'running', message: null,
+    }),
+    finishRun: (id: string, status: string, message: string | null) => store.finishRun(id, status, message),
+    run: async (id: string) => { const r = await store.run(id); return r === undefined ? undefined : toRun(r); },
+    runs: async (limit: number) => (await store.runs(limit)).map(toRun),
     /** Writes a batch's entries as pending, in one transaction, before the batch goes to Apple. */
-    async addPending(entries: readonly AuditEntry[]): Promise<void> {
-      if (entries.length === 0) return;
-      await db.transaction().execute(async (tx) => {
-        for (const e of entries) {
-          await tx.insertInto('free_up_audit').values({
-            run_id: e.run, asset_id: e.asset, batch: e.batch, state: e.state, entry: JSON.stringify(e), bytes: e.bytes,
-            at: Date.parse(e.at), updated_at: Date.parse(e.updatedAt),
-          }).execute();
-        }
-      });
-    },
-    async setState(run: string, changes: ReadonlyMap<AssetId, { state: AuditState; reason?: string }>): Promise<void> {
-      const now = Date.now();
-      await db.transaction().execute(async (tx) => {
-        for (const [asset, { state, reason }] of changes) {
-          const row = await tx.selectFrom('free_up_audit').select('entry').where('run_id', '=', run).where('asset_id', '=', asset).executeTakeFirst();
-          if (row === undefined) continue;
-          const entry = { ...JSON.parse(row.entry) as AuditEntry, state, updatedAt: new Date(now).toISOString(), ...(reason === undefined ? {} : { reason }) };
-          await tx.updateTable('free_up_audit').set({ state, entry: JSON.stringify(entry), updated_at: now })
-            .where('run_id', '=', run).where('asset_id', '=', asset).execute();
-        }
-      });
-    },
-    async entries(run: string): Promise<AuditEntry[]> {
-      const rows = await db.selectFrom('free_up_audit').select('entry').where('run_id', '=', run).orderBy('batch').orderBy('at').orderBy('asset_id').execute();
-      return rows.map((r) => JSON.parse(r.entry) as AuditEntry);
-    },
-    /** Entries of earlier runs of this source still `pending`: their batch was sent (or not) when the process died. */
-    async pendingOf(sourceId: string): Promise<{ run: string; asset: AssetId }[]> {
-      const rows = await db.selectFrom('free_up_audit').innerJoin('free_up_runs', 'free_up_runs.id', 'free_up_audit.run_id')
-        .select(['free_up_audit.run_id', 'free_up_audit.asset_id']).where('free_up_runs.source_id', '=', sourceId)
-        .where('free_up_audit.state', '=', 'pending').execute();
-      return rows.map((r) => ({ run: r.run_id, asset: r.asset_id as AssetId }));
-    },
+    addPending: (entries: readonly AuditEntry[]) => store.insertEntries(entries),
+    setState: (run: string, changes: ReadonlyMap<AssetId, { state: AuditState; reason?: string }>) =>
+      store.setStates(run, new Map([...changes].map(([asset, c]) => [asset, { state: c.state, ...(c.reason === undefined ? {} : { extra: { reason: c.reason } }) }]))),
+    entries: async (run: string) => (await store.entries(run)) as AuditEntry[],
+    pendingOf: async (sourceId: string) => (await store.pendingOf(sourceId)).map((p) => ({ run: p.run, asset: p.asset as AssetId })),
   };
 }
 export type AuditRepository = ReturnType<typeof auditRepository>;

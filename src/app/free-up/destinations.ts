@@ -1,10 +1,8 @@
 /** @module The destinations a free-up run verifies against: the ones named with --require, or every destination the catalog says holds a copy. */
-import type { Kysely } from 'kysely';
 import type { AssetId } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import type { Destination, Placement } from '../../destinations/destination.ts';
-import type { CatalogDatabase } from '../../catalog/schema.ts';
 import type { AppContext } from '../context.ts';
 import { openDestination } from '../connect.ts';
 import { resolveTarget } from '../targets.ts';
@@ -16,11 +14,6 @@ export interface RequiredDestination {
   readonly destination: Destination | undefined;
   /** Why it could not be opened (its copies then never count). */
   readonly problem?: string;
-}
-
-async function destinationIdsHolding(db: Kysely<CatalogDatabase>, sourceId: string): Promise<string[]> {
-  const rows = await db.selectFrom('placements').select('destination_id').distinct().where('source_id', '=', sourceId).execute();
-  return rows.map((r) => r.destination_id).sort();
 }
 
 /**
@@ -57,7 +50,7 @@ async function open(ctx: AppContext, spec: string, id?: string): Promise<Require
 /** Opens `--require` destinations (every one must open), or by default every destination holding this source's copies. */
 export async function requiredDestinations(ctx: AppContext, sourceId: string, require: readonly string[] | undefined): Promise<RequiredDestination[]> {
   if (require !== undefined && require.length > 0) return Promise.all(require.map((spec) => open(ctx, spec)));
-  const ids = await destinationIdsHolding(ctx.db, sourceId);
+  const ids = await ctx.catalog.freeUpAudit.destinationsHolding(sourceId);
   if (ids.length === 0) throw new UsageError('no destination holds a copy of this library yet: copy it first (photoferry copy …), then free up space');
   return Promise.all(ids.map(async (id) => open(ctx, await specOf(ctx, id), id)));
 }

@@ -58,7 +58,7 @@ async function prepare(ctx: AppContext, req: FreeUpRequest, signal: AbortSignal)
   const source = asTrashingSource(await openSource(ctx, req.source, req.interaction ?? noInteraction), req.source);
   await source.connect(signal);
   await refresh(source, ctx.catalog, ignoreEvents, signal);
-  const audit = auditRepository(ctx.db);
+  const audit = auditRepository(ctx.catalog);
   const assets = await ctx.catalog.assets(source.id);
   await reconcile(audit, new Set(assets.map((a) => a.id)), source.id);
   const destinations = await requiredDestinations(ctx, source.id, req.require);

@@ -67,7 +67,7 @@ export function freeUpService(base: AppContext) {
       return l === undefined ? undefined : { runId, ...l };
     },
     async audit(runId: string): Promise<AuditSummary> {
-      const repo = auditRepository(base.db);
+      const repo = auditRepository(base.catalog);
       const run = await repo.run(runId);
       if (run === undefined) throw new UsageError(`no free-up run "${runId}"`);
       const entries = await repo.entries(runId);

@@ -21,7 +21,7 @@ export interface UndoResult {
 export async function undoFreeUp(
   ctx: AppContext, runId: string, options: { batchSize?: number; events?: (e: FreeUpEvent) => void; interaction?: SourceInteraction }, signal: AbortSignal,
 ): Promise<UndoResult> {
-  const audit = auditRepository(ctx.db);
+  const audit = auditRepository(ctx.catalog);
   const run = await audit.run(runId);
   if (run === undefined) throw new UsageError(`no free-up run "${runId}" in the catalog — list them with: photoferry free-up --runs`);
   const toRecover = (await audit.entries(runId)).filter((e) => e.state === 'deleted').map((e) => e.asset as AssetId);

@@ -1,6 +1,7 @@
 /** @module Migration 0001: sources, assets, albums, placements, runs, outcomes, connector state. */
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
+import { withRowNumber } from './dialect.ts';
 
 export const initial: Migration = {
     async up(db: Kysely<unknown>) {
@@ -57,8 +58,7 @@ export const initial: Migration = {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('summary', 'text')
         .execute();
-      await db.schema.createTable('outcomes')
-        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await withRowNumber(db, db.schema.createTable('outcomes'), 'seq')
         .addColumn('run_id', 'text', (c) => c.notNull())
         .addColumn('asset_id', 'text', (c) => c.notNull())
         .addColumn('role', 'text', (c) => c.notNull())

@@ -5,10 +5,12 @@
 import type { Migration } from 'kysely/migration';
 import { initial } from './0001-initial.ts';
 import { server } from './0002-server.ts';
+import { adminSessions } from './0003-admin-sessions.ts';
 import { freeUpAudit } from './0006-free-up-audit.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-server': server,
+  '0003-admin-sessions': adminSessions,
   '0006-free-up-audit': freeUpAudit,
 };

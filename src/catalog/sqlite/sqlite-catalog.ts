@@ -1,35 +1,38 @@
 /** @module The embedded default catalog: SQLite through better-sqlite3, migrated on open. */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import type { Catalog } from '../catalog.ts';
-import type { CatalogDatabase } from '../schema.ts';
-import { migrations } from '../migrations/index.ts';
+import type { CatalogTables } from '../schema.ts';
+import { migrateCatalog } from '../migrate.ts';
 import { createKyselyCatalog } from '../kysely-catalog.ts';
 
 /** Opens (creating and migrating) the catalog at `file`; ':memory:' for tests. */
 export async function openSqliteCatalog(file: string): Promise<Catalog> {
   const db = await openSqliteDatabase(file);
-  return createKyselyCatalog(db, () => db.destroy());
+  return createKyselyCatalog(db, 'sqlite', () => db.destroy());
 }
 
-/** The migrated database itself, for repositories beside the Catalog (tasks, server sessions) that share the file. */
-export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogDatabase>> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+/** The migrated database itself, for catalog tests that look at rows directly. */
+export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogTables>> {
+  if (file !== ':memory:') keepPrivate(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (not a power loss), which is what crash-safety needs here.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
-  if (error) {
-    await db.destroy();
-    throw error instanceof Error ? error : new Error(String(error));
-  }
-  return db;
+  return migrateCatalog(new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }));
+}
+
+/**
+ * The catalog holds the admin password hash and sessions: owner-only. SQLite gives its -wal and -shm files the mode
+ * of the database file, so creating that one 0600 covers all three; an older, wider file is narrowed.
+ */
+function keepPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
 }
 
 /**

@@ -4,7 +4,7 @@ import { copyLibrary, type CopyResult } from '../../app/copy.ts';
 import { summarizePlan } from '../../app/plan-report.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
-import { formatBytes, formatDuration, runDisplay } from '../output.ts';
+import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts';
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
 import { UsageError } from '../../core/usage-error.ts';
@@ -40,7 +40,7 @@ export function register(program: Command): void {
           }, signal);
           display.stop();
           if (command === 'plan') {
-            const report = summarizePlan(result.plan);
+            const report = summarizePlan(result.plan, result.libraryFiles);
             if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'plan', ...report })}\n`);
             else if (!globals.quiet) process.stdout.write(report.text);
             return EXIT.ok;
@@ -58,9 +58,9 @@ function finish(result: CopyResult, json: boolean, quiet: boolean): number {
   const s = result.summary!;
   if (!json && !quiet) {
     const rate = s.durationMs > 0 ? ` (${formatBytes((s.bytes * 1000) / s.durationMs)}/s)` : '';
-    const lines = s.files.copied === 0 && s.files.failed === 0 && s.files.removed === 0
-      ? [`Nothing to copy: ${s.files.present} files already at the destination, 0 bytes transferred.`]
-      : [`Copied ${s.files.copied} files, ${formatBytes(s.bytes)} in ${formatDuration(s.durationMs)}${rate}.`];
+    const lines = s.files.copied === 0 && s.files.failed === 0 && s.files.removed === 0 && (s.counts?.derived.files ?? 0) === 0
+      ? [`Nothing to copy: ${s.files.present} original files already at the destination, 0 bytes transferred.`]
+      : [`Copied ${s.files.copied} original files, ${formatBytes(s.bytes)} written in ${formatDuration(s.durationMs)}${rate}:`, ...(s.counts ? countRows(s.counts) : [])];
     lines.push(`Run ${result.runId}: ${s.files.copied} copied, ${s.files.present} already present, ${s.files.removed} removed, ` +
       `${s.files.filtered} assets filtered out, ${s.files.failed} failed — ${s.status}.`);
     if (s.files.failed > 0) lines.push(`See the failures with: photoferry runs show ${result.runId}`);

@@ -14,6 +14,8 @@ export interface RemoteCommandDeps {
    * (a one-line verdict; failures are thrown, as TransferError or UsageError, and become the exit code).
    */
   testRemote?: (remotes: RemotesDeps, name: string, signal: AbortSignal) => Promise<string>;
+  /** `remote add TYPE --help`: that connector's options, or undefined for an unknown type. */
+  optionsHelp?: { types: () => readonly string[]; of: (type: string) => string | undefined };
   /** Where results go (stdout by default); prompts and errors go to stderr elsewhere. */
   write?: (text: string) => void;
 }
@@ -62,6 +64,7 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
     .option('-t, --type <type>', 'connector type (s3, sftp, local, …)')
     .option('-o, --opt <key=value>', 'an option (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--replace', 'replace an existing remote of that name')
+    .addHelpText('after', () => typeHelp(deps.optionsHelp, process.argv.slice(2)))
     .action(async (name: string, args: string[], flags: { type?: string; opt?: string[]; replace?: boolean }, self: Command) => {
       await deps.withRemotes(self, async (remotes) => {
         const { type, options } = parseAddArgs(args, flags);
@@ -113,4 +116,16 @@ export function register(program: Command, deps: RemoteCommandDeps): void {
         });
       });
   }
+}
+
+/** The options of the first connector type named after `add` on the command line, else the list of types. */
+function typeHelp(help: RemoteCommandDeps['optionsHelp'], argv: readonly string[]): string {
+  if (help === undefined) return '';
+  const words = argv.slice(argv.indexOf('add') + 1).filter((a) => !a.startsWith('-'));
+  const types = help.types();
+  const type = words.find((w) => types.includes(w));
+  const text = type === undefined ? undefined : help.of(type);
+  return text === undefined
+    ? `\nConnector types: ${types.join(', ')}\nTheir options: photoferry remote add TYPE --help (e.g. photoferry remote add s3 --help)`
+    : `\n${text}`;
 }

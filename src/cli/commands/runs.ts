@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { listRuns, showRun, type RunRecord } from '../../app/runs.ts';
 import { EXIT } from '../exit-codes.ts';
-import { formatBytes, formatDuration } from '../output.ts';
+import { countRows, formatBytes, formatDuration } from '../output.ts';
 import { globalsOf, withContext } from '../runtime.ts';
 
 const line = (r: RunRecord) => {
   const s = r.summary;
   const stats = s ? `${s.files.copied} copied, ${s.files.present} present, ${s.files.failed} failed, ${formatBytes(s.bytes)}, ${formatDuration(s.durationMs)}` : 'unfinished';
-  return `${r.id}  ${r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${r.command.padEnd(4)}  ${r.status.padEnd(9)}  ${r.sourceId} → ${r.destinationId}  (${stats})`;
+  const reason = s?.reason ? `\n    reason: ${s.reason}` : '';
+  return `${r.id}  ${r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}  ${r.command.padEnd(4)}  ${r.status.padEnd(9)}  ${r.sourceId} → ${r.destinationId}  (${stats})${reason}`;
 };
 
 export function register(program: Command): void {
@@ -29,6 +30,7 @@ export function register(program: Command): void {
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'run', run, failures })}\n`);
         else {
           process.stdout.write(`${line(run)}\n`);
+          if (run.summary?.counts) process.stdout.write(`Wrote:\n${countRows(run.summary.counts).join('\n')}\n`);
           for (const f of failures) process.stdout.write(`  failed: ${f.path ?? f.assetId} [${f.errorKind ?? 'error'}] ${f.message ?? ''}\n`);
         }
         return EXIT.ok;

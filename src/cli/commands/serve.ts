@@ -4,7 +4,10 @@ import { serve } from '../../server/start.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { globalsOf, reportError } from '../runtime.ts';
 
-interface ServeFlags { host?: string; port?: number; tlsCert?: string; tlsKey?: string; insecure?: boolean; metricsToken?: string; webRoot?: string; logLevel?: string }
+interface ServeFlags { host?: string; port?: number; tlsCert?: string; tlsKey?: string; insecure?: boolean; metricsToken?: string; webRoot?: string; logLevel?: string; resetAdmin?: boolean }
+
+/** SIGTERM stops the server within this, even if something (a hung mount) will not let go. */
+const HARD_STOP_MS = 9000;
 
 export function register(program: Command): void {
   program.command('serve')
@@ -17,10 +20,17 @@ export function register(program: Command): void {
     .option('--metrics-token <token>', 'bearer token for /metrics without a login (or PHOTOFERRY_METRICS_TOKEN)')
     .option('--web-root <dir>', 'dashboard files (default web/dist)')
     .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
+    .option('--reset-admin', 'forget the dashboard admin password and log out every session, then exit (the next start prints a new setup token)')
     .action(async (flags: ServeFlags, self: Command) => {
       const globals = globalsOf(self);
       const controller = new AbortController();
-      const stop = () => controller.abort();
+      const stop = () => {
+        controller.abort();
+        setTimeout(() => {
+          process.stderr.write('photoferry serve: shutdown took too long, exiting anyway\n');
+          process.exit(process.exitCode ?? 0);
+        }, HARD_STOP_MS).unref();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {

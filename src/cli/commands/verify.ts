@@ -1,7 +1,7 @@
 /** @module `photoferry verify DST [--deep]`: re-stat (or re-hash) what the catalog says is there. */
 import type { Command } from 'commander';
 import { verifyDestination, type FidelityBucket, type VerifyReport } from '../../app/verify.ts';
-import { formatBytes } from '../output.ts';
+import { countRows, formatBytes } from '../output.ts';
 import { EXIT } from '../exit-codes.ts';
 import { globalsOf, withContext } from '../runtime.ts';
 
@@ -18,9 +18,9 @@ export function register(program: Command): void {
           for (const p of report.problems) process.stdout.write(`${p.problem}: ${p.path} (${p.detail})\n`);
           if (report.deep) process.stdout.write(fidelityTable(report));
           const how = report.deep ? 'size and SHA-256' : 'presence and size';
-          const derived = report.derived > 0 ? ` (with ${report.derived} derived files: sidecars, conversions, album entries)` : '';
-          process.stdout.write(`Checked ${report.checked} files (${how}) at ${report.destinationId}: ` +
-            `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}${derived}.\n`);
+          const files = report.counts.originals.files + report.counts.derived.files;
+          process.stdout.write(`Checked ${files} files (${how}) at ${report.destinationId}: ` +
+            `${report.problems.length === 0 ? 'all good' : `${report.problems.length} problem(s)`}.\n${countRows(report.counts).join('\n')}\n`);
         }
         return report.problems.length === 0 ? EXIT.ok : EXIT.someFailed;
       });

@@ -26,8 +26,15 @@ export interface LocalStoreOptions {
   readonly durability: Durability;
 }
 
+/** Kernel file systems: never a backup, and Node's recursive mkdir loops forever under /proc instead of failing. */
+const VIRTUAL_ROOTS = ['/proc', '/sys', '/dev'];
+
 export function createLocalStore(options: LocalStoreOptions): FileStore {
   const { root } = options;
+  const virtual = VIRTUAL_ROOTS.find((v) => root === v || root.startsWith(`${v}${sep}`));
+  if (virtual !== undefined) {
+    throw new TransferError('invalid-input', `${root} is inside ${virtual}, a kernel file system, not storage: choose a folder on a disk`, { connector: KIND });
+  }
   const abs = (path: string) => join(root, ...checkStorePath(path, KIND).split('/'));
   const fail = (err: unknown, what: string) => fromSystemError(err, KIND, what);
 

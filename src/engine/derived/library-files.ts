@@ -24,6 +24,8 @@ const STATE_KEY = 'library-files';
 
 export interface LibraryFilesResult {
   readonly written: readonly string[];
+  /** Size of each written file, in the order of `written`. */
+  readonly writtenSizes: readonly number[];
   readonly removed: readonly string[];
 }
 
@@ -35,11 +37,12 @@ export async function writeLibraryFiles(
   signal: AbortSignal,
 ): Promise<LibraryFilesResult> {
   const { destination, catalog, fidelity } = deps;
-  if (!destination.writeFile) return { written: [], removed: [] };
+  if (!destination.writeFile) return { written: [], writtenSizes: [], removed: [] };
   const state = catalog.state(`fidelity:${destination.id}`);
   const before = (await state.get<Record<string, string>>(STATE_KEY)) ?? {};
   const after: Record<string, string> = {};
   const written: string[] = [];
+  const writtenSizes: number[] = [];
   const library = await buildLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role));
   const temp = await mkdtemp(join(tmpdir(), 'photoferry-manifest-'));
   try {
@@ -48,6 +51,7 @@ export async function writeLibraryFiles(
       if (before[path] === file.sha256 && await destination.stat(path, signal)) return;
       await putBytes(destination, { asset: null, role: 'original', path, body: file.body(), size: file.size, contentType }, deps.onBytes, signal);
       written.push(path);
+      writtenSizes.push(file.size);
     };
     if (fidelity.manifest) {
       const file = join(temp, 'manifest.jsonl');
@@ -80,7 +84,7 @@ export async function writeLibraryFiles(
     const removed = Object.keys(before).filter((p) => !(p in after));
     for (const path of removed) await destination.remove(path, signal);
     await state.set(STATE_KEY, after);
-    return { written, removed };
+    return { written, writtenSizes, removed };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { paramsOf, parse, type ServerServices } from '../services.ts';
+import { CSRF, SESSION } from '../access.ts';
 
 const signInBody = z.strictObject({
   appleId: z.string().trim().min(3).max(200),
@@ -13,7 +14,7 @@ const signInBody = z.strictObject({
 const codeBody = z.strictObject({ code: z.string().trim().regex(/^\d[\d ]{3,9}$/, { error: 'the code is 6 digits' }) });
 
 export function register(app: FastifyInstance, s: ServerServices): void {
-  app.post('/api/accounts/icloud', async (request) => {
+  app.post('/api/accounts/icloud', CSRF, async (request) => {
     const body = parse(signInBody, request.body);
     const step = await s.accounts.start({
       appleId: body.appleId, password: body.password,
@@ -23,16 +24,16 @@ export function register(app: FastifyInstance, s: ServerServices): void {
     return step;
   });
 
-  app.post('/api/accounts/icloud/:id/code', async (request) => {
+  app.post('/api/accounts/icloud/:id/code', CSRF, async (request) => {
     const { code } = parse(codeBody, request.body);
     const step = await s.accounts.submitCode(paramsOf(request)['id']!, code);
     request.log.info({ account: step.id, state: step.state }, 'icloud code');
     return step;
   });
 
-  app.get('/api/accounts', async (request) => s.accounts.list((request.query as Record<string, string>)['check'] === '1'));
+  app.get('/api/accounts', SESSION, async (request) => s.accounts.list((request.query as Record<string, string>)['check'] === '1'));
 
-  app.delete('/api/accounts/:id', async (request, reply) => {
+  app.delete('/api/accounts/:id', CSRF, async (request, reply) => {
     await s.accounts.remove(paramsOf(request)['id']!);
     return reply.code(204).send();
   });

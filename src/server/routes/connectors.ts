@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { connectorCatalog } from '../../app/connectors.ts';
 import type { ServerServices } from '../services.ts';
+import { SESSION } from '../access.ts';
 
 export function register(app: FastifyInstance, s: ServerServices): void {
-  app.get('/api/connectors', async () => connectorCatalog(s.ctx));
+  app.get('/api/connectors', SESSION, async () => connectorCatalog(s.ctx));
 }

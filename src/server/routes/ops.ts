@@ -4,6 +4,7 @@ import { serverMetrics } from '../../app/library-stats.ts';
 import { HttpError } from '../errors.ts';
 import { SESSION_COOKIE, sameToken } from '../security.ts';
 import type { ServerServices } from '../services.ts';
+import { PUBLIC } from '../access.ts';
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
@@ -21,11 +22,12 @@ const byLabel = (label: string, map: Record<string, number>): [Record<string, st
 
 export function register(app: FastifyInstance, s: ServerServices, version: string): void {
   const started = Date.now();
-  app.get('/healthz', async () => ({ ok: true, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+  app.get('/healthz', PUBLIC, async () => ({ ok: true, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
 
-  app.get('/metrics', async (request, reply) => {
+  // Public at the route: it takes a session cookie or the metrics bearer token, checked here.
+  app.get('/metrics', PUBLIC, async (request, reply) => {
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const allowed = s.sessions.lookup(request.cookies[SESSION_COOKIE]) !== undefined || (s.metricsToken !== undefined && sameToken(bearer, s.metricsToken));
+    const allowed = (await s.sessions.lookup(request.cookies[SESSION_COOKIE])) !== undefined || (s.metricsToken !== undefined && sameToken(bearer, s.metricsToken));
     if (!allowed) throw new HttpError(401, 'unauthenticated', 'Log in, or send Authorization: Bearer <metrics token>.');
     const m = await serverMetrics(s.ctx);
     const running = s.runner.running();

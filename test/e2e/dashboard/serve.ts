@@ -5,7 +5,11 @@ import { freePort } from '../../servers/loopback-port.ts';
 import { BIN } from '../cli.ts';
 import { WEB } from './build-web.ts';
 
-export interface Served { url: string; child: ChildProcess; log: () => string; stop: () => Promise<void> }
+export interface Served {
+  url: string; child: ChildProcess; log: () => string; stop: () => Promise<void>;
+  /** The one-time setup token the server printed on its console at first start. */
+  setupToken: () => string;
+}
 
 export async function startServe(env: Record<string, string>, timeoutMs = 30_000): Promise<Served> {
   const port = await freePort();
@@ -17,6 +21,11 @@ export async function startServe(env: Record<string, string>, timeoutMs = 30_000
   child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
   const log = () => output.slice(-4000);
   const url = `http://127.0.0.1:${port}`;
+  const setupToken = () => {
+    const token = /setup token[^:]*: (\S+)/.exec(output)?.[1];
+    if (token === undefined) throw new Error(`photoferry serve printed no setup token:\n${log()}`);
+    return token;
+  };
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -31,7 +40,7 @@ export async function startServe(env: Record<string, string>, timeoutMs = 30_000
     if (child.exitCode !== null) throw new Error(`photoferry serve exited with ${child.exitCode}:\n${log()}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) return { url, child, log, stop };
+      if (res.ok) return { url, child, log, stop, setupToken };
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 150));
   }

@@ -1,6 +1,6 @@
 /** @module Shapes of the server's JSON answers, as docs/api.md states them; the dashboard reads only these fields. */
 
-export interface Session { setupNeeded: boolean; authenticated: boolean; csrfToken?: string }
+export interface Session { setupNeeded: boolean; setupTokenRequired?: boolean; authenticated: boolean; csrfToken?: string }
 
 /** The subset of JSON Schema the connector option schemas use (zod → JSON Schema on the server). */
 export interface JsonSchema {
