@@ -22,7 +22,8 @@ export interface RequiredDestination {
  */
 async function specOf(ctx: AppContext, id: string): Promise<string> {
   const rest = id.replace(/^[^:]+:/, '');
-  const tails = [...new Set(['', rest, rest.split('/').slice(1).join('/')])];
+  const parts = rest.split('/');
+  const tails = [...new Set(['', ...parts.map((_, k) => parts.slice(k).join('/'))])];
   for (const name of Object.keys(ctx.config.remotes)) {
     for (const tail of tails) {
       const target = await resolveTarget(`${name}:${tail}`, 'destination', ctx.destinations, ctx.config.remotes, (r) => ctx.remoteSecrets(r), 'local').catch(() => undefined);
