@@ -11,6 +11,7 @@ import type { JobStore } from './repositories/jobs.ts';
 import type { PacerStore } from './repositories/pacer.ts';
 import type { RunLogStore } from './repositories/run-log.ts';
 import type { AdminSessionStore } from './repositories/admin-sessions.ts';
+import type { FreeUpAuditStore } from './repositories/free-up-audit.ts';
 
 /** Which database holds the catalog; only the composition root and ops pages care. */
 export type CatalogDialect = 'sqlite' | 'postgres';
@@ -77,6 +78,8 @@ export interface Catalog {
   fork(): Catalog;
   /** Dashboard admin sessions (app/admin-sessions.ts gives them meaning). */
   readonly adminSessions: AdminSessionStore;
+  /** Free-up runs and their audit trail (app/free-up gives them meaning). */
+  readonly freeUpAudit: FreeUpAuditStore;
   readonly dialect: CatalogDialect;
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { createJobStore } from './repositories/jobs.ts';
 import { createPacerStore } from './repositories/pacer.ts';
 import { createRunLogStore } from './repositories/run-log.ts';
 import { createAdminSessionStore } from './repositories/admin-sessions.ts';
+import { createFreeUpAuditStore } from './repositories/free-up-audit.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
@@ -36,6 +37,7 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     fork: () => createKyselyCatalog(db, dialect, async () => undefined),
     runLog: createRunLogStore(db),
     adminSessions: createAdminSessionStore(db),
+    freeUpAudit: createFreeUpAuditStore(db),
     async ensureSource(sourceId, kind) {
       await db.insertInto('sources')
         .values({ id: sourceId, kind, cursor: null, listing_gen: 0, listing_open: 0, updated_at: Date.now() })

@@ -4,8 +4,9 @@ import type { ServerTables } from './migrations/0002-server.ts';
 import type { DashTables } from './migrations/0007-dash.ts';
 import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
 import type { JobTables } from './migrations/0004-jobs.ts';
+import type { FreeUpTables } from './migrations/0006-free-up-audit.ts';
 
-export type { ServerTables, AdminSessionTables };
+export type { ServerTables, AdminSessionTables, FreeUpTables };
 
 export interface SourcesTable {
   id: string;
@@ -96,4 +97,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables & FreeUpTables;

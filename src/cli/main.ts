@@ -9,6 +9,7 @@ import * as sample from './commands/sample.ts';
 import * as auth from './commands/auth.ts';
 import * as simulate from './commands/simulate.ts';
 import * as serve from './commands/serve.ts';
+import * as freeUp from './commands/free-up.ts';
 import { withContext } from './runtime.ts';
 import { addHelp } from './help.ts';
 import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
@@ -37,7 +38,7 @@ const program = new Command('photoferry')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: option '[^']*' argument '[^']*' is invalid\. /, 'photoferry: ')) })
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
-for (const module of [copy, verify, runs, auth, sample, simulate, serve, worker]) module.register(program);
+for (const module of [copy, verify, runs, auth, sample, simulate, serve, worker, freeUp]) module.register(program);
 remote.register(program, {
   withRemotes: (cmd, body) => withContext(cmd, async (ctx, signal) => body((await import('../app/remotes.ts')).remotesDepsOf(ctx), signal)),
   // every destination's client loads only when a remote is tested

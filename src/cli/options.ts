@@ -11,7 +11,7 @@ export function parseSize(text: string): number {
   return Math.round(Number(m[1]) * 1024 ** power);
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+export const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 /** A calendar date as the user typed it; "2020-13-45" or "2021-02-30" is refused rather than rolled over. */
 export const parseDateFlag = (flag: string) => (text: string): string => {

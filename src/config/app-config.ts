@@ -78,6 +78,8 @@ export const configFileSchema = z.strictObject({
   defaults: z.strictObject(defaultsFields).partial().optional(),
   notifications: notificationsSchema.optional(),
   server: serverSchema.optional(),
+  /** Your own copy of the storage price file (data/prices.json) for `plan --cost`. */
+  prices: z.string().min(1).optional(),
 });
 export type ConfigFile = z.output<typeof configFileSchema>;
 
@@ -101,4 +103,6 @@ export interface AppConfig {
   readonly vault: string;
   readonly remotes: Readonly<Record<string, RemoteEntry>>;
   readonly defaults: Defaults;
+  /** The price file `plan --cost` reads instead of the built-in one, when set. */
+  readonly prices?: string;
 }

@@ -103,6 +103,7 @@ function merge(
     catalog: pathOf('catalog'),
     vault: pathOf('vault'),
     remotes: file.remotes ?? {},
+    ...(file.prices === undefined ? {} : { prices: expandPath(file.prices, env, folderOf(configPath)) }),
     defaults: { ...DEFAULTS, ...defined(file.defaults), ...defined(fromEnv.defaults), ...defined(fromFlags.defaults) },
   };
 }

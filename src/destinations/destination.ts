@@ -106,6 +106,13 @@ export interface Destination {
   stat(path: string, signal: AbortSignal): Promise<StoredFile | null>;
   /** Streams back what is at `path` (verify --deep, restore). Only when `capabilities.read`. */
   read?(path: string, signal: AbortSignal): Promise<Readable>;
+  /**
+   * For destinations that cannot hand bytes back but can vouch for what they hold (photo services): whether
+   * what they keep for `placement` still matches its recorded checksum, checked on their side (e.g. Immich's
+   * stored SHA-1). 'unverifiable' when the service cannot tell. Free-up counts a copy only when `read` re-hashes
+   * it or this answers 'ok'; a destination with neither never counts as a verified backup.
+   */
+  verifyChecksum?(placement: Placement, signal: AbortSignal): Promise<'ok' | 'missing' | 'different' | 'unverifiable'>;
   /** Removes what is at `path`; missing is fine. */
   remove(path: string, signal: AbortSignal): Promise<void>;
   /** Removes staging leftovers of an interrupted run. */

@@ -28,6 +28,7 @@ import * as destinations from './routes/destinations.ts';
 import * as library from './routes/library.ts';
 import * as tasks from './routes/tasks.ts';
 import * as runs from './routes/runs.ts';
+import * as freeUp from './routes/free-up.ts';
 import * as ops from './routes/ops.ts';
 import * as web from './routes/web.ts';
 import * as runControl from './routes/run-control.ts';
@@ -116,7 +117,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   installSecurityHeaders(app);
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster, runControl, destinationEdit, notifications, checks]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster, runControl, destinationEdit, notifications, checks, freeUp]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));

@@ -7,6 +7,7 @@ import { controlRoutes } from './control.ts';
 import { SimState } from './state.ts';
 import type { SimRequest, SimRoutes } from './types.ts';
 import { mountAuth, DEMO_ACCOUNT, type AuthBehaviour, type AuthMount } from './auth-mount.ts';
+import { deletionRoutes } from './deletion/routes.ts';
 
 export interface SimulatorOptions {
   /** Library size (default 200). 100k+ lists fine: records are generated on demand. */
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   readonly meanSize?: number;
   /** Add a Shared Library zone (default true). */
   readonly sharedLibrary?: boolean;
+  /** Newest capture time; the generated library reaches back about ten years from it (default 2025-06-01). */
+  readonly newest?: Date;
   /** Sign-in account (default DEMO_ACCOUNT). */
   readonly account?: { readonly appleId: string; readonly password: string };
   /** Apple's sign-in as of 2026 (default) or as recorded before, and the demo account's knobs (ADP, 409 answers, …). */
@@ -52,11 +55,11 @@ function parseBody(raw: Buffer): unknown {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const state = new SimState({ seed: options.seed ?? 1, assets: options.assets ?? 200, sharedLibrary: options.sharedLibrary ?? true, ...(options.meanSize === undefined ? {} : { meanSize: options.meanSize }) });
+  const state = new SimState({ seed: options.seed ?? 1, assets: options.assets ?? 200, sharedLibrary: options.sharedLibrary ?? true, ...(options.meanSize === undefined ? {} : { meanSize: options.meanSize }), ...(options.newest === undefined ? {} : { newest: options.newest }) });
   const account = options.account ?? DEMO_ACCOUNT;
   const auth = await mountAuth(state, account, options.auth);
   const authenticate: Authenticate = (request) => auth.authenticate(request) || tokenAuthenticate(state)(request);
-  const groups: SimRoutes[] = [controlRoutes(state), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp), auth.routes];
+  const groups: SimRoutes[] = [controlRoutes(state), deletionRoutes(state, authenticate), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp), auth.routes];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const rawBody = await readBody(req);

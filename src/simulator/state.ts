@@ -7,6 +7,7 @@ import { resourceChecksum, type ResourceKey } from './library/render.ts';
 import { LibraryState, type ZoneKey } from './library/state.ts';
 import { Views } from './library/views.ts';
 import { defaultFaults, FaultClock, type Faults } from './faults.ts';
+import { DeletionState } from './deletion/deletion-state.ts';
 import type { RoleName } from './roles.ts';
 import { FIELD_OF_ROLE } from './roles.ts';
 
@@ -16,6 +17,8 @@ export class SimState {
   readonly library: LibraryState;
   readonly views: Views;
   readonly history: History;
+  /** Recently Deleted window, storage usage, delete throttling and half-way refusals (deletion/). */
+  readonly deletion: DeletionState;
   readonly faults: Faults = defaultFaults();
   readonly clock = new FaultClock(this.faults);
   /** Web-session tokens CloudKit accepts (the `X-APPLE-WEBAUTH-TOKEN` cookie) when no auth module is mounted. */
@@ -29,6 +32,7 @@ export class SimState {
     this.library = new LibraryState(options);
     this.views = new Views(this.library);
     this.history = new History(this.library);
+    this.deletion = new DeletionState(this.library);
   }
 
   /** Mints a web session accepted by CloudKit routes (used by tests and by the auth routes' fallback). */

@@ -12,6 +12,7 @@ import { TasksPage } from './pages/tasks/index.tsx';
 import { TaskEditPage } from './pages/tasks/task-edit.tsx';
 import { TaskPage } from './pages/runs/task-page.tsx';
 import { RunPage } from './pages/runs/run-page.tsx';
+import { FreeUpPage } from './pages/free-up/index.tsx';
 import { Notice } from './components/notice.tsx';
 import { RunsPage } from './pages/runs/runs-page.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -23,6 +24,7 @@ const NAV = [
   { path: '/runs', label: 'Runs' },
   { path: '/settings', label: 'Settings' },
   { path: '/account', label: 'Account' },
+  { path: '/free-up', label: 'Free up iCloud' },
 ];
 
 export function App() {
@@ -52,7 +54,7 @@ function Shell({ onLogout, onEnded }: { onLogout: () => void; onEnded: () => voi
         <a class="brand" href="#/tasks">photoferry</a>
         <nav aria-label="Main">
           {NAV.map((n) => (
-            <a key={n.path} href={`#${n.path}`} data-testid={`nav-${n.label.toLowerCase()}`}
+            <a key={n.path} href={`#${n.path}`} data-testid={`nav-${n.label.toLowerCase().replace(/ /g, '-')}`}
               aria-current={path === n.path || path.startsWith(`${n.path}/`) ? 'page' : undefined}>{n.label}</a>
           ))}
         </nav>
@@ -68,6 +70,7 @@ function page(path: string) {
   if (path === '/connections') return <ConnectionsPage />;
   if (path === '/library') return <LibraryPage />;
   if (path === '/tasks') return <TasksPage />;
+  if (path === '/free-up') return <FreeUpPage />;
   if (path === '/tasks/new') return <TaskEditPage />;
   if ((m = match('/tasks/:id/edit', path))) return <TaskEditPage id={m.id!} />;
   if ((m = match('/tasks/:id', path))) return <TaskPage id={m.id!} />;

@@ -9,6 +9,7 @@ import { adminSessions } from './0003-admin-sessions.ts';
 import { jobs } from './0004-jobs.ts';
 import { library } from './0005-library.ts';
 import { dash } from './0007-dash.ts';
+import { freeUpAudit } from './0006-free-up-audit.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-jobs': jobs,
   '0005-library': library,
   '0007-dash': dash,
+  '0006-free-up-audit': freeUpAudit,
 };

@@ -6,16 +6,18 @@ import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type F
 import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts';
 import { globalsOf, reportError, withContext } from '../runtime.ts';
 import { cliInteraction } from '../interaction.ts';
+import { UsageError } from '../../core/usage-error.ts';
+import { printCostPlan } from './plan-cost.ts';
 
-type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; workers?: boolean; bwlimit?: number | null };
+type CopyFlags = FilterFlags & FidelityFlags & { template?: string; concurrency?: number; delete?: boolean; code?: string; workers?: boolean; bwlimit?: number | null; cost?: boolean };
 
 export function register(program: Command): void {
   for (const command of ['copy', 'sync', 'plan'] as const) {
-    const cmd = program.command(`${command} <source> <destination>`)
+    const cmd = program.command(command === 'plan' ? 'plan <source> [destination]' : `${command} <source> <destination>`)
       .description({
         copy: 'copy new and changed assets from source to destination (idempotent; never deletes)',
         sync: 'like copy; with --delete also removes from the destination what the source deleted',
-        plan: 'dry run: what copy would send, with counts and bytes per year, type and album; nothing is written',
+        plan: 'dry run: what copy would send, with counts and bytes per year, type and album; nothing is written (--cost: what storage costs)',
       }[command]);
     addFidelityOptions(addFilterOptions(cmd)).option('--code <code>', 'two-factor code, when the source asks for one (else prompted)');
     if (command === 'sync') cmd.option('--delete', 'propagate deletions from the source to the destination');
@@ -24,9 +26,12 @@ export function register(program: Command): void {
         .option('--no-workers', 'copy in this process even on a PostgreSQL catalog')
         .option('--bwlimit <rate>', 'bandwidth limit for the whole run in bytes per second, e.g. 500K or 2M', parseBandwidth);
     }
-    cmd.action(async (source: string, destination: string, flags: CopyFlags, self: Command) => {
+    if (command === 'plan') cmd.option('--cost', 'the iCloud tier the library needs today and after freeing each year, and what keeping it elsewhere costs');
+    cmd.action(async (source: string, destination: string | undefined, flags: CopyFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
         const globals = globalsOf(self);
+        if (flags.cost) return printCostPlan(ctx, source, { json: Boolean(globals.json), quiet: Boolean(globals.quiet), ...(flags.code ? { code: flags.code } : {}) }, signal);
+        if (destination === undefined) throw new UsageError(`${command} needs a destination (or, for plan, --cost)`);
         const display = runDisplay({ json: Boolean(globals.json), quiet: Boolean(globals.quiet) });
         const { filters, policy } = await filtersFrom(flags);
         try {

@@ -7,7 +7,8 @@ import type { SimState } from '../state.ts';
 import { zoneToken } from './tokens.ts';
 import { asArr, asObj, type Json } from './http.ts';
 
-export type CkResult = { status: number; body: unknown };
+/** An answer; `headers` (e.g. Retry-After) and `delayMs` (answer late) are optional. */
+export type CkResult = { status: number; body: unknown; headers?: Record<string, string>; delayMs?: number };
 
 export const zoneByte = (zone: ZoneKey) => (zone === 'primary' ? 0 : 1);
 

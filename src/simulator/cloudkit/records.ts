@@ -4,6 +4,7 @@ import { albumRecord, assetRecord, masterRecord, relationRecord } from '../libra
 import type { SimState } from '../state.ts';
 import { currentToken, zoneOf, type CkResult } from './query.ts';
 import { asArr, asObj, type Json } from './http.ts';
+import { guardModify, isTrashOrRestore, tryLater } from '../deletion/guard.ts';
 
 const missing = (recordName: string) => ({ recordName, serverErrorCode: 'NOT_FOUND', reason: 'Record not found' });
 
@@ -60,7 +61,7 @@ function applyOne(sim: SimState, op: Json): object {
   }
   if (current['recordType'] !== 'CPLAsset') return { recordName: name, serverErrorCode: 'BAD_REQUEST', reason: 'Unsupported record type for update' };
   const deleted = fieldValue(fields, 'isDeleted');
-  if (deleted === 1) lib.trash(name); else if (deleted === 0 || deleted === null) lib.restore(name);
+  if (deleted === 1) lib.trash(name, sim.deletion.now()); else if (deleted === 0 || deleted === null) lib.restore(name);
   const favorite = fieldValue(fields, 'isFavorite');
   if (favorite !== undefined) lib.setFavorite(name, favorite === 1);
   const hidden = fieldValue(fields, 'isHidden');
@@ -79,6 +80,12 @@ function trim(record: object, desired: unknown): object {
 export function recordsModify(sim: SimState, body: Json): CkResult {
   const zone = zoneOf(sim, body['zoneID']);
   if (zone === undefined) return { status: 404, body: { uuid: randomUUID(), serverErrorCode: 'ZONE_NOT_FOUND', reason: 'Zone does not exist' } };
-  const records = asArr(body['operations']).map((op) => trim(applyOne(sim, asObj(op)), body['desiredKeys']));
-  return { status: 200, body: { records, syncToken: currentToken(sim, zone) } };
+  const ops = asArr(body['operations']).map(asObj);
+  const guard = guardModify(sim.deletion, ops.filter(isTrashOrRestore).length);
+  if (guard.refuse !== undefined) return guard.refuse;
+  // A batch refused half-way: the first half is applied, then the whole call fails, as a dropped answer would.
+  const applied = guard.halfway ? ops.slice(0, Math.ceil(ops.length / 2)) : ops;
+  const records = applied.map((op) => trim(applyOne(sim, op), body['desiredKeys']));
+  if (guard.halfway) return { ...tryLater(sim.deletion.faults.burst.retryAfterSec), delayMs: sim.deletion.faults.modifyDelayMs };
+  return { status: 200, body: { records, syncToken: currentToken(sim, zone) }, delayMs: sim.deletion.faults.modifyDelayMs };
 }

@@ -1,4 +1,5 @@
 /** @module The CloudKit route group: `/database/1/com.apple.photos.cloud/production/{private|shared}/<op>`, behind session and throttle checks. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimRequest, SimRoutes } from '../types.ts';
 import type { SimState } from '../state.ts';
 import { changesDatabase, changesZone, zonesList } from './changes.ts';
@@ -61,10 +62,13 @@ export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire
       return true;
     }
     const body = typeof request.body === 'object' && request.body !== null ? asObj(request.body) : {};
+    // Items past Recently Deleted's 30 days are gone before anything reads the library.
+    sim.deletion.sweep();
     if (applyCloudkitFault(sim, op, body, res, (b) => dispatch(sim, db, op, b) ?? { status: 404, body: {} })) return true;
     const result = dispatch(sim, db, op, body);
     if (result === undefined) { sendCkError(res, 404, 'NOT_FOUND', `Unknown operation ${op}`); return true; }
-    sendJson(res, result.status, result.body);
+    if (result.delayMs !== undefined && result.delayMs > 0) await sleep(result.delayMs);
+    sendJson(res, result.status, result.body, result.headers);
     return true;
   };
 }

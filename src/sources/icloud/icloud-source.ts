@@ -12,6 +12,7 @@ import { changedZones, NeedsFullListing, zoneDelta } from './api/incremental.ts'
 import { listView } from './api/listing.ts';
 import { PhotosApi, type Zone } from './api/photos-api.ts';
 import { refName, type CkRecord } from './api/records.ts';
+import { setRecentlyDeleted, type TrashOutcome } from './api/trash.ts';
 import { CONNECTOR, toTransferError } from './errors.ts';
 import { pacerFor, type Pace, type Pacer, type PacerOptions } from './pacer.ts';
 import type { IcloudSession } from './session.ts';
@@ -228,6 +229,20 @@ export class IcloudSource implements Source {
 
   /** Moves an asset to Recently Deleted (`isDeleted = 1` on the CPLAsset, with its change tag). */
   async moveToRecentlyDeleted(id: AssetId, signal: AbortSignal): Promise<void> { await this.updateAsset(id, { isDeleted: { value: 1 } }, signal); }
+
+  /** Moves a small batch to Recently Deleted through the account's pacer; per asset, whether it is there now. */
+  trashBatch(ids: readonly AssetId[], signal: AbortSignal): Promise<TrashOutcome[]> { return this.recentlyDeleted(ids, true, signal); }
+
+  /** Brings a small batch back from Recently Deleted (within Apple's 30 days). */
+  recoverBatch(ids: readonly AssetId[], signal: AbortSignal): Promise<TrashOutcome[]> { return this.recentlyDeleted(ids, false, signal); }
+
+  private async recentlyDeleted(ids: readonly AssetId[], trash: boolean, signal: AbortSignal): Promise<TrashOutcome[]> {
+    try {
+      return await setRecentlyDeleted(this.w.api, await this.zones(signal), ids, trash, signal);
+    } catch (err) {
+      throw toTransferError(err);
+    }
+  }
 
   async setFavorite(id: AssetId, favorite: boolean, signal: AbortSignal): Promise<void> { await this.updateAsset(id, { isFavorite: { value: favorite ? 1 : 0 } }, signal); }
 
