@@ -54,7 +54,10 @@ export async function openJobQueue(url: string, onError: (err: Error) => void = 
     async enqueueBatches(jobs) {
       for (let i = 0; i < jobs.length; i += 500) {
         await boss.insert(TRANSFER_QUEUE, jobs.slice(i, i + 500).map((data) => ({
-          data: data as unknown as object, group: { id: data.account }, singletonKey: `${data.runId}/${data.batch}`,
+          // A run's batches share one created_on, and pg-boss re-inserts a failed job with a later start_after, which
+          // puts a retried batch (a dead worker's) behind every waiting one: minutes late on a big run. Priority −batch
+          // keeps claiming in batch order and lets a retried batch go ahead of every later one still waiting.
+          data: data as unknown as object, group: { id: data.account }, singletonKey: `${data.runId}/${data.batch}`, priority: -data.batch,
         })));
       }
     },

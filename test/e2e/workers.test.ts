@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { runCli, startCli } from './cli.ts';
 import { REMOTE, compareWithSimulator, expectedResources, signIn, startWorld, summaryOf, type IcloudWorld } from './icloud/harness.ts';
@@ -45,13 +46,26 @@ async function stopWorkers(workers: readonly Worker[]): Promise<void> {
   await Promise.all(workers.map((w) => w.exited));
 }
 
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number) => {
+const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number, explain: () => Promise<string> = async () => '') => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${await explain()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 };
+
+/** The queue's own view of a run's batch jobs (pg-boss's table), to explain a handover that did not happen. */
+async function jobRows(url: string, runId: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT (data->>'batch')::int AS batch, state, retry_count, group_id, started_on, heartbeat_on, heartbeat_seconds, start_after, now() AS now
+      FROM pgboss.job WHERE name = 'photoferry-transfer' AND data->>'runId' = $1 AND state <> 'completed' ORDER BY 1`, [runId]);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
 
 describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)', () => {
   let pg: PostgresServer;
@@ -84,21 +98,24 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
 
   it('→ local: every file once and byte-identical, a SIGKILLed worker\'s batch redone within 60 s, summary = library', { timeout: 900_000 }, async () => {
     for (let i = 0; i < 3; i++) workers.push(startWorker(env));
-    const [victim] = await Promise.all(workers.map((w) => w.id));
+    const ids = await Promise.all(workers.map((w) => w.id));
     const dest = join(world.home, 'backup');
     const copy = runCli(['--json', 'copy', `${REMOTE}:`, `local:${dest}`], env);
 
-    // Mid-run: some batches done, the victim holding one.
-    await until('the victim to hold a batch mid-run', async () => {
+    // Mid-run: some batches done and a worker inside one (begun, not finished: what the catalog says, not the 5-second
+    // heartbeat row). Any worker: the per-account cap (4 of the 6 slots) may leave one worker without a batch.
+    let victim = '';
+    await until('a worker to hold a batch mid-run', async () => {
       const [run] = await catalog.runs(1);
       if (!run) return false;
-      const done = (await catalog.jobs.batches(run.id)).filter((b) => b.result !== null).length;
-      const me = (await catalog.jobs.workers()).find((w) => w.id === victim);
-      return done >= 2 && me?.currentJob !== null && me?.currentJob !== undefined;
+      const rows = await catalog.jobs.batches(run.id);
+      victim = rows.find((b) => b.result === null && b.worker !== null && ids.includes(b.worker))?.worker ?? '';
+      return rows.filter((b) => b.result !== null).length >= 2 && victim !== '';
     }, 300_000);
-    workers[0]!.child.kill('SIGKILL');
+    const dead = workers[ids.indexOf(victim)]!;
+    dead.child.kill('SIGKILL');
     const killedAt = Date.now();
-    await workers[0]!.exited;
+    await dead.exited;
     const [run] = await catalog.runs(1);
     const held = (await catalog.jobs.batches(run!.id)).filter((b) => b.result === null && b.worker === victim).map((b) => b.batch);
     assert.ok(held.length > 0, 'the victim died holding a batch');
@@ -106,7 +123,7 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     await until('another worker to take the dead worker\'s batches', async () => {
       const rows = await catalog.jobs.batches(run!.id);
       return rows.filter((b) => held.includes(b.batch)).every((b) => b.result !== null || b.worker !== victim);
-    }, 60_000);
+    }, 60_000, async () => JSON.stringify(await jobRows(env.PHOTOFERRY_CATALOG_URL!, run!.id), null, 1));
     const pickedUpMs = Date.now() - killedAt;
 
     const r = await copy;
