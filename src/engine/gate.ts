@@ -41,14 +41,22 @@ export class RunGate {
 
   /** Waits until `n` bytes may pass: while paused, then as long as the limit needs. */
   async take(n: number, signal?: AbortSignal): Promise<void> {
+    await this.unpaused(signal);
+    if (this.rate === null) return;
+    this.refill();
+    this.tokens -= n;
+    if (this.tokens < 0) {
+      await sleep(Math.ceil((-this.tokens / this.rate) * 1000), undefined, signal ? { signal } : {});
+      // A pause that came while these bytes waited their turn holds them too (many small files wait at once).
+      await this.unpaused(signal);
+    }
+  }
+
+  private async unpaused(signal?: AbortSignal): Promise<void> {
     while (this.pausedWith !== null) {
       signal?.throwIfAborted();
       await Promise.race([this.pausedWith.promise, ...(signal ? [aborted(signal)] : [])]);
     }
-    if (this.rate === null) return;
-    this.refill();
-    this.tokens -= n;
-    if (this.tokens < 0) await sleep(Math.ceil((-this.tokens / this.rate) * 1000), undefined, signal ? { signal } : {});
   }
 
   /** A pass-through that holds each chunk until the gate lets it go. */

@@ -80,6 +80,8 @@ async function attemptSmall(action: CopyAction, deps: TransferDeps, signal: Abor
   const buffer = takeBuffer(action.resource.size);
   const bytes = await readWhole(action, deps.source, signal, buffer).catch((err: unknown) => { throw asTransferError(err); });
   endStage('source-read', started);
+  // The run's bandwidth limit and pause hold for whole-file writes too: the body is let through in one piece.
+  if (deps.gate !== undefined) await deps.gate.take(bytes.length, signal);
   started = startStage();
   const digest = digestBytes(bytes, wantsMd5(deps.destination.capabilities, bytes.length));
   endStage('hash', started);
