@@ -270,7 +270,11 @@ describe('dashboard failures (Chromium → photoferry serve → Apple simulator,
     // To the empty destination: on "nas" the killed-and-resumed run already placed every file, so the plan would be 0.
     await go(`/tasks/${id}/edit`);
     // The form fills in once the task has loaded; choosing before that would be overwritten.
-    await page.waitForFunction(`document.querySelector('[data-testid="task-name"]')?.value === 'Nightly'`);
+    // Polled from the test (inputValue runs outside the page): a string predicate is eval, which the dashboard's CSP refuses.
+    for (const deadline = Date.now() + 30_000; (await byTestId('task-name').inputValue()) !== 'Nightly';) {
+      assert.ok(Date.now() < deadline, 'the task form never filled in');
+      await page.waitForTimeout(100);
+    }
     await byTestId('task-destination').selectOption('spare');
     await byTestId('task-save').click();
     await byTestId('task-facts').filter({ hasText: 'spare' }).waitFor();
