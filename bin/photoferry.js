@@ -5,8 +5,9 @@
 // steadily and peaked at ~300 MB RSS with it, ~160 MB with 4 MB semi-spaces, at less CPU (measured side by side).
 // @module Launcher: runs the bundled CLI from dist/ when it is newer than every source file (npm run build),
 // otherwise the TypeScript sources through tsx's loader, so a stale bundle is never what runs.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+// a namespace import: a named one fails to link on the Node < 22.1 that only hands over to Node 24 below
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,17 +23,34 @@ if (major < 22 || (major === 22 && minor < 12)) {
     process.stderr.write(`photoferry needs Node.js 22.12 or newer (this is ${process.version}); run scripts/setup.sh, which installs Node 24 into .runtime/\n`);
     process.exit(2);
   }
-  const child = spawn(runtime, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  // loaded here only: node:child_process pulls in node:net, a few ms of every start-up
+  const { spawn } = await import('node:child_process');
+  // The IPC channel is only a lifeline: when this wrapper dies (even by SIGKILL) the child sees 'disconnect' and stops.
+  const child = spawn(runtime, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'], env: { ...process.env, PHOTOFERRY_LAUNCHED_BY: String(process.pid) } });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
 } else {
+  watchWrapper();
   await main();
 }
 
+/** Started by the wrapper above: stop as on SIGTERM (no partial file kept) when the wrapper goes away. */
+function watchWrapper() {
+  if (!process.env.PHOTOFERRY_LAUNCHED_BY) return;
+  delete process.env.PHOTOFERRY_LAUNCHED_BY;
+  const stop = () => process.kill(process.pid, 'SIGTERM');
+  // Loading this module lets the event loop run, so the wrapper may already be gone (the channel closed) by now.
+  if (!process.channel || !process.connected) { stop(); return; }
+  process.channel.unref();
+  process.once('disconnect', stop);
+}
+
+// Paths joined by hand: path.join's normalisation of ~400 names was half of this check's cost on every start.
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
+    const path = `${dir}/${entry.name}`;
     newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
   }
   return newest;
@@ -48,6 +66,9 @@ function bundleIsFresh() {
 
 async function main() {
   if (process.env.PHOTOFERRY_FROM_SOURCE !== '1' && bundleIsFresh()) {
+    // V8's compiled code for the bundle kept on disk (Node's own cache, in the temp folder, keyed by file content):
+    // compiling the CLI, zod and kysely was most of a short run's start-up. A cache that cannot be written is skipped.
+    nodeModule.enableCompileCache?.();
     await import('../dist/main.js');
   } else {
     const { register } = await import('tsx/esm/api');

@@ -25,7 +25,7 @@ export interface BenchContext {
   readonly repo: string;
   /** Scratch and cache folder: <repo>/.bench. */
   readonly work: string;
-  /** Timed repetitions per side; the last one is reported (warm cache: caches cannot be dropped here). */
+  /** Timed repetitions per side (warm cache: caches cannot be dropped here); sections report the median or the last. */
   readonly runs: number;
   /** A cached sample library, generated on first use. */
   library(name: 'mixed' | 'small'): Promise<Library>;

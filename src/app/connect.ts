@@ -42,6 +42,6 @@ export async function openSource(ctx: AppContext, spec: string, interaction: Sou
   };
   return await target.definition.create(target.options as never, {
     log: ctx.log, state: ctx.catalog.state(target.id), interaction, secrets: lazySecrets,
-    ...(ctx.catalog.dialect === 'postgres' ? { accountPacing: (account: string) => sharedPacing(ctx, account) } : {}),
+    ...(ctx.catalog.dialect === 'postgres' ? { accountPacing: (account: string, requestsPerSecond?: number) => sharedPacing(ctx, account, requestsPerSecond) } : {}),
   });
 }

@@ -1,10 +1,11 @@
 /** @module The copy/sync/plan use cases: refresh the source into the catalog, plan, then execute. */
 import type { RunSummary } from '../core/outcome.ts';
 import { compileFilters, type Filters } from '../engine/filters.ts';
-import { plan, type Plan, type ResourcePolicy, DEFAULT_POLICY } from '../engine/plan.ts';
+import { plan, type Plan, type PlanOptions, type ResourcePolicy, DEFAULT_POLICY } from '../engine/plan.ts';
+import { collectPlan, planSteps, streamChanges, streamPlan, type RunPlan } from '../engine/plan-stream.ts';
 import { checkTemplate } from '../engine/path-template.ts';
 import { refresh } from '../engine/refresh.ts';
-import { executePlan } from '../engine/run.ts';
+import { executeSteps } from '../engine/run.ts';
 import type { RunGate } from '../engine/gate.ts';
 
 export { RunGate, parseBandwidth } from '../engine/gate.ts';
@@ -20,11 +21,11 @@ import { openSource, openTarget } from './connect.ts';
 import { isLibraryDestination, type LibraryDestination } from '../destinations/library-destination.ts';
 import { executeLibraryPlan } from '../engine/library/run-library.ts';
 import { openArchiveSource } from './archive.ts';
-import { recordSettled, settingsOf, settledRun } from './settled.ts';
+import { recordSettled, settingsOf, settledBase, settledRun } from './settled.ts';
 import { endStage, startStage } from '../core/stages.ts';
 import { usesWorkers, workersExecutor, type PlanExecutor } from './workers-run.ts';
 import { recordFailedRun } from './runs.ts';
-import { plannedLibraryFiles } from './plan-report.ts';
+import { PlanTally } from './plan-report.ts';
 import { EMPTY_COUNTS } from '../core/counts.ts';
 import { TransferError, isTransferError } from '../core/transfer-error.ts';
 
@@ -56,7 +57,10 @@ export interface CopyRequest {
 }
 
 export interface CopyResult {
+  /** The plan run (copy, sync); for the plan command its counts only, the actions summed into `report` as planned. */
   readonly plan: Plan;
+  /** plan only: what the run would do, counted as planned (the plan command's report and the dashboard's plan counts). */
+  readonly tally?: PlanTally;
   /** Per-library counts (the service's and the listing's) when this run listed the whole library. */
   readonly libraries?: readonly LibraryCount[];
   readonly runId?: string;
@@ -128,39 +132,71 @@ export async function copyBetween(
     events({ type: 'notice', message: `${destination.kind} cannot copy server-side: albums are written as manifests instead of folders` });
   }
   const planning = startStage();
-  const planned = plan({
-    assets: await catalog.assets(source.id),
-    placements: await catalog.placements(destination.id, source.id),
+  const options: PlanOptions = {
     template: request.template,
     include: compileFilters(request.filters ?? {}),
     policy,
     propagateDeletes: request.command === 'sync' && request.propagateDeletes === true,
     fidelity,
-    ...(files
-      ? { destination: { heic: files.capabilities.heic, serverSideCopy: files.copy !== undefined } }
-      : { library: await libraryInput(catalog, source.id, library!) }),
-  });
+    ...(files ? { destination: { heic: files.capabilities.heic, serverSideCopy: files.copy !== undefined } } : {}),
+  };
+  const target = { sourceId: source.id, destinationId: destination.id };
+  if (request.command === 'plan' && files) {
+    // Counted as planned, page by page: a 1M-asset plan is never held (the report is what the plan command shows).
+    const tally = new PlanTally();
+    for await (const step of planSteps(options, catalog, target)) tally.add(step);
+    endStage('plan', planning);
+    const libraryFiles = tally.libraryFiles({
+      fidelity, destination: { writesFiles: files.writeFile !== undefined, serverSideCopy: files.copy !== undefined },
+      sourceAlbumIds: (await catalog.albums(source.id)).map((a) => a.id),
+    });
+    const libraries = refreshed.libraries === undefined ? {} : { libraries: refreshed.libraries };
+    return { plan: tally.countsOnly(), tally, libraryFiles, ...libraries };
+  }
+  // File trees: counted in a first pass, then executed as the steps are made again (or held, when few).
+  const base = files && request.command !== 'plan' && refreshed.changes
+    ? await settledBase(catalog, source.id, destination.id, settings, refreshed) : undefined;
+  const planned: RunPlan = files
+    ? base && refreshed.changes ? await streamChanges(options, catalog, target, refreshed.changes, base) : await streamPlan(options, catalog, target)
+    : wholePlan(plan({
+      // Library destinations diff album membership over the whole library: not streamed (yet).
+      ...options, assets: await catalog.assets(source.id), placements: await catalog.placements(destination.id, source.id),
+      library: await libraryInput(catalog, source.id, library!),
+    }));
   endStage('plan', planning);
   if (request.command === 'plan') {
-    const libraryFiles = files
-      ? plannedLibraryFiles(planned, fidelity, { writesFiles: files.writeFile !== undefined, serverSideCopy: files.copy !== undefined },
-        (await catalog.albums(source.id)).map((a) => a.id))
-      : 0;
-    return { plan: planned, libraryFiles, ...(refreshed.libraries === undefined ? {} : { libraries: refreshed.libraries }) };
+    const tally = new PlanTally();
+    tally.add(planned.plan);
+    return { plan: planned.plan, tally, libraryFiles: 0,
+      ...(refreshed.libraries === undefined ? {} : { libraries: refreshed.libraries }) };
   }
   const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: request.command });
   events({
     type: 'planned', runId, files: planned.totals.files, bytes: planned.totals.bytes,
-    present: planned.present, filtered: planned.filtered, removes: planned.removes.length,
+    present: planned.present, filtered: planned.filtered, removes: planned.removes,
   });
-  const result = files
-    ? await (request.execute ?? executePlan)(runId, planned, {
-      source, destination: files, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
-      ...(request.gate === undefined ? {} : { gate: request.gate }),
-    }, signal)
-    : await executeLibraryPlan(runId, planned, { source, destination: library!, catalog, events, concurrency: request.concurrency }, signal);
+  const runDeps = {
+    source, destination: files!, catalog, events, concurrency: request.concurrency, library: { fidelity, policy },
+    ...(request.gate === undefined ? {} : { gate: request.gate }),
+  };
+  const result = !files
+    ? await executeLibraryPlan(runId, planned.plan, { source, destination: library!, catalog, events, concurrency: request.concurrency }, signal)
+    // Workers get batches cut from the whole plan; in this process the steps stream.
+    : request.execute
+      ? await request.execute(runId, await wholeOf(planned), runDeps, signal)
+      : await executeSteps(runId, planned, runDeps, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
-  return { plan: planned, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
+  return { plan: planned.plan, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
+}
+
+/** A plan made whole in memory, as a run plan of one step. */
+function wholePlan(whole: Plan): RunPlan {
+  return { totals: whole.totals, present: whole.present, filtered: whole.filtered, removes: whole.removes.length, steps: [whole], plan: whole };
+}
+
+/** The whole plan of a run plan (workers cut batches from its copies): the held one, or the steps gathered. */
+async function wholeOf(planned: RunPlan): Promise<Plan> {
+  return Symbol.asyncIterator in planned.steps ? collectPlan(planned.steps) : planned.plan;
 }
 
 const EMPTY_PLAN: Plan = {

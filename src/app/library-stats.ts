@@ -9,6 +9,10 @@ import { resolveTarget } from './targets.ts';
 import { withFreshRemotes } from './live-config.ts';
 import { targetOf } from './tasks.ts';
 import type { CatalogTotals } from '../catalog/repositories/stats.ts';
+import { libraryCopies, type LibraryCopies } from './library-copies.ts';
+import { listRemotes, remotesDepsOf } from './remotes.ts';
+import { openTarget } from './connect.ts';
+import { isLibraryDestination } from '../destinations/library-destination.ts';
 
 export interface Bucket { assets: number; bytes: number }
 export interface LibraryStats {
@@ -21,6 +25,8 @@ export interface LibraryStats {
   readonly byAlbum: Record<string, Bucket>;
   readonly albums: readonly Album[];
   readonly refreshedAt: Date | null;
+  /** Each named photo service (Immich, Google Photos) with what it holds of this source. */
+  readonly services: readonly (LibraryCopies & { readonly name: string })[];
 }
 
 const add = (map: Record<string, Bucket>, key: string, bytes: number) => {
@@ -54,7 +60,27 @@ export async function libraryStats(ctx: AppContext, source: string): Promise<Lib
   return {
     source, sourceId, assets: count, bytes, byYear, byType, byAlbum, albums: await ctx.catalog.albums(sourceId),
     refreshedAt: await ctx.catalog.stats.refreshedAt(sourceId),
+    services: await servicesOf(ctx, sourceId),
   };
+}
+
+/** Named destinations that are photo services; opening one only builds its client (nothing is sent). */
+async function servicesOf(ctx: AppContext, sourceId: string): Promise<LibraryStats['services']> {
+  const fresh = withFreshRemotes(ctx);
+  const kinds = new Set(ctx.destinations.map((d) => d.kind));
+  const out: (LibraryCopies & { name: string })[] = [];
+  for (const remote of (await listRemotes(remotesDepsOf(fresh))).filter((r) => kinds.has(r.type))) {
+    const opened = await openTarget(fresh, `${remote.name}:`).catch((err: unknown) => {
+      ctx.log.warn({ remote: remote.name, err: err instanceof Error ? err.message : String(err) }, 'library page: destination does not open');
+    });
+    if (opened === undefined) continue;
+    try {
+      if (isLibraryDestination(opened)) out.push({ name: remote.name, ...await libraryCopies(ctx.catalog, opened, sourceId) });
+    } finally {
+      await opened.close();
+    }
+  }
+  return out;
 }
 
 /** Lists the source into the catalog (no prompt: an account that needs a code fails with auth-required). */

@@ -157,3 +157,10 @@ export async function resolveRemote(deps: RemotesDeps, name: string): Promise<Re
   }
   return { name, definition, options: resolveRemoteOptions(definition, coerceOptionText(definition.options, raw)) };
 }
+
+/** Stores one secret option of an existing remote (e.g. a refresh token a sign-in obtained): vault first, then the placeholder. */
+export async function storeRemoteSecret(deps: RemotesDeps, name: string, key: string, value: string): Promise<void> {
+  const entry = entryOf(deps, name);
+  await (await deps.secrets()).set(vaultKeyOf(name, key), value);
+  if (entry[key] !== VAULT_REF) saveRemote(deps.configPath, name, { ...entry, [key]: VAULT_REF } as RemoteEntry);
+}

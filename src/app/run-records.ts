@@ -1,13 +1,14 @@
 /**
  * @module Run rows the engine does not write itself: a task run stopped before it planned (sign-in needed, destination
- * gone), runs a crash left "running" (marked interrupted at server start), and each run's log lines.
+ * gone), runs whose owning process is gone (marked interrupted by whichever server notices, once), and each run's log lines.
  */
 import type { RunId, RunSummary } from '../core/outcome.ts';
 import type { AppContext } from './context.ts';
 import type { TaskRecord, TaskRepository } from './tasks.ts';
+import { pidAlive } from '../catalog/owner-identity.ts';
 
 export const INTERRUPTED = 'interrupted';
-export const INTERRUPTED_MESSAGE = 'The server stopped while this run was going (crash or kill). Resume finishes it: files already copied are kept.';
+export const INTERRUPTED_MESSAGE = 'The process running this run stopped before it finished (crash, kill, or out of touch with the catalog for a minute). Resume finishes it: files already copied are kept.';
 
 export interface LogLine { readonly at: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
 
@@ -27,16 +28,23 @@ export async function recordStoppedEarly(
 }
 
 /**
- * At server start no task run can be going, so a task run still "running" was cut off by a crash or kill -9.
- * Runs of the CLI are left alone: one may be going right now in another process.
+ * Marks interrupted the runs whose owning process is gone: its lease lapsed, it stopped without finishing them, or it
+ * is dead on this machine (its PID gone: no need to wait out its lease, so a server restarted after a crash sees its
+ * own cut-off runs at once). Runs of live owners, on this server or another, are left alone. Each run is marked by
+ * exactly one caller, which also writes its reason and log line; its ids are returned.
  */
 export async function markInterrupted(ctx: Pick<AppContext, 'catalog'>, repo: TaskRepository): Promise<string[]> {
-  const ids = await ctx.catalog.runLog.markRunningTaskRuns(INTERRUPTED);
-  for (const id of ids) {
-    await repo.setRunError(id, INTERRUPTED, INTERRUPTED_MESSAGE);
+  const owners = ctx.catalog.runOwners;
+  for (const owner of await owners.owners()) {
+    const sameMachine = owner.node !== null && owner.node === owners.self.node;
+    if (owner.id !== owners.self.id && sameMachine && !pidAlive(owner.pid)) await owners.retire(owner.id);
+  }
+  const runs = await owners.interruptLapsed(INTERRUPTED);
+  for (const { id, taskRun } of runs) {
+    if (taskRun) await repo.setRunError(id, INTERRUPTED, INTERRUPTED_MESSAGE);
     await appendLog(ctx, id, [{ at: Date.now(), level: 'error', message: INTERRUPTED_MESSAGE }]);
   }
-  return ids;
+  return runs.map((r) => r.id);
 }
 
 export const appendLog = (ctx: Pick<AppContext, 'catalog'>, runId: string, lines: readonly LogLine[]): Promise<void> => ctx.catalog.runLog.append(runId, lines);

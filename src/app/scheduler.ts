@@ -16,6 +16,11 @@ export interface SchedulerDeps {
   /** Runs hourly (e.g. iCloud session checks → notifications). */
   readonly periodic?: () => Promise<void>;
   readonly periodicPattern?: string;
+  /**
+   * How often the task list is read again, so a task created, edited or deleted through another server sharing the
+   * catalog is armed here too (default 30 s).
+   */
+  readonly resyncMs?: number;
 }
 
 export interface Scheduler {
@@ -28,10 +33,13 @@ export interface Scheduler {
 }
 
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  const jobs = new Map<string, Cron>();
+  const jobs = new Map<string, { job: Cron; armedAs: string }>();
   const log = deps.log ?? silentLogger;
   const now = deps.now ?? (() => new Date());
   let periodic: Cron | undefined;
+  let resync: NodeJS.Timeout | undefined;
+  /** What a task's job depends on: re-armed only when this changes. */
+  const armedAs = (task: TaskRecord) => JSON.stringify([cronOf(task.schedule), task.paused]);
 
   /**
    * One scheduled slot: taken by exactly one server of all that share the catalog (the one whose claim moves the
@@ -49,23 +57,34 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     try {
       await deps.runner.start(task.id, reason);
     } catch (err) {
-      if (err instanceof ConflictError) log.info({ task: task.id }, 'scheduled run skipped: already running');
+      // Running on another server (the task's lease): said with where and since when, not dropped silently.
+      if (err instanceof ConflictError) log.warn({ task: task.id, slot: slot.toISOString() }, `scheduled run skipped: ${err.message}`);
       else log.error({ task: task.id, err: err instanceof Error ? err.message : String(err) }, 'scheduled run could not start');
     }
   }
 
   function arm(task: TaskRecord): void {
-    jobs.get(task.id)?.stop();
+    jobs.get(task.id)?.job.stop();
     jobs.delete(task.id);
     const pattern = cronOf(task.schedule);
     if (pattern === null || task.paused) return;
     // No croner `name`: names are process-wide, and two servers in one process (tests) would clash.
-    const job = new Cron(pattern, { catch: true }, () => {
-      // croner calls on its own timer; the slot is the time it fired, to the second.
-      const slot = new Date(Math.floor(now().getTime() / 1000) * 1000);
+    const job = new Cron(pattern, { catch: true }, (self: Cron) => {
+      // The slot is the schedule's own time (the latest one not after now), not the moment croner's timer ran: a
+      // server whose timer ran late, past the second, would otherwise claim a slot of its own and run it twice.
+      const at = now();
+      const slot = self.previousRuns(1, new Date(at.getTime() + 1))[0] ?? new Date(Math.floor(at.getTime() / 1000) * 1000);
       void fire(task, slot, 'schedule');
     });
-    jobs.set(task.id, job);
+    jobs.set(task.id, { job, armedAs: armedAs(task) });
+  }
+
+  /** Arms tasks that are new or changed and drops deleted ones, as another server sharing the catalog left them. */
+  async function resyncTasks(): Promise<void> {
+    const tasks = await deps.tasks.list();
+    for (const task of tasks) if (jobs.get(task.id)?.armedAs !== armedAs(task)) arm(task);
+    const ids = new Set(tasks.map((t) => t.id));
+    for (const [id, { job }] of jobs) if (!ids.has(id)) { job.stop(); jobs.delete(id); }
   }
 
   /** The latest slot before now that never ran: only the newest one counts, so a long outage gives one run, not many. */
@@ -90,6 +109,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           await fire(task, missed, 'catch-up');
         }
       }
+      resync = setInterval(() => {
+        resyncTasks().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'schedules not re-read from the catalog'));
+      }, deps.resyncMs ?? 30_000);
+      resync.unref();
       if (deps.periodic !== undefined) {
         const run = deps.periodic;
         periodic = new Cron(deps.periodicPattern ?? '17 * * * *', { catch: true, protect: true }, async () => { await run(); });
@@ -97,12 +120,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     },
     async refresh(taskId) {
       const task = (await deps.tasks.list()).find((t) => t.id === taskId);
-      if (task === undefined) { jobs.get(taskId)?.stop(); jobs.delete(taskId); return; }
+      if (task === undefined) { jobs.get(taskId)?.job.stop(); jobs.delete(taskId); return; }
       arm(task);
     },
-    nextRunAt: (taskId) => jobs.get(taskId)?.nextRun() ?? null,
+    nextRunAt: (taskId) => jobs.get(taskId)?.job.nextRun() ?? null,
     stop() {
-      for (const job of jobs.values()) job.stop();
+      clearInterval(resync);
+      for (const { job } of jobs.values()) job.stop();
       jobs.clear();
       periodic?.stop();
     },

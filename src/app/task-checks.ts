@@ -20,7 +20,7 @@ export async function planTask(ctx: AppContext, task: TaskRecord, signal: AbortS
       interaction: noInteraction, fidelity: fidelityOf(task),
       ...(task.template === undefined ? {} : { template: task.template }), ...(task.policy === undefined ? {} : { policy: task.policy }),
     }, signal);
-    return summarizePlan(result.plan);
+    return result.tally?.report() ?? summarizePlan(result.plan);
   } catch (err) {
     throw new UsageError(stopReason(err, kinds, task.destination).message);
   }

@@ -19,6 +19,7 @@ import { eventOf, SIGN_IN_NEEDED, stopReason, type StopReason } from './run-reas
 import { clearSignInNeeded, markSignInNeeded } from './session-health.ts';
 import { fidelityOf } from './task-fidelity.ts';
 import { formatBytes } from '../core/format.ts';
+import type { TaskHolder } from '../catalog/repositories/run-owners.ts';
 
 export type LiveMessage =
   | { readonly type: RunEvent['type']; readonly data: RunEvent }
@@ -46,6 +47,13 @@ function logLineOf(e: RunEvent): [LogLine['level'], string] | undefined {
   }
 }
 
+/** The answer to a second start while another process runs the task: where, since when, which run. */
+export function runningElsewhere(holder: TaskHolder): string {
+  const where = holder.host === null ? 'another server' : `server ${holder.host} (pid ${holder.pid})`;
+  const run = holder.runId === null ? '' : `, run ${holder.runId}`;
+  return `This task is already running on ${where} since ${holder.since.toISOString().replace(/\.\d+Z$/, 'Z')}${run}.`;
+}
+
 export class LiveRun {
   runId: string | null = null;
   readonly startedAt = new Date();
@@ -60,6 +68,8 @@ export class LiveRun {
   readonly gate: RunGate;
   /** What happened, in order: written to the run's log when it ends. */
   readonly lines: LogLine[] = [];
+  /** The run is over and recorded (summary, error, log): what a live stream waits for before it closes. */
+  over = false;
 
   constructor(readonly task: TaskRecord, readonly progress: RunProgress, private readonly pace: (() => PaceReading) | undefined) {
     this.gate = new RunGate(task.bandwidth ?? null);
@@ -101,6 +111,7 @@ export class LiveRun {
 
   end(error?: { code: string; message: string }): void {
     clearInterval(this.ticker);
+    this.over = true;
     if (error !== undefined) {
       this.error = error;
       this.progress.fail(error.code === 'cancelled' ? 'cancelled' : 'failed');
@@ -151,6 +162,7 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
   const copy = deps.copy ?? copyLibrary;
 
   const destinationKinds = deps.ctx.destinations.map((d) => d.kind);
+  const owners = deps.ctx.catalog.runOwners;
 
   async function execute(live: LiveRun): Promise<void> {
     const { task } = live;
@@ -164,7 +176,10 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
         interaction: noInteraction, fidelity: fidelityOf(task), gate: live.gate,
         events: (e) => {
           live.event(e);
-          if (e.type === 'planned') void deps.tasks.linkRun(e.runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
+          if (e.type === 'planned') {
+            void deps.tasks.linkRun(e.runId, task.id).catch((err: unknown) => log.error({ err: describeError(err).message }, 'linking run to task failed'));
+            void owners.attachRun(task.id, e.runId).catch(() => undefined);
+          }
         },
         // A run that failed before its plan is in the history too: link it to the task like any other.
         onFailedRun: (runId) => {
@@ -228,11 +243,17 @@ export function createTaskRunner(deps: TaskRunnerDeps) {
       if (active.has(taskId)) throw new ConflictError('This task is already running.');
       const task = await deps.tasks.get(taskId);
       if (active.has(taskId)) throw new ConflictError('This task is already running.');
+      // Another server sharing the catalog may be running it: the task's lease says who, and since when.
+      const holder = await owners.claimTask(taskId);
+      if (holder !== null) throw new ConflictError(runningElsewhere(holder));
+      if (active.has(taskId)) throw new ConflictError('This task is already running.');
       const ctx = withFreshRemotes(deps.ctx);
       const live = new LiveRun(task, new RunProgress(), paceReader(ctx, task.source));
       active.set(taskId, live);
       log.info({ task: taskId, reason }, 'run starting');
-      live.done = execute(live).finally(() => {
+      live.done = execute(live).finally(async () => {
+        // A lease left behind (database away) is ours: our next start of the task takes it back.
+        await owners.releaseTask(taskId).catch((err: unknown) => log.warn({ task: taskId, err: describeError(err).message }, 'task lease not released'));
         active.delete(taskId);
         if (live.runId !== null) {
           recent.set(live.runId, live);

@@ -15,6 +15,7 @@ import type { Destination } from '../destinations/destination.ts';
 import { decodeBatch, type BatchResult } from '../jobs/batches.ts';
 import { openJobQueue } from '../jobs/queue.ts';
 import type { AppContext } from './context.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { noInteraction, openDestination, openSource } from './connect.ts';
 
 export interface WorkerOptions {
@@ -68,7 +69,8 @@ export async function runWorker(ctx: AppContext, options: WorkerOptions, signal:
       const catalog = ctx.catalog.fork();
       try {
         const { source, destination } = await pairOf(job.source, job.destination);
-        await catalog.jobs.beginBatch(job.runId, job.batch, id, [...new Set(job.copies.map((c) => c.asset.id))]);
+        const recorded = await catalog.jobs.beginBatch(job.runId, job.batch, id, [...new Set(job.copies.map((c) => c.asset.id))]);
+        if (recorded !== null) return recorded as BatchResult;
         const batchPlan: Plan = {
           copies: job.copies, derived: [], removes: [], derivedPresent: 0, present: 0, filtered: 0,
           totals: { assets: 0, files: job.copies.length, bytes: job.copies.reduce((s, c) => s + c.resource.size, 0) },
@@ -90,6 +92,9 @@ export async function runWorker(ctx: AppContext, options: WorkerOptions, signal:
         totals.files += out.copied;
         totals.bytes += out.bytes;
         return out;
+      } catch (err) {
+        await untilCatalogAnswers(ctx.catalog, job.runId, signal);
+        throw err;
       } finally {
         current.delete(jobId);
         await catalog.close().catch(() => undefined);
@@ -108,5 +113,18 @@ export async function runWorker(ctx: AppContext, options: WorkerOptions, signal:
       if (p) await Promise.allSettled([p.source.close(), p.destination.close()]);
     }
     await ctx.catalog.jobs.removeWorker(id).catch(() => undefined);
+  }
+}
+
+/**
+ * A batch cut short by the database going away (restart, failover) goes back to the queue when the queue hears that it
+ * failed; told while the database is still down, the queue never hears, and the batch waits until its heartbeat lapses
+ * (≈ 15 s) before another attempt. Waiting (≤ 30 s) for the catalog to answer again lets that attempt start at once.
+ */
+async function untilCatalogAnswers(catalog: Catalog, runId: string, signal: AbortSignal, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!signal.aborted && Date.now() < deadline) {
+    if (await catalog.run(runId).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -83,27 +83,28 @@ async function patiently<T>(read: () => Promise<T>, signal: AbortSignal): Promis
 
 /**
  * Polls the catalog for batch results (what workers wrote) and the queue for batches that failed for good (every
- * retry used): those count as failed files, never as silently done.
+ * retry used): those count as failed files, never as silently done. Each poll reads a count; results are read only
+ * when it moved, and only from the lowest batch still missing (batches finish roughly in order), never all of them.
  */
 async function waitForBatches(queue: JobQueue, deps: RunDeps, runId: string, count: number, signal: AbortSignal): Promise<BatchResult[]> {
   let lastCheck = 0;
+  const done = new Map<number, BatchResult>();
   const terminal = new Map<number, BatchResult>();
+  let missing = 0;
   for (;;) {
-    const rows = await patiently(() => deps.catalog.jobs.batches(runId), signal);
-    const done = new Map(rows.filter((r) => r.result !== null).map((r) => [r.batch, r.result as BatchResult]));
+    if (await patiently(() => deps.catalog.jobs.finishedCount(runId), signal) > done.size) {
+      for (const r of await patiently(() => deps.catalog.jobs.resultsFrom(runId, missing), signal)) done.set(r.batch, r.result as BatchResult);
+      while (done.has(missing)) missing += 1;
+    }
     if (Date.now() - lastCheck > 5000) {
       lastCheck = Date.now();
-      for (const b of await patiently(() => queue.batchesOf(runId), signal)) {
-        if ((b.state === 'failed' || b.state === 'cancelled') && !done.has(b.batch)) {
-          const files = rows.find((r) => r.batch === b.batch)?.files ?? 0;
-          terminal.set(b.batch, { copied: 0, failed: files, bytes: 0, assetIds: [], failedAssetIds: [], counts: EMPTY_COUNTS });
-        }
+      for (const b of await patiently(() => queue.deadBatchesOf(runId), signal)) {
+        terminal.set(b.batch, { copied: 0, failed: b.files, bytes: 0, assetIds: [], failedAssetIds: [], counts: EMPTY_COUNTS });
       }
     }
-    for (const [batch, r] of terminal) if (!done.has(batch)) done.set(batch, r);
-    const results = [...done.values()];
+    const results = [...done.values(), ...[...terminal].filter(([batch]) => !done.has(batch)).map(([, r]) => r)];
     deps.events({ type: 'progress', bytesDone: results.reduce((s, r) => s + r.bytes, 0), filesDone: results.reduce((s, r) => s + r.copied + r.failed, 0) });
-    if (done.size >= count || signal.aborted) return results;
+    if (results.length >= count || signal.aborted) return results;
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -10,6 +10,7 @@ import type { StatsStore } from './repositories/stats.ts';
 import type { JobStore } from './repositories/jobs.ts';
 import type { PacerStore } from './repositories/pacer.ts';
 import type { RunLogStore } from './repositories/run-log.ts';
+import type { RunOwnerStore } from './repositories/run-owners.ts';
 import type { AdminSessionStore } from './repositories/admin-sessions.ts';
 import type { FreeUpAuditStore } from './repositories/free-up-audit.ts';
 
@@ -41,12 +42,25 @@ export interface Catalog {
   assets(sourceId: string): Promise<Asset[]>;
   /** The same assets page by page (same order), so a 1M-asset library is never one array. */
   assetPages(sourceId: string, pageSize?: number): AsyncIterable<Asset[]>;
+  /** These assets of a source (the ones not deleted; unknown ids are left out), in the order of `assetPages`. */
+  assetsById(sourceId: string, ids: readonly AssetId[]): Promise<Asset[]>;
   albums(sourceId: string): Promise<Album[]>;
   /** Verified placements on a destination (for one source's assets, or all). */
   placements(destinationId: string, sourceId?: string): Promise<Placement[]>;
+  /** The placements of some assets (one page of them), in path order: what the streamed plan reads beside each page. */
+  placementsFor(destinationId: string, sourceId: string, assetIds: readonly AssetId[]): Promise<Placement[]>;
+  /** Which asset holds each of these path keys among one source's placements on a destination (absent: free). */
+  pathOwners(destinationId: string, sourceId: string, pathKeys: readonly string[]): Promise<Map<string, string>>;
+  /** The sources with placements on a destination. */
+  placementSources(destinationId: string): Promise<string[]>;
+  /** Changes whenever a placement on the destination is recorded, replaced or removed (an opaque string). */
+  placementStamp(destinationId: string): Promise<string>;
+  /** Placements whose asset the source no longer lists (what sync --delete removes), in path order. */
+  orphanPlacements(destinationId: string, sourceId: string): Promise<Placement[]>;
   /** Records (or replaces) where one resource now verifiably is. */
   recordPlacement(placement: Placement): Promise<void>;
   removePlacement(destinationId: string, sourceId: string, assetId: AssetId, role: PlacementRole): Promise<void>;
+  /** A new run, owned by this catalog's process (see `runOwners`): its lease is renewed from now until close. */
   startRun(spec: { sourceId: string; destinationId: string; command: string }): Promise<RunId>;
   recordOutcome(runId: RunId, outcome: Outcome): Promise<void>;
   finishRun(runId: RunId, summary: RunSummary): Promise<void>;
@@ -61,7 +75,12 @@ export interface Catalog {
   readonly tasks: TaskStore;
   /** Server-wide settings. */
   readonly settings: SettingsStore;
-  /** Run logs and crash-interrupted task runs (the dashboard). */
+  /**
+   * This process as the owner of the runs it starts (a lease renewed while it lives, dropped at close), runs whose
+   * owner is gone, and one lease per task so at most one run of a task is live across every process.
+   */
+  readonly runOwners: RunOwnerStore;
+  /** Run logs (the dashboard). */
   readonly runLog: RunLogStore;
   /** Aggregate figures (metrics, library dates). */
   readonly stats: StatsStore;

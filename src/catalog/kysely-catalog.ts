@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { Asset, AssetId, ResourceRole } from '../core/asset.ts';
 import type { Outcome, RunId, RunSummary } from '../core/outcome.ts';
-import type { Placement, PlacementRole } from '../destinations/destination.ts';
+import type { Placement } from '../destinations/destination.ts';
 import type { Album, ChangePage } from '../sources/source.ts';
 import type { ConnectorState } from '../connectors/context.ts';
 import type { Catalog, CatalogDialect, RunRecord } from './catalog.ts';
@@ -13,19 +13,24 @@ import { createStatsStore } from './repositories/stats.ts';
 import { createJobStore } from './repositories/jobs.ts';
 import { createPacerStore } from './repositories/pacer.ts';
 import { createRunLogStore } from './repositories/run-log.ts';
+import { createRunOwnerStore, type RunOwnerStore } from './repositories/run-owners.ts';
+import { newOwnerIdentity } from './owner-identity.ts';
 import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { createFreeUpAuditStore } from './repositories/free-up-audit.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
 import { createLibraryRecords } from './library-records.ts';
+import { chunked, orphanPlacements, pathOwners, placementOfRow, placementSources, placementStamp, placementsFor } from './placement-reads.ts';
 
 type Db = Kysely<CatalogTables>;
 const BATCH = 200;
 const PAGE = 1000;
 
-export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: () => Promise<void>): Catalog {
+export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: () => Promise<void>, owners?: RunOwnerStore): Catalog {
   const pending = createWriteBehind(db);
+  // A fork is the same process: it shares the owner (and its lease) of the catalog it came from.
+  const runOwners = owners ?? createRunOwnerStore(db, newOwnerIdentity());
   return {
     dialect,
     tasks: createTaskStore(db),
@@ -34,7 +39,8 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
     jobs: createJobStore(db),
     pacer: createPacerStore(db, dialect),
     flush: () => pending.flush(),
-    fork: () => createKyselyCatalog(db, dialect, async () => undefined),
+    fork: () => createKyselyCatalog(db, dialect, async () => undefined, runOwners),
+    runOwners,
     runLog: createRunLogStore(db),
     adminSessions: createAdminSessionStore(db),
     freeUpAudit: createFreeUpAuditStore(db),
@@ -59,6 +65,13 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
 
     assetPages: (sourceId, pageSize = PAGE) => assetPages(db, sourceId, pageSize),
 
+    async assetsById(sourceId, ids) {
+      const rows = await chunked(ids, (chunk) => db.selectFrom('assets').select(['data', 'taken_at', 'id'])
+        .where('source_id', '=', sourceId).where('deleted', '=', 0).where('id', 'in', chunk).execute());
+      rows.sort((a, b) => Number(a.taken_at) - Number(b.taken_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.map((r) => assetFromJson(r.data));
+    },
+
     async albums(sourceId) {
       const rows = await db.selectFrom('albums').selectAll().where('source_id', '=', sourceId).orderBy('path').execute();
       return rows.map((r) => ({ id: r.id, path: JSON.parse(r.path) as string[], kind: r.kind as Album['kind'] }));
@@ -69,12 +82,32 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
       let q = db.selectFrom('placements').selectAll().where('destination_id', '=', destinationId);
       if (sourceId !== undefined) q = q.where('source_id', '=', sourceId);
       const rows = await q.orderBy('path').execute();
-      return rows.map((r) => ({
-        destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as PlacementRole,
-        path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
-        verifiedAt: new Date(Number(r.verified_at)),
-        ...(r.remote_id ? { remoteId: r.remote_id } : {}), ...(r.remote_checksum ? { remoteChecksum: r.remote_checksum } : {}),
-      }));
+      return rows.map(placementOfRow);
+    },
+
+    async placementsFor(destinationId, sourceId, assetIds) {
+      await pending.flush();
+      return placementsFor(db, destinationId, sourceId, assetIds);
+    },
+
+    async pathOwners(destinationId, sourceId, keys) {
+      await pending.flush();
+      return pathOwners(db, destinationId, sourceId, keys);
+    },
+
+    async placementSources(destinationId) {
+      await pending.flush();
+      return placementSources(db, destinationId);
+    },
+
+    async placementStamp(destinationId) {
+      await pending.flush();
+      return placementStamp(db, destinationId);
+    },
+
+    async orphanPlacements(destinationId, sourceId) {
+      await pending.flush();
+      return orphanPlacements(db, destinationId, sourceId);
     },
 
     async recordPlacement(p: Placement) {
@@ -94,9 +127,11 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
 
     async startRun(spec) {
       const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomUUID().slice(0, 6)}` as RunId;
+      // The owner's lease lives before its first run does, so no other process ever sees the run without a live owner.
+      await runOwners.live();
       await db.insertInto('runs').values({
         id, source_id: spec.sourceId, destination_id: spec.destinationId, command: spec.command,
-        started_at: Date.now(), finished_at: null, status: 'running', summary: null,
+        started_at: Date.now(), finished_at: null, status: 'running', summary: null, owner: runOwners.self.id,
       }).execute();
       return id;
     },
@@ -151,6 +186,8 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
       // Whatever is queued is committed first; a failed batch still closes the database, then reports.
       const flushed = pending.flush().then(() => undefined, (err: unknown) => err);
       const failure = await flushed;
+      // A fork leaves the owner to the catalog it came from; a database already gone cannot take the retirement.
+      if (owners === undefined) await runOwners.stop().catch(() => undefined);
       await onClose();
       if (failure !== undefined) throw failure;
     },
@@ -187,7 +224,8 @@ async function* assetPages(db: Db, sourceId: string, pageSize: number): AsyncGen
       .where('source_id', '=', sourceId).where('deleted', '=', 0);
     if (after !== undefined) {
       const { takenAt, id } = after;
-      q = q.where((eb) => eb.or([eb('taken_at', '>', takenAt), eb.and([eb('taken_at', '=', takenAt), eb('id', '>', id)])]));
+      // A row-value comparison: both databases seek the (source_id, taken_at, id) index to it instead of scanning.
+      q = q.where((eb) => eb(eb.refTuple('taken_at', 'id'), '>', eb.tuple(takenAt, id)));
     }
     const rows = await q.orderBy('taken_at').orderBy('id').limit(pageSize).execute();
     if (rows.length === 0) return;

@@ -5,8 +5,9 @@ import type { DashTables } from './migrations/0007-dash.ts';
 import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
 import type { JobTables } from './migrations/0004-jobs.ts';
 import type { FreeUpTables } from './migrations/0006-free-up-audit.ts';
+import type { OwnerTables } from './migrations/0009-run-owners.ts';
 
-export type { ServerTables, AdminSessionTables, FreeUpTables };
+export type { ServerTables, AdminSessionTables, FreeUpTables, OwnerTables };
 
 export interface SourcesTable {
   id: string;
@@ -65,6 +66,8 @@ export interface RunsTable {
   finished_at: number | null;
   status: string;
   summary: string | null;
+  /** The run_owners row of the process coordinating the run (migration 0009; null before it). */
+  owner: string | null;
 }
 
 export interface OutcomesTable {
@@ -97,4 +100,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables & FreeUpTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables & FreeUpTables & OwnerTables;

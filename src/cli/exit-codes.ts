@@ -1,7 +1,7 @@
 /** @module CLI exit codes: the only place they are defined. */
 import { TransferError } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
-import { isVaultError } from '../app/secrets.ts';
+import { isVaultError } from '../app/vault-errors.ts';
 
 export const EXIT = {
   ok: 0,

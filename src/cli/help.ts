@@ -85,8 +85,9 @@ encrypted vault) and then used as NAME: or NAME:path. "remote add TYPE --help" l
   },
   auth: {
     about: `Signs in to iCloud with the Apple ID password and the two-factor code, and saves the session in the vault
-so that copies run unattended until Apple asks for a new code.`,
-    examples: ['photoferry auth icloud myicloud', 'photoferry auth status myicloud'],
+so that copies run unattended until Apple asks for a new code. "auth gphotos REMOTE" signs in to Google Photos in
+the browser with the remote's own OAuth client and stores the refresh token in the vault.`,
+    examples: ['photoferry auth icloud myicloud', 'photoferry auth status myicloud', 'photoferry auth gphotos gp'],
   },
   serve: {
     about: 'Runs the web dashboard and its API; scheduled tasks run while it is up.',

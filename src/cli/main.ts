@@ -12,7 +12,6 @@ import * as serve from './commands/serve.ts';
 import * as freeUp from './commands/free-up.ts';
 import { withContext } from './runtime.ts';
 import { addHelp } from './help.ts';
-import { connectorOptionsHelp, connectorTypes } from '../app/connector-help.ts';
 
 // `photoferry --json copy … | head`: the reader went away. A running command stops as on Ctrl-C (its run is
 // recorded as cancelled); otherwise end as a Unix tool killed by SIGPIPE would (128 + 13). Never a stack trace.
@@ -39,11 +38,13 @@ const program = new Command('photoferry')
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 for (const module of [copy, verify, runs, auth, sample, simulate, serve, worker, freeUp]) module.register(program);
+// Connector definitions (and zod, which describes their options) load only for `remote …`, whose help lists them.
+const connectorHelp = process.argv.includes('remote') ? await import('../app/connector-help.ts') : undefined;
 remote.register(program, {
   withRemotes: (cmd, body) => withContext(cmd, async (ctx, signal) => body((await import('../app/remotes.ts')).remotesDepsOf(ctx), signal)),
   // every destination's client loads only when a remote is tested
   testRemote: async (...args) => (await import('../app/remote-test.ts')).testRemote(...args),
-  optionsHelp: { types: connectorTypes, of: connectorOptionsHelp },
+  ...(connectorHelp ? { optionsHelp: { types: connectorHelp.connectorTypes, of: connectorHelp.connectorOptionsHelp } } : {}),
 });
 addHelp(program);
 

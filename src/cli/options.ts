@@ -1,8 +1,8 @@
 /** @module Shared CLI option groups (filters, resource policy) and their parsing into use-case requests. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/usage-error.ts';
-import { MEDIA_TYPES, type Filters, type PolicyInput } from '../app/requests.ts';
-import { DEFAULT_FIDELITY, type FidelityOptions } from '../app/defaults.ts';
+import type { Filters, PolicyInput } from '../app/requests.ts';
+import { DEFAULT_FIDELITY, MEDIA_TYPES, type FidelityOptions } from '../app/defaults.ts';
 
 export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());

@@ -29,6 +29,7 @@ export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = proces
         if (mode.quiet) return;
         if (e.type === 'file-done' && e.outcome.status === 'failed') stream.write(`failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? ''}\n`);
         if (e.type === 'retry') stream.write(`retry ${e.attempt} in ${formatDuration(e.delayMs)}: ${e.path}: ${e.reason}\n`);
+        if (e.type === 'notice' && e.show) stream.write(`${e.message}\n`);
       },
       stop: () => {},
     };
@@ -62,6 +63,10 @@ export function runDisplay(mode: OutputMode, stream: NodeJS.WriteStream = proces
         bar.stop();
         stream.write(`failed: ${e.outcome.path ?? e.outcome.assetId}: ${e.outcome.message ?? ''}\n`);
         bar.start(Math.max(1, progress.bytes), value(), payload());
+      } else if (e.type === 'notice' && e.show) {
+        if (progress.files > 0) bar.stop();
+        stream.write(`${e.message}\n`);
+        if (progress.files > 0) bar.start(Math.max(1, progress.bytes), value(), payload());
       } else if (e.type === 'finished') {
         bar.stop();
       }

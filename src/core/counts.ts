@@ -36,6 +36,7 @@ export class CountsBuilder {
   private readonly assetIds = new Set<string>();
   private originals = { files: 0, bytes: 0 };
   private derived = { files: 0, bytes: 0 as number | null };
+  private disjointAssets = 0;
 
   /** A placement (or planned file) by its role: a resource role is an original file, any other role derived. */
   add(assetKey: string | null, role: string, bytes: number | null): this {
@@ -53,11 +54,22 @@ export class CountsBuilder {
     return this;
   }
 
+  /**
+   * Counts tallied elsewhere over assets none of which this builder has seen (one page of a plan): the assets add up
+   * without their ids being kept, so a 1M-asset plan is counted without a set of 1M ids.
+   */
+  addDisjoint(c: Counts): this {
+    this.disjointAssets += c.assets;
+    this.originals = { files: this.originals.files + c.originals.files, bytes: this.originals.bytes + (c.originals.bytes ?? 0) };
+    this.derived = { files: this.derived.files + c.derived.files, bytes: c.derived.bytes === null || this.derived.bytes === null ? null : this.derived.bytes + c.derived.bytes };
+    return this;
+  }
+
   /** A derived file of no asset's (photoferry-manifest.jsonl, albums/…json). */
   addManifest(bytes: number | null): this { return this.addFile('derived', null, bytes); }
 
   build(): Counts {
-    return { assets: this.assetIds.size, originals: { ...this.originals }, derived: { ...this.derived } };
+    return { assets: this.assetIds.size + this.disjointAssets, originals: { ...this.originals }, derived: { ...this.derived } };
   }
 }
 

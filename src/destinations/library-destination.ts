@@ -87,6 +87,11 @@ export interface LibraryDestination {
    * service would refuse. Returns what it proved, in a few words.
    */
   probe?(signal: AbortSignal): Promise<string>;
+  /**
+   * Around a run's uploads, when it has any (e.g. Immich pauses its background jobs): `begin` prepares, `end` undoes
+   * it, also after errors and Ctrl-C, quickly and without a signal. Both return notices for the user.
+   */
+  readonly bulk?: { begin(signal: AbortSignal): Promise<string[]>; end(): Promise<string[]> };
   close(): Promise<void>;
 }
 

@@ -9,8 +9,11 @@ export type RunEvent =
   | { type: 'file-done'; outcome: Outcome }
   | { type: 'retry'; path: string; attempt: number; delayMs: number; reason: string }
   | { type: 'pace'; concurrency: number; backoffMs: number; reason: string }
-  /** Something the user should know that is not one file's outcome (a manifest not written, a fallback taken). */
-  | { type: 'notice'; message: string }
+  /**
+   * Something the user should know that is not one file's outcome (a manifest not written, a fallback taken).
+   * `show`: the CLI prints it on stderr even without --json (e.g. a destination changed the server's state for the run).
+   */
+  | { type: 'notice'; message: string; show?: true }
   | { type: 'finished'; runId: RunId; summary: RunSummary };
 
 export type EventSink = (event: RunEvent) => void;

@@ -2,9 +2,9 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import type { Asset } from '../core/asset.ts';
+import { MEDIA_TYPES, type MediaType } from './media-types.ts';
 
-export const MEDIA_TYPES = ['photo', 'video', 'live', 'raw', 'screenshot'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
+export { MEDIA_TYPES, type MediaType };
 
 export const filterSchema = z.object({
   takenAfter: z.coerce.date().optional().describe('Only assets taken on or after this date'),

@@ -19,6 +19,15 @@ test('three parallel streams share one limit, held within 10 %', async () => {
   assert.ok(rate <= 440_000 && rate >= 300_000, `rate ${Math.round(rate)} B/s for a 400000 B/s limit`);
 });
 
+test('under a low limit a large chunk passes in slices of an eighth of a second, not in one 2 s jump', async () => {
+  const gate = new RunGate(128_000);
+  const pieces: number[] = [];
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  await pipeline(Readable.from([chunk]), gate.stream(), new Writable({ write(c: Buffer, _e, cb) { pieces.push(c.length); cb(); } }));
+  assert.equal(pieces.reduce((a, b) => a + b, 0), chunk.length, 'every byte once');
+  assert.ok(pieces.length >= 16 && Math.max(...pieces) <= 16_000, `pieces ${pieces.join(',')}`);
+});
+
 test('pause holds the bytes until resume', async () => {
   const gate = new RunGate();
   gate.pause();

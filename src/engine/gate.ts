@@ -6,6 +6,9 @@ import { Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../core/usage-error.ts';
 
+/** The smallest slice a limited chunk is cut into (below it the per-slice cost outweighs the smoothness). */
+const MIN_SLICE = 4096;
+
 export class RunGate {
   /** Bytes per second; null = unlimited. Changeable while the run goes. */
   private rate: number | null;
@@ -61,11 +64,20 @@ export class RunGate {
 
   /** A pass-through that holds each chunk until the gate lets it go. */
   stream(signal?: AbortSignal): Transform {
-    return new Transform({
+    const out: Transform = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
-        this.take(chunk.length, signal).then(() => callback(null, chunk), (err: unknown) => callback(err as Error));
+        (async () => {
+          for (let at = 0; at < chunk.length;) {
+            const size = this.rate === null ? chunk.length - at : Math.max(MIN_SLICE, Math.ceil(this.rate / 8));
+            const piece = chunk.subarray(at, at + size);
+            await this.take(piece.length, signal);
+            out.push(piece);
+            at += piece.length;
+          }
+        })().then(() => callback(), (err: unknown) => callback(err as Error));
       },
     });
+    return out;
   }
 
   private refill(): void {

@@ -6,7 +6,7 @@ import { pathKey } from '../catalog/path-key.ts';
 import { renderPath, withSuffix } from './path-template.ts';
 import { planDerived } from './derived/plan-derived.ts';
 import { LIBRARY_ROLES, assetsOnService, planAlbums, withLivePairs, type AlbumAction, type LibraryPlanInput } from './library/plan-library.ts';
-import { NO_FIDELITY, isHeic, type AssetFiles, type DerivedAction, type FidelityOptions, type PlacedResource } from './derived/types.ts';
+import { NO_FIDELITY, isHeic, type AssetFiles, type DerivedAction, type FidelityOptions, type PathClaims, type PlacedResource } from './derived/types.ts';
 
 export interface ResourcePolicy {
   /** Send the motion half of Live Photos. */
@@ -19,9 +19,8 @@ export interface ResourcePolicy {
 
 export const DEFAULT_POLICY: ResourcePolicy = { liveVideo: true, raw: 'both', edits: 'both' };
 
-export interface PlanInput {
-  readonly assets: readonly Asset[];
-  readonly placements: readonly Placement[];
+/** Everything plan() needs besides the assets and placements: the same for a whole library or one page of it. */
+export interface PlanOptions {
   readonly template: string;
   readonly include: (asset: Asset) => boolean;
   readonly policy: ResourcePolicy;
@@ -31,6 +30,15 @@ export interface PlanInput {
   readonly fidelity?: FidelityOptions;
   /** What the destination can do that derived outputs depend on (default: keeps HEIC, no server-side copy). */
   readonly destination?: { readonly heic: boolean; readonly serverSideCopy: boolean };
+}
+
+/** Some assets and every placement of theirs on the destination: a whole library, or one page of it. */
+export interface PlanPage {
+  readonly assets: readonly Asset[];
+  readonly placements: readonly Placement[];
+}
+
+export interface PlanInput extends PlanOptions, PlanPage {
   /** A library destination (Immich, Google Photos): uploads per asset and album membership instead of paths. */
   readonly library?: LibraryPlanInput;
 }
@@ -90,50 +98,68 @@ export function selectResources(asset: Asset, policy: ResourcePolicy): Resource[
 
 const shortHash = (text: string, length: number) => createHash('sha1').update(text).digest('hex').slice(0, length);
 
+/** One page's share of a plan: its actions and counts. The removes here are derived ones (album entries). */
+export interface PlanStep {
+  readonly copies: readonly CopyAction[];
+  readonly derived: readonly DerivedAction[];
+  readonly removes: readonly RemoveAction[];
+  readonly present: number;
+  readonly derivedPresent: number;
+  readonly filtered: number;
+}
+
+/** The whole plan at once, for a library already in memory (tests, library destinations): one page through planStep. */
 export function plan(input: PlanInput): Plan {
   if (input.library) return planLibrary(input, input.library);
+  const claims = new Map<string, string>();
+  for (const p of input.placements) claims.set(pathKey(p.path), p.assetId);
+  const builder = new PlanBuilder();
+  builder.add(planStep(input, input, claims));
+  const live = new Set(input.assets.map((a) => a.id));
+  return builder.finish(input.propagateDeletes ? input.placements.filter((p) => !live.has(p.assetId)) : []);
+}
+
+/**
+ * The pure diff of one page: `claims` answers who holds a path key (placements already there, paths this plan chose
+ * on earlier pages) and takes the paths this page chooses. Pages in, actions out, nothing kept between calls.
+ */
+export function planStep(options: PlanOptions, page: PlanPage, claims: PathClaims): PlanStep {
   const placed = new Map<string, Placement>();
   const byAsset = new Map<string, Map<string, Placement>>();
-  const claimed = new Map<string, string>();
-  for (const p of input.placements) {
+  for (const p of page.placements) {
     placed.set(`${p.assetId}\u0000${p.role}`, p);
     let roles = byAsset.get(p.assetId);
     if (!roles) byAsset.set(p.assetId, roles = new Map());
     roles.set(p.role, p);
-    claimed.set(pathKey(p.path), p.assetId);
   }
-  const fidelity = input.fidelity ?? NO_FIDELITY;
-  const storesHeic = input.destination?.heic ?? true;
+  const fidelity = options.fidelity ?? NO_FIDELITY;
+  const storesHeic = options.destination?.heic ?? true;
   const assetFiles: AssetFiles[] = [];
-  const live = new Set<string>();
   const copies: CopyAction[] = [];
   let present = 0;
   let filtered = 0;
-  let bytes = 0;
-  const copiedAssets = new Set<string>();
 
-  for (const asset of input.assets) {
-    live.add(asset.id);
-    if (!input.include(asset)) { filtered += 1; continue; }
+  for (const asset of page.assets) {
+    if (!options.include(asset)) { filtered += 1; continue; }
     const fresh: { resource: Resource; path: string }[] = [];
     const entries = new Map<Resource['role'], PlacedResource>();
     const send = (c: CopyAction) => { if (storesHeic || !isHeic(c.resource)) copies.push(c); };
-    for (const resource of selectResources(asset, input.policy)) {
+    for (const resource of selectResources(asset, options.policy)) {
       const fingerprint = fingerprintOf(asset, resource);
       const existing = placed.get(`${asset.id}\u0000${resource.role}`);
       if (existing) entries.set(resource.role, { resource, path: existing.path, fingerprint });
       if (existing && existing.fingerprint === fingerprint) { present += 1; continue; }
       if (existing) send({ type: 'copy', asset, resource, path: existing.path, fingerprint });
-      else fresh.push({ resource, path: renderPath(input.template, asset, resource, asset.albums[0]?.path) });
+      else fresh.push({ resource, path: renderPath(options.template, asset, resource, asset.albums[0]?.path) });
     }
     // One suffix for all of an asset's new files, so a Live Photo's halves keep one base name.
     let suffix = '';
-    for (let length = 6; fresh.some((f) => isTaken(claimed, withSuffix(f.path, suffix), asset.id)); length += 4) {
+    for (let length = 6; fresh.some((f) => isTaken(claims, withSuffix(f.path, suffix), asset.id)); length += 4) {
       suffix = `~${shortHash(asset.id, length)}`;
     }
     for (const f of fresh) {
       const path = suffix ? withSuffix(f.path, suffix) : f.path;
-      claimed.set(pathKey(path), asset.id);
+      claims.set(pathKey(path), asset.id);
       const fingerprint = fingerprintOf(asset, f.resource);
       entries.set(f.resource.role, { resource: f.resource, path, fingerprint });
       send({ type: 'copy', asset, resource: f.resource, path, fingerprint });
@@ -141,21 +167,44 @@ export function plan(input: PlanInput): Plan {
     assetFiles.push({ asset, entries });
   }
   const derived = planDerived({
-    files: assetFiles, placed: byAsset, claimed, options: fidelity, storesHeic,
-    serverSideCopy: input.destination?.serverSideCopy ?? false,
+    files: assetFiles, placed: byAsset, claimed: claims, options: fidelity, storesHeic,
+    serverSideCopy: options.destination?.serverSideCopy ?? false,
   });
-  for (const c of copies) { bytes += c.resource.size; copiedAssets.add(c.asset.id); }
-
-  const removes: RemoveAction[] = [
-    ...derived.removes.map((placement) => ({ type: 'remove' as const, placement })),
-    ...(input.propagateDeletes
-      ? input.placements.filter((p) => !live.has(p.assetId)).map((placement) => ({ type: 'remove' as const, placement }))
-      : []),
-  ];
   return {
-    copies, derived: derived.actions, removes, present, derivedPresent: derived.present, filtered,
-    totals: { assets: copiedAssets.size, files: copies.length, bytes },
+    copies, derived: derived.actions, removes: derived.removes.map((placement) => ({ type: 'remove' as const, placement })),
+    present, derivedPresent: derived.present, filtered,
   };
+}
+
+/** Gathers steps into one Plan (what a run executes): actions in step order, counts summed, totals from the copies. */
+export class PlanBuilder {
+  private readonly copies: CopyAction[] = [];
+  private readonly derived: DerivedAction[] = [];
+  private readonly removes: RemoveAction[] = [];
+  private present = 0;
+  private derivedPresent = 0;
+  private filtered = 0;
+
+  add(step: PlanStep): void {
+    this.copies.push(...step.copies);
+    this.derived.push(...step.derived);
+    this.removes.push(...step.removes);
+    this.present += step.present;
+    this.derivedPresent += step.derivedPresent;
+    this.filtered += step.filtered;
+  }
+
+  /** `orphans`: placements of assets the source deleted, removed after the derived removes (sync --delete). */
+  finish(orphans: readonly Placement[]): Plan {
+    const assets = new Set<string>();
+    let bytes = 0;
+    for (const c of this.copies) { bytes += c.resource.size; assets.add(c.asset.id); }
+    return {
+      copies: this.copies, derived: this.derived, present: this.present, derivedPresent: this.derivedPresent, filtered: this.filtered,
+      removes: [...this.removes, ...orphans.map((placement) => ({ type: 'remove' as const, placement }))],
+      totals: { assets: assets.size, files: this.copies.length, bytes },
+    };
+  }
 }
 
 /** The library branch of plan(): resources by fingerprint as for files, then album membership; nothing derived. */
@@ -187,7 +236,7 @@ function planLibrary(input: PlanInput, library: LibraryPlanInput): Plan {
   };
 }
 
-function isTaken(claimed: ReadonlyMap<string, string>, path: string, assetId: string): boolean {
+function isTaken(claimed: PathClaims, path: string, assetId: string): boolean {
   const owner = claimed.get(pathKey(path));
   return owner !== undefined && owner !== assetId;
 }

@@ -6,6 +6,8 @@ import type { Destination } from '../destinations/destination.ts';
 import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
+import type { StreamedPlan } from './plan-stream.ts';
+import { WorkFeed, type WorkItem } from './run-feed.ts';
 import { SMALL_FILE_BYTES, transfer } from './transfer.ts';
 import { endStage, startStage, timeStage } from '../core/stages.ts';
 import type { RunGate } from './gate.ts';
@@ -42,7 +44,16 @@ export interface RunResult {
   readonly fatal?: TransferError;
 }
 
-export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, signal: AbortSignal): Promise<RunResult> {
+/** Executes a whole plan already in memory: one step. */
+export function executePlan(runId: RunId, planned: Plan, deps: RunDeps, signal: AbortSignal): Promise<RunResult> {
+  return executeSteps(runId, { totals: planned.totals, present: planned.present, filtered: planned.filtered, steps: [planned] }, deps, signal);
+}
+
+/**
+ * Executes a plan step by step as its steps come (a few held at once), each step's derived outputs after its copies,
+ * every step's removes at the end.
+ */
+export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: RunDeps, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
   const inner = new AbortController();
   const stop = () => inner.abort(signal.reason);
@@ -75,35 +86,6 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
     endStage('events', started);
   };
 
-  /**
-   * Runs `work` over `items`: up to `concurrency` large items at once, and SMALL_FANOUT times as many small ones,
-   * since a small file's cost is latency (open, rename, a round trip), not bandwidth. A fatal error stops every worker.
-   */
-  const pool = async <T>(items: readonly T[], isLarge: (item: T) => boolean, work: (item: T) => Promise<Outcome>, derived = false) => {
-    const slots = Math.max(1, deps.concurrency);
-    let next = 0;
-    let largeRunning = 0;
-    const largeWaiting: (() => void)[] = [];
-    const worker = async () => {
-      while (!inner.signal.aborted && next < items.length) {
-        const item = items[next++]!;
-        const large = isLarge(item);
-        if (large) {
-          while (largeRunning >= slots) await new Promise<void>((resolve) => largeWaiting.push(resolve));
-          largeRunning += 1;
-        }
-        try {
-          await finish(await work(item), derived);
-        } catch (err) {
-          fatal ??= asTransferError(err);
-          inner.abort(fatal);
-        } finally {
-          if (large) { largeRunning -= 1; largeWaiting.shift()?.(); }
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: slots * SMALL_FANOUT }, worker));
-  };
   // Progress counts original bytes only, the ones the plan announced: derived bytes would push it past the total.
   const onBytes = (n: number) => { bytesDone += n; };
   // Derived bytes are counted from their outcomes and the manifests written, not from the stream.
@@ -124,28 +106,69 @@ export async function executePlan(runId: RunId, planned: Plan, deps: RunDeps, si
       reason: pace.throttles > 0 ? `${pace.throttles} throttled request(s); ${pace.concurrency}/${pace.maxConcurrency} in flight` : 'calm',
     });
   }, 250);
-  const failedAssets = new Set<string>();
-  await pool(planned.copies, (action) => action.resource.size > SMALL_FILE_BYTES, async (action) => {
-    const outcome = await transfer(action, { ...deps, runId, onBytes }, inner.signal);
-    if (outcome.status === 'failed') failedAssets.add(action.asset.id);
-    return outcome;
-  });
 
+  const feed = new WorkFeed(planned.steps);
+  // Workers waiting for a step to settle must not wait on a run that was stopped.
+  const closeFeed = () => { void feed.close(); };
+  inner.signal.addEventListener('abort', closeFeed, { once: true });
+  const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
   // Derived outputs only once every file of their asset is in place: a Live Photo with one half
   // missing gets no sidecar claiming the pair, and the asset's outcome stays failed.
-  if (planned.derived.length > 0) {
-    const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
-    try {
-      await pool(planned.derived, (action) => action.type === 'convert', async (action) => failedAssets.has(action.asset.id)
-        ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
-          errorKind: 'permanent', message: 'not written: another file of this asset failed in this run' }
-        : derived.run(action, inner.signal), true);
-    } finally {
-      await derived.close();
+  const work = async (item: WorkItem): Promise<Outcome> => {
+    if (item.kind === 'copy') {
+      const outcome = await transfer(item.action, { ...deps, runId, onBytes }, inner.signal);
+      if (outcome.status === 'failed') item.step.failedAssets.add(item.action.asset.id);
+      return outcome;
     }
+    const action = item.action;
+    return item.step.failedAssets.has(action.asset.id)
+      ? { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path, status: 'failed', code: 'failed', bytes: 0,
+        errorKind: 'permanent', message: 'not written: another file of this asset failed in this run' }
+      : derived.run(action, inner.signal);
+  };
+  /**
+   * Up to `concurrency` large items at once, and SMALL_FANOUT times as many small ones, since a small file's cost is
+   * latency (open, rename, a round trip), not bandwidth. A fatal error stops every worker.
+   */
+  const slots = Math.max(1, deps.concurrency);
+  let largeRunning = 0;
+  const largeWaiting: (() => void)[] = [];
+  const isLarge = (item: WorkItem) => item.kind === 'copy' ? item.action.resource.size > SMALL_FILE_BYTES : item.action.type === 'convert';
+  const worker = async () => {
+    while (!inner.signal.aborted) {
+      let item: WorkItem | undefined;
+      try {
+        item = await feed.next();
+      } catch (err) {
+        fatal ??= asTransferError(err);
+        inner.abort(fatal);
+        return;
+      }
+      if (item === undefined) return;
+      const large = isLarge(item);
+      if (large) {
+        while (largeRunning >= slots) await new Promise<void>((resolve) => largeWaiting.push(resolve));
+        largeRunning += 1;
+      }
+      try {
+        await finish(await work(item), item.kind === 'derived');
+      } catch (err) {
+        fatal ??= asTransferError(err);
+        inner.abort(fatal);
+      } finally {
+        if (large) { largeRunning -= 1; largeWaiting.shift()?.(); }
+        feed.settled(item);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: slots * SMALL_FANOUT }, worker));
+  } finally {
+    inner.signal.removeEventListener('abort', closeFeed);
+    await Promise.allSettled([feed.close(), derived.close()]);
   }
 
-  for (const { placement } of planned.removes) {
+  for (const { placement } of feed.removes) {
     if (inner.signal.aborted) break;
     const base = { assetId: placement.assetId, role: baseRoleOf(placement.role), path: placement.path, bytes: 0 } as const;
     try {

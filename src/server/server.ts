@@ -35,6 +35,8 @@ import * as runControl from './routes/run-control.ts';
 import * as destinationEdit from './routes/destination-edit.ts';
 import * as notifications from './routes/notifications.ts';
 import * as checks from './routes/checks.ts';
+import * as gphotosSignIn from './routes/gphotos-sign-in.ts';
+import { createGphotosSignIns } from '../app/gphotos-sign-ins.ts';
 
 export interface ServerOptions {
   readonly ctx: AppContext;
@@ -94,9 +96,17 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   const notifier = createNotifier(o.notifications, { log: app.log, settings: () => loadNotificationSettings(ctx, repo, true) });
   const runner = createTaskRunner({ ctx, tasks: repo, notifier, log: app.log, ...(o.copy ? { copy: o.copy } : {}) });
   const icloud = createIcloudAccounts(ctx, repo);
-  // Before any schedule fires: a task run still "running" in the catalog was cut off by a crash.
-  const interrupted = await markInterrupted(ctx, repo);
-  if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs interrupted by the last stop are marked interrupted');
+  // Before any schedule fires, then every 30 s: runs whose owning process is gone (this server before a crash, or
+  // another server or CLI that died) are marked interrupted; runs of live owners, such as another server's, are not.
+  const sweep = async () => {
+    const interrupted = await markInterrupted(ctx, repo);
+    if (interrupted.length > 0) app.log.warn({ runs: interrupted }, 'runs whose process stopped before finishing them are marked interrupted');
+  };
+  await sweep();
+  const sweeper = setInterval(() => {
+    sweep().catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'interrupted runs not checked'));
+  }, 30_000);
+  sweeper.unref();
   const sent = new Map<string, number>();
   const scheduler = createScheduler({
     tasks: repo, runner, log: app.log,
@@ -105,7 +115,7 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
     }),
   });
   const services: ServerServices = {
-    ctx, repo, runner, scheduler, accounts: icloud, notifier, cluster: createCluster(ctx),
+    ctx, repo, runner, scheduler, accounts: icloud, gphotosSignIns: createGphotosSignIns(ctx), notifier, cluster: createCluster(ctx),
     admin: adminAccount(ctx.catalog), sessions: adminSessions(ctx.catalog.adminSessions, o.sessionPolicy, o.sessionClock),
     limiter: createLoginLimiter(o.loginLimits), tls: o.https !== undefined, metricsToken: o.metricsToken,
     planWaitMs: o.planWaitMs ?? 20_000, setupToken: o.setupToken,
@@ -117,12 +127,13 @@ export async function buildServer(o: ServerOptions): Promise<{ app: FastifyInsta
   });
   installSecurityHeaders(app);
 
-  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster, runControl, destinationEdit, notifications, checks, freeUp]) group.register(app, services);
+  for (const group of [session, connectors, accounts, destinations, library, tasks, runs, cluster, runControl, destinationEdit, notifications, checks, freeUp, gphotosSignIn]) group.register(app, services);
   ops.register(app, services, o.version ?? '0.0.0');
   // bin/photoferry.js says where the package is, so the dashboard is found from any working directory.
   await web.register(app, resolve(o.webRoot ?? join(process.env.PHOTOFERRY_PACKAGE_ROOT ?? process.cwd(), 'web', 'dist')));
 
   app.addHook('onClose', async () => {
+    clearInterval(sweeper);
     scheduler.stop();
     await runner.stopAll();
     await services.cluster.close();

@@ -8,6 +8,7 @@ import type { TaskRepository } from '../app/tasks.ts';
 import type { TaskRunner } from '../app/task-runner.ts';
 import type { Scheduler } from '../app/scheduler.ts';
 import type { IcloudAccounts } from '../app/accounts.ts';
+import type { GphotosSignIns } from '../app/gphotos-sign-ins.ts';
 import type { SettingsNotifier } from '../app/notify.ts';
 import type { AdminAccount } from '../app/admin-auth.ts';
 import type { AdminSessions } from '../app/admin-sessions.ts';
@@ -20,6 +21,8 @@ export interface ServerServices {
   readonly runner: TaskRunner;
   readonly scheduler: Scheduler;
   readonly accounts: IcloudAccounts;
+  /** Google Photos sign-ins the dashboard started, waiting for Google's redirect. */
+  readonly gphotosSignIns: GphotosSignIns;
   readonly notifier: SettingsNotifier;
   /** Workers and queue, on a PostgreSQL catalog. */
   readonly cluster: Cluster;

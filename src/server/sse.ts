@@ -26,10 +26,11 @@ export function streamLive(request: FastifyRequest, reply: FastifyReply, live: L
   const stop = () => { unsubscribe(); sse.close(); };
   unsubscribe = live.subscribe((m) => {
     sse.send(m.type, m.data);
-    // The runner ends every run with a last snapshot; after `finished`/`failed` that is the final message.
-    if (m.type === 'snapshot' && live.progress.ended) setImmediate(stop);
+    // The runner ends every run with a last snapshot once it is recorded, log included: that is the final message.
+    // (A ticker snapshot after `finished` is not: the page reloads the log when the stream closes.)
+    if (m.type === 'snapshot' && live.over) setImmediate(stop);
   });
-  if (live.progress.ended) stop();
+  if (live.over) stop();
   sse.res.once('close', () => unsubscribe());
   // Comments keep proxies from timing the stream out between snapshots.
   const keepAlive = setInterval(() => { if (!sse.res.writableEnded) sse.res.write(': keep-alive\n\n'); else clearInterval(keepAlive); }, 15_000);

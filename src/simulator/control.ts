@@ -2,7 +2,7 @@
 import type { SimRoutes } from './types.ts';
 import type { SimState } from './state.ts';
 import type { RoleName } from './roles.ts';
-import type { Faults } from './faults.ts';
+import type { AccountCeiling, Faults } from './faults.ts';
 
 /** A scripted change, as posted to `/__sim/change` (and applied by `applyChange`). */
 export type SimChange =
@@ -28,11 +28,20 @@ export function applyChange(sim: SimState, c: SimChange): string[] {
   }
 }
 
-/** Merges a partial fault config (download faults merge one level deeper). */
-export function setFaults(sim: SimState, patch: Partial<Faults>): void {
-  const { download, ...rest } = patch;
+/** A fault patch as posted: ceilings by Apple ID, `null` removing one. */
+export type FaultsPatch = Partial<Omit<Faults, 'ceilings'>> & { ceilings?: Record<string, AccountCeiling | null> };
+
+/** Merges a partial fault config (download faults and ceilings merge one level deeper). */
+export function setFaults(sim: SimState, patch: FaultsPatch): void {
+  const { download, ceilings, ...rest } = patch;
   Object.assign(sim.faults, rest);
   if (download !== undefined) Object.assign(sim.faults.download, download);
+  for (const [appleId, ceiling] of Object.entries(ceilings ?? {})) {
+    const account = appleId.toLowerCase();
+    if (ceiling === null) sim.faults.ceilings = Object.fromEntries(Object.entries(sim.faults.ceilings).filter(([id]) => id !== account));
+    else if (!(Number.isFinite(ceiling.perSecond) && ceiling.perSecond > 0)) throw new Error(`ceiling of ${appleId}: perSecond must be a positive number`);
+    else sim.faults.ceilings[account] = ceiling;
+  }
 }
 
 export function controlRoutes(sim: SimState): SimRoutes {
@@ -55,9 +64,9 @@ export function controlRoutes(sim: SimState): SimRoutes {
           return true;
         }
         case 'POST /__sim/change': reply(200, { added: applyChange(sim, body as SimChange) }); return true;
-        case 'POST /__sim/faults': setFaults(sim, body as Partial<Faults>); reply(200, sim.faults); return true;
+        case 'POST /__sim/faults': setFaults(sim, body as FaultsPatch); reply(200, sim.faults); return true;
         case 'GET /__sim/stats':
-          reply(200, { assets: sim.library.size, albums: sim.library.albums.map((a) => ({ id: a.id, name: a.name, type: a.type })), requests: { cloudkit: sim.requests.cloudkit, content: sim.requests.content, byOp: Object.fromEntries(sim.requests.byOp) } });
+          reply(200, { assets: sim.library.size, albums: sim.library.albums.map((a) => ({ id: a.id, name: a.name, type: a.type })), requests: { cloudkit: sim.requests.cloudkit, content: sim.requests.content, byOp: Object.fromEntries(sim.requests.byOp) }, accounts: Object.fromEntries(sim.clock.accounts) });
           return true;
         // Other /__sim paths belong to the auth half (code peek, auth faults).
         default: return false;

@@ -1,4 +1,4 @@
-/** @module Fault knobs: throttling (503/429/ACCESS_DENIED), session expiry, and download failures (resets, truncation, stalls, expired URLs). */
+/** @module Fault knobs: throttling (503/429/ACCESS_DENIED, per-account request ceilings), session expiry, and download failures (resets, truncation, stalls, expired URLs). */
 
 export interface ThrottleFault {
   readonly kind: '503' | '429' | 'access-denied';
@@ -10,6 +10,19 @@ export interface ThrottleFault {
   readonly rate?: number;
   readonly retryAfterSec?: number;
 }
+
+/**
+ * Apple throttles per account: more than `perSecond` requests of one Apple ID (CloudKit calls and downloads) in any
+ * one second are refused with 503 (or 429) and Retry-After, and the refused ones do not count toward the second.
+ */
+export interface AccountCeiling {
+  readonly perSecond: number;
+  readonly kind?: '503' | '429';
+  readonly retryAfterSec?: number;
+}
+
+/** Requests of one account: served, refused for exceeding its ceiling, and the most served within one second (with a ceiling). */
+export interface AccountRequests { served: number; refused: number; peakPerSecond: number }
 
 export interface DownloadFaults {
   /** Reset the connection after half the body, for this many downloads. */
@@ -24,6 +37,8 @@ export interface DownloadFaults {
 
 export interface Faults {
   throttle?: ThrottleFault;
+  /** Request ceilings by Apple ID (lower case); `null` in a patch removes one. */
+  ceilings: Record<string, AccountCeiling>;
   /** Invalidate the current web session after this many CloudKit requests (once). */
   expireSessionAfter?: number;
   download: DownloadFaults;
@@ -33,12 +48,16 @@ export interface Faults {
   indexing: { state: 'FINISHED' | 'RUNNING'; progress: number };
 }
 
-export const defaultFaults = (): Faults => ({ download: {}, urlTtlSec: 3600, indexing: { state: 'FINISHED', progress: 100 } });
+export const defaultFaults = (): Faults => ({ ceilings: {}, download: {}, urlTtlSec: 3600, indexing: { state: 'FINISHED', progress: 100 } });
 
 /** Counts requests and decides which one fails; one instance per simulator. */
 export class FaultClock {
   ckRequests = 0;
   throttled = 0;
+  /** Requests by Apple ID (lower case), for tests that check an account stayed under its ceiling. */
+  readonly accounts = new Map<string, AccountRequests>();
+  /** Start times of the requests each account had served in the last second. */
+  private readonly lastSecond = new Map<string, number[]>();
   private rngState = 1;
 
   constructor(readonly faults: Faults) {}
@@ -57,6 +76,28 @@ export class FaultClock {
     if (this.random() >= (t.rate ?? 1)) return undefined;
     this.throttled++;
     return t;
+  }
+
+  /**
+   * Called once per CloudKit request or download that belongs to an account; returns the ceiling it exceeds (refuse
+   * the request) or undefined (serve it). A sliding one-second window, so no second of wall time holds more.
+   */
+  overCeiling(appleId: string | undefined, now = Date.now()): AccountCeiling | undefined {
+    if (appleId === undefined) return undefined;
+    const account = appleId.toLowerCase();
+    let counts = this.accounts.get(account);
+    if (counts === undefined) { counts = { served: 0, refused: 0, peakPerSecond: 0 }; this.accounts.set(account, counts); }
+    const ceiling = this.faults.ceilings[account];
+    if (ceiling !== undefined) {
+      let starts = this.lastSecond.get(account);
+      if (starts === undefined) { starts = []; this.lastSecond.set(account, starts); }
+      while (starts.length > 0 && starts[0]! <= now - 1000) starts.shift();
+      if (starts.length >= ceiling.perSecond) { counts.refused++; return ceiling; }
+      starts.push(now);
+      counts.peakPerSecond = Math.max(counts.peakPerSecond, starts.length);
+    }
+    counts.served++;
+    return undefined;
   }
 
   /** True exactly once, on the request that crosses `expireSessionAfter`. */

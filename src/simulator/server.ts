@@ -59,7 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const account = options.account ?? DEMO_ACCOUNT;
   const auth = await mountAuth(state, account, options.auth);
   const authenticate: Authenticate = (request) => auth.authenticate(request) || tokenAuthenticate(state)(request);
-  const groups: SimRoutes[] = [controlRoutes(state), deletionRoutes(state, authenticate), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp), auth.routes];
+  const groups: SimRoutes[] = [controlRoutes(state), deletionRoutes(state, authenticate), contentRoutes(state), cloudkitRoutes(state, authenticate, () => { state.expireSessions(); auth.expire(); }, auth.adp, (request) => auth.state.sessionOf(request)?.appleId), auth.routes];
   const server: Server = createServer((req, res) => {
     void (async () => {
       const rawBody = await readBody(req);

@@ -27,6 +27,8 @@ export class SimState {
   readonly requests = { cloudkit: 0, content: 0, byOp: new Map<string, number>() };
   readonly urls: SimUrls = { baseUrl: '', authUrl: '', setupUrl: '', ckUrl: '', contentUrl: '' };
   private readonly secret = randomBytes(16);
+  /** The Apple ID the CloudKit answer being built belongs to (see `signingFor`). */
+  private signingOwner = '';
 
   constructor(options: LibraryOptions) {
     this.library = new LibraryState(options);
@@ -50,9 +52,18 @@ export class SimState {
     return createHmac('sha256', this.secret).update(`${payload}|${expires}`).digest('base64url').slice(0, 27);
   }
 
+  /**
+   * Builds a CloudKit answer whose download URLs are signed for `appleId`, as Apple's are per account, so a download
+   * counts against that account's request ceiling. `build` is synchronous: nothing else signs in between.
+   */
+  signingFor<T>(appleId: string | undefined, build: () => T): T {
+    this.signingOwner = appleId?.toLowerCase() ?? '';
+    try { return build(); } finally { this.signingOwner = ''; }
+  }
+
   /** An Apple-shaped download URL: `/B/<checksum>/${f}?o=<key>&e=<expiry>&s=<sig>`. */
   readonly signUrl = (key: ResourceKey): string => {
-    const o = Buffer.from(`${key.zone}|${key.index}|${key.field}|${key.revision}`).toString('base64url');
+    const o = Buffer.from(`${key.zone}|${key.index}|${key.field}|${key.revision}|${this.signingOwner}`).toString('base64url');
     const e = Math.floor(Date.now() / 1000) + this.faults.urlTtlSec;
     const a = this.library.asset(key.index);
     const r = a.resources.find((x) => x.field === key.field);
@@ -60,12 +71,12 @@ export class SimState {
     return `${this.urls.contentUrl}/B/${Buffer.from(checksum, 'base64').toString('base64url')}/\${f}?o=${o}&v=1&x=3&e=${e}&fl=&ckc=com.apple.photos.cloud&ckz=${key.zone === 'primary' ? 'PrimarySync' : 'SharedSync'}&y=1&p=61&s=${this.sign(o, e)}`;
   };
 
-  /** Checks a content URL's query; returns the resource key or why it is refused. */
-  verifyUrl(o: string, e: string, s: string): { key: ResourceKey } | { error: 'expired' | 'bad-signature' } {
+  /** Checks a content URL's query; returns the resource key and the account it was signed for, or why it is refused. */
+  verifyUrl(o: string, e: string, s: string): { key: ResourceKey; owner: string | undefined } | { error: 'expired' | 'bad-signature' } {
     if (this.sign(o, Number(e)) !== s) return { error: 'bad-signature' };
     if (Number(e) * 1000 < Date.now()) return { error: 'expired' };
-    const [zone, index, field, revision] = Buffer.from(o, 'base64url').toString().split('|');
-    return { key: { zone: zone as ZoneKey, index: Number(index), field: field as ResourceSpec['field'], revision: Number(revision) } };
+    const [zone, index, field, revision, owner] = Buffer.from(o, 'base64url').toString().split('|');
+    return { key: { zone: zone as ZoneKey, index: Number(index), field: field as ResourceSpec['field'], revision: Number(revision) }, owner: owner || undefined };
   }
 
   /** Bytes recipe of one resource revision. */

@@ -19,8 +19,8 @@ export interface SourceContext extends ConnectorContext {
   readonly interaction: SourceInteraction;
   /** Encrypted secret storage (passwords, session tokens). */
   readonly secrets: SecretStore;
-  /** With a shared catalog: the account's pacer across every process (absent: pace in this process only). */
-  readonly accountPacing?: (account: string) => SharedPacing;
+  /** With a shared catalog: the account's pacer across every process, at most `requestsPerSecond` for all (absent: pace in this process only). */
+  readonly accountPacing?: (account: string, requestsPerSecond?: number) => SharedPacing;
 }
 
 /** One account's pacing shared by every worker: tokens from one bucket, one cooldown, one sign-in at a time. */

@@ -42,6 +42,8 @@ export interface SourceCapabilities {
 export interface OpenOptions {
   /** Start at this byte, to resume a broken download. */
   readonly offset?: number;
+  /** Read about this many bytes at a time (a hint; sources that cannot choose ignore it). */
+  readonly chunkBytes?: number;
 }
 
 /** How hard a source lets us pull right now (Apple's throttling), for progress displays. */

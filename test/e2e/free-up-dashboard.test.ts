@@ -12,6 +12,7 @@ import { startFreeUpWorld, trashedInSim, type FreeUpWorld } from './free-up/worl
 import { buildWebIfStale } from './dashboard/build-web.ts';
 import { startServe, type Served } from './dashboard/serve.ts';
 import { launchBrowser, screenshot, type Browser } from './dashboard/browser.ts';
+import { setUpAndLogIn } from './dashboard/pages.ts';
 
 const PASSWORD = 'correct horse battery';
 const DOCS = resolve(import.meta.dirname, '../../docs/screenshots');
@@ -45,13 +46,7 @@ describe('dashboard: Free up iCloud (Chromium → photoferry serve → simulator
     assert.match(text.stdout, /Prices as of 2026-12 from data\/prices\.json \(built in\)/);
     assert.match(text.stdout, new RegExp(`iCloud today: ${plan.today.tier} \\(\\$${plan.today.monthly.toFixed(2)}/month\\)`));
 
-    await page.goto(server.url);
-    await page.getByTestId('setup-token').fill(server.setupToken());
-    await page.getByTestId('setup-password').fill(PASSWORD);
-    await page.getByTestId('setup-repeat').fill(PASSWORD);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await setUpAndLogIn(page, server, PASSWORD);
     await page.getByTestId('nav-free-up-icloud').click();
     await page.getByTestId('cost-plan').waitFor();
     assert.equal(await page.getByTestId('cost-today').textContent(), plan.today.tier);

@@ -37,23 +37,27 @@ async function onDisk(dir: string): Promise<{ files: number; bytes: number }> {
 describe('one truth per number', () => {
   let home = '';
   let library = '';
-  let dest = '';
   let env: Record<string, string> = {};
   before(async () => {
     home = await tempHome('pf-truth-');
     library = join(home, 'library');
-    dest = join(home, 'backup');
     env = { PHOTOFERRY_HOME: join(home, 'home'), PHOTOFERRY_PASSPHRASE: 'truth test passphrase' };
     await generateSampleLibrary({ dir: library, seed: 17, photos: 14, videos: 2, photoBytes: [150_000, 300_000], videoBytes: [1_500_000, 2_000_000] });
+    // its folders become albums, so album files (manifests or server-side copies) are counted too
+    const added = await runCli(['remote', 'add', 'lib', 'folder', `path=${library}`, 'foldersAsAlbums=true'], env);
+    assert.equal(added.code, 0, added.stderr);
   });
   after(async () => { await rm(home, { recursive: true, force: true }); });
 
-  it('plan, copy, verify, runs show and the dashboard agree; progress never passes its total', async () => {
-    const plan = await runCli(['--json', 'plan', `folder:${library}`, `local:${dest}`], env);
+  /** Album copies made server-side (`--albums links`) count their bytes too: verify and the disk see those files. */
+  for (const albums of ['manifest', 'links'] as const) it(`plan, copy, verify, runs show and the dashboard agree; progress never passes its total (--albums ${albums})`, async () => {
+    const dest = join(home, `backup-${albums}`);
+    const fidelity = ['--albums', albums];
+    const plan = await runCli(['--json', 'plan', ...fidelity, 'lib:', `local:${dest}`], env);
     assert.equal(plan.code, 0, plan.stderr);
     const planned = jsonLines(plan.stdout).find((e) => e.type === 'plan')!.counts as Counts;
 
-    const copy = await runCli(['--json', 'copy', `folder:${library}`, `local:${dest}`], env);
+    const copy = await runCli(['--json', 'copy', ...fidelity, 'lib:', `local:${dest}`], env);
     assert.equal(copy.code, 0, copy.stderr);
     const events = jsonLines(copy.stdout);
     const announced = events.find((e) => e.type === 'planned') as { files: number; bytes: number; runId: string };
@@ -93,6 +97,7 @@ describe('one truth per number', () => {
     assert.equal(copied.counts.originals.bytes! + copied.counts.derived.bytes!, disk.bytes, 'bytes on disk');
     assert.equal(copied.bytes, disk.bytes, 'the summary\'s bytes are the labelled ones added up');
     assert.ok(copied.counts.derived.files > 0 && copied.counts.originals.files > copied.counts.assets, 'the sample has Live Photos and sidecars');
+    if (albums === 'links') assert.ok((await onDisk(join(dest, 'albums'))).files > 0, 'the sample has albums, linked');
 
     const everywhere = { copy: copied.counts, verify: verified, 'runs show': shown, 'dashboard API': api };
     for (const [where, c] of Object.entries(everywhere)) assert.deepEqual(c, copied.counts, `${where} = copy`);
@@ -116,6 +121,7 @@ describe('one truth per number', () => {
     assert.match(unknown.stderr, /nothing recorded for local:.*never-written/);
     assert.doesNotMatch(unknown.stdout, /all good/);
 
+    const dest = join(home, 'backup-manifest'); // written by the first test
     await rm(dest, { recursive: true, force: true });
     const gone = await runCli(['verify', `local:${dest}`], env);
     assert.equal(gone.code, 4, gone.stdout + gone.stderr);

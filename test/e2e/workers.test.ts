@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { runCli, startCli } from './cli.ts';
-import { REMOTE, compareWithSimulator, expectedResources, signIn, startWorld, summaryOf, type IcloudWorld } from './icloud/harness.ts';
+import { runCli } from './cli.ts';
+import { startWorker, stopWorkers, until, type Worker } from './workers-harness.ts';
+import { REMOTE, compareWithSimulator, expectedResources, jsonEvents, signIn, startWorld, summaryOf, type IcloudWorld } from './icloud/harness.ts';
 import { startPostgres, type PostgresServer } from '../servers/postgres.ts';
 import { startS3rver, type S3rverServer } from '../servers/s3rver.ts';
 import { openCatalog } from '../../src/catalog/open.ts';
@@ -22,37 +22,6 @@ import type { AppContext } from '../../src/app/context.ts';
 import { silentLogger } from '../../src/connectors/context.ts';
 
 const ASSETS = 2000;
-
-interface Worker { child: ChildProcess; id: Promise<string>; exited: Promise<void> }
-
-function startWorker(env: Record<string, string>): Worker {
-  const child = startCli(['worker', '--jobs', '2', '--concurrency', '4'], env);
-  let err = '';
-  const id = new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /worker (\S+) ready/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready:\n${err}`)));
-  });
-  id.catch(() => undefined);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { child, id, exited };
-}
-
-async function stopWorkers(workers: readonly Worker[]): Promise<void> {
-  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
-  await Promise.all(workers.map((w) => w.exited));
-}
-
-const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number, explain: () => Promise<string> = async () => '') => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${await explain()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 /** The queue's own view of a run's batch jobs (pg-boss's table), to explain a handover that did not happen. */
 async function jobRows(url: string, runId: string): Promise<unknown[]> {
@@ -127,7 +96,11 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     const pickedUpMs = Date.now() - killedAt;
 
     const r = await copy;
-    assert.equal(r.code, 0, r.stderr);
+    if (r.code !== 0) {
+      // The files failed inside workers: their reasons are in the catalog, not in the coordinator's output.
+      const failed = await catalog.outcomes(run!.id, { status: 'failed' });
+      assert.fail(`copy exited ${r.code}: ${r.stderr}\n${failuresOf(r.stdout)}\nfailed outcomes: ${JSON.stringify(failed.slice(0, 10), null, 1)}`);
+    }
     const expected = expectedResources(world.sim);
     const summary = summaryOf(r.stdout);
     assert.equal(summary.files.copied, expected.length, 'summary counts every file of the library once');
@@ -186,3 +159,9 @@ describe('photoferry worker ×3 on a PostgreSQL catalog (simulator, 2000 assets)
     }
   });
 });
+
+/** What a failed run reported: its failure events and the summary, for the assertion message. */
+function failuresOf(stdout: string): string {
+  const events = jsonEvents(stdout).filter((e) => e.type === 'finished' || /fail|error/i.test(JSON.stringify(e)));
+  return JSON.stringify(events.slice(-20), null, 1).slice(0, 6000);
+}

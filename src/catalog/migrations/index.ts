@@ -10,6 +10,8 @@ import { jobs } from './0004-jobs.ts';
 import { library } from './0005-library.ts';
 import { dash } from './0007-dash.ts';
 import { freeUpAudit } from './0006-free-up-audit.ts';
+import { assetOrder } from './0008-asset-order.ts';
+import { runOwners } from './0009-run-owners.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0005-library': library,
   '0007-dash': dash,
   '0006-free-up-audit': freeUpAudit,
+  '0008-asset-order': assetOrder,
+  '0009-run-owners': runOwners,
 };

@@ -21,5 +21,9 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
   // An idle connection the server dropped (restart, failover) errors on the pool, not on a query: without a
   // listener that would crash the process; the pool discards it and the next query opens a fresh one.
   pool.on('error', () => undefined);
+  // A connection checked out of the pool (a query or a transaction in flight) has no pool listener: when the server
+  // goes away (fast shutdown on restart) pg emits 'error' on the client itself, and unheard that kills the process.
+  // The query in flight already fails with the same error, and the pool drops the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return migrateCatalog(new Kysely<CatalogTables>({ dialect: new PostgresDialect({ pool }) }));
 }

@@ -26,15 +26,20 @@ export function createJobStore(db: Kysely<CatalogTables>) {
     },
     /**
      * A worker starts (or restarts, after another died) a batch: outcomes an earlier attempt recorded for its assets
-     * are dropped, so the batch's files are counted once, by the attempt that finishes.
+     * are dropped, so the batch's files are counted once, by the attempt that finishes. Returns the result an earlier
+     * attempt already recorded (it finished, but the queue never heard: the database went away in between), and then
+     * changes nothing: that batch is done and must not be redone under a coordinator that may have moved on.
      */
-    async beginBatch(runId: string, batch: number, worker: string, assetIds: readonly string[]): Promise<void> {
-      await db.transaction().execute(async (tx) => {
+    async beginBatch(runId: string, batch: number, worker: string, assetIds: readonly string[]): Promise<unknown> {
+      return db.transaction().execute(async (tx) => {
+        const recorded = await tx.selectFrom('run_batches').select('result').where('run_id', '=', runId).where('batch', '=', batch).executeTakeFirst();
+        if (recorded?.result != null) return JSON.parse(recorded.result) as unknown;
         for (let i = 0; i < assetIds.length; i += 200) {
           await tx.deleteFrom('outcomes').where('run_id', '=', runId).where('asset_id', 'in', assetIds.slice(i, i + 200)).execute();
         }
         await tx.updateTable('run_batches').set((eb) => ({ worker, attempts: eb('attempts', '+', 1), updated_at: Date.now() }))
           .where('run_id', '=', runId).where('batch', '=', batch).execute();
+        return null;
       });
     },
     async finishBatch(runId: string, batch: number, worker: string, result: unknown): Promise<void> {
@@ -47,6 +52,18 @@ export function createJobStore(db: Kysely<CatalogTables>) {
         batch: Number(r.batch), files: Number(r.files), bytes: Number(r.bytes), attempts: Number(r.attempts), worker: r.worker,
         result: r.result === null ? null : JSON.parse(r.result) as unknown,
       }));
+    },
+    /** How many of a run's batches have a result: what the coordinator polls, without reading any result. */
+    async finishedCount(runId: string): Promise<number> {
+      const row = await db.selectFrom('run_batches').select((eb) => eb.fn.countAll().as('n')).where('run_id', '=', runId)
+        .where('result', 'is not', null).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    /** Results of a run's finished batches numbered `fromBatch` or more (the coordinator reads past what it already has). */
+    async resultsFrom(runId: string, fromBatch: number): Promise<{ batch: number; result: unknown }[]> {
+      const rows = await db.selectFrom('run_batches').select(['batch', 'result']).where('run_id', '=', runId)
+        .where('batch', '>=', fromBatch).where('result', 'is not', null).orderBy('batch').execute();
+      return rows.map((r) => ({ batch: Number(r.batch), result: JSON.parse(r.result!) as unknown }));
     },
     async heartbeat(w: { id: string; host: string; pid: number; startedAt: number; currentJob: string | null; filesDone: number; bytesDone: number }): Promise<void> {
       const row = {

@@ -1,4 +1,4 @@
-/** @module Each run's log lines, and marking task runs a crash left "running" as interrupted (the dashboard's run history). */
+/** @module Each run's log lines (the dashboard's run history). */
 import type { Kysely } from 'kysely';
 import type { CatalogTables } from '../schema.ts';
 
@@ -18,13 +18,6 @@ export function createRunLogStore(db: Kysely<CatalogTables>) {
     async lines(runId: string): Promise<LogLineRow[]> {
       const rows = await db.selectFrom('run_log').selectAll().where('run_id', '=', runId).orderBy('seq').execute();
       return rows.map((r) => ({ at: Number(r.at), level: r.level, message: r.message }));
-    },
-    /** Task runs still "running" become `status` (finished now); their ids are returned. CLI runs are not touched. */
-    async markRunningTaskRuns(status: string): Promise<string[]> {
-      const rows = await db.selectFrom('runs').innerJoin('task_runs', 'task_runs.run_id', 'runs.id')
-        .select('runs.id').where('runs.status', '=', 'running').execute();
-      for (const { id } of rows) await db.updateTable('runs').set({ status, finished_at: Date.now() }).where('id', '=', id).execute();
-      return rows.map((r) => r.id);
     },
   };
 }

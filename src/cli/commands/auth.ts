@@ -1,4 +1,7 @@
-/** @module `photoferry auth icloud ACCOUNT` (password + 2FA code, once) and `photoferry auth status ACCOUNT`. */
+/**
+ * @module `photoferry auth icloud ACCOUNT` (password + 2FA code, once), `photoferry auth status ACCOUNT`, and
+ * `photoferry auth gphotos REMOTE` (Google sign-in in the browser; the refresh token goes to the vault).
+ */
 import type { Command } from 'commander';
 import type { icloudStatus } from '../../app/icloud-auth.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -26,7 +29,8 @@ async function readPassword(): Promise<string> {
 }
 
 export function register(program: Command): void {
-  const auth = program.command('auth').description('sign in to iCloud and check saved sessions');
+  const auth = program.command('auth').description('sign in to iCloud or Google Photos and check saved sessions');
+  registerGphotos(auth);
   auth.command('icloud <account>')
     .description('sign in with the Apple ID password and the 2FA code; the session, trust token and password go to the vault')
     .option('--code <code>', 'the 6-digit code (otherwise asked for when Apple sends it)')
@@ -50,6 +54,47 @@ export function register(program: Command): void {
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'auth-status', ...status })}\n`);
         else process.stdout.write(`${describe(status)}\n`);
         return status.saved && status.valid !== false ? EXIT.ok : EXIT.authRequired;
+      });
+    });
+}
+
+const GPHOTOS_HELP = `
+Before: create an OAuth client of type "Desktop app" in your own Google Cloud project (Photos Library API enabled),
+then "photoferry remote add NAME gphotos clientId=… clientSecret=…". This command prints an address: open it in a
+browser signed in to the Google account that should receive the copies and allow access. Google sends the browser
+back to photoferry on 127.0.0.1 (this machine: on a headless server, open the address in a browser on it, or forward
+the printed port with ssh -L). The refresh token is stored in the vault, never printed.
+Google's device flow (a code typed on another device) is not offered: Google does not allow the Photos Library
+scopes in it. Apps left in "Testing" get refresh tokens that expire after 7 days: publish the app ("In production")
+or sign in again each week.
+
+Examples:
+  photoferry remote add gp gphotos clientId=123.apps.googleusercontent.com clientSecret=…
+  photoferry auth gphotos gp
+  photoferry copy icloud:me@example.com gp:`;
+
+function registerGphotos(auth: Command): void {
+  auth.command('gphotos <remote>')
+    .description('sign in to Google Photos in the browser with the remote\'s own OAuth client; stores the refresh token in the vault')
+    .option('--timeout <seconds>', 'how long to wait for the browser to come back', '300')
+    .addHelpText('after', GPHOTOS_HELP)
+    .action(async (remote: string, flags: { timeout: string }, self: Command) => {
+      await withContext(self, async (ctx, signal) => {
+        const seconds = Number(flags.timeout);
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new (await import('../../core/usage-error.ts')).UsageError(`--timeout: "${flags.timeout}" is not a number of seconds`);
+        const { signInGphotos } = await import('../../app/gphotos-auth.ts');
+        const result = await signInGphotos(ctx, {
+          remote, timeoutMs: seconds * 1000,
+          open: (url, redirectUri) => process.stderr.write(`Open this address in a browser signed in to your Google account, and allow access:\n\n  ${url}\n\n`
+            + `Waiting up to ${seconds} s for Google to send the browser back to ${redirectUri} (Ctrl-C to stop)…\n`),
+        }, signal);
+        if (result.testingWarning) {
+          process.stderr.write(`warning: this OAuth app is in "Testing": its refresh token expires ${result.expiresAt ? `at ${result.expiresAt}` : 'after 7 days'}; `
+            + `publish the app (Google Cloud console → OAuth consent screen → In production) or run "photoferry auth gphotos ${result.remote}" again before then\n`);
+        }
+        if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'auth-gphotos', ...result })}\n`);
+        else process.stdout.write(`${result.remote}: signed in to Google Photos; refresh token stored in the vault\n`);
+        return EXIT.ok;
       });
     });
 }

@@ -1,6 +1,7 @@
 /** @module `photoferry copy|sync|plan SRC DST`: thin edges over the copy use case. */
 import type { Command } from 'commander';
-import { RunGate, parseBandwidth, type CopyResult } from '../../app/copy.ts';
+import type { CopyResult } from '../../app/copy.ts';
+import { RunGate, parseBandwidth } from '../../app/defaults.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { addFidelityOptions, addFilterOptions, fidelityFrom, filtersFrom, type FidelityFlags, type FilterFlags } from '../options.ts';
 import { countRows, formatBytes, formatDuration, runDisplay } from '../output.ts';
@@ -48,7 +49,7 @@ export function register(program: Command): void {
           }, signal);
           display.stop();
           if (command === 'plan') {
-            const report = summarizePlan(result.plan, result.libraryFiles, result.libraries);
+            const report = result.tally?.report(result.libraryFiles, result.libraries) ?? summarizePlan(result.plan, result.libraryFiles, result.libraries);
             if (globals.json) process.stdout.write(`${JSON.stringify({ type: 'plan', ...report })}\n`);
             else if (!globals.quiet) process.stdout.write(report.text);
             return EXIT.ok;

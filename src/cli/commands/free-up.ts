@@ -1,7 +1,7 @@
 /** @module `photoferry free-up SOURCE [--execute]` and `free-up --undo RUN`: thin edge over the free-up use cases. */
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { freeUp, undoFreeUp, criteriaFrom, summaryText, type FreeUpResult } from '../../app/free-up/index.ts';
+import type { FreeUpResult } from '../../app/free-up/index.ts';
 import { UsageError } from '../../core/usage-error.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatBytes } from '../output.ts';
@@ -44,6 +44,8 @@ export function register(program: Command): void {
     .option('--code <code>', 'two-factor code, when iCloud asks for one')
     .action(async (source: string | undefined, flags: FreeUpFlags, self: Command) => {
       await withContext(self, async (ctx, signal) => {
+        // the use case (and the engine it verifies copies with) loads for this command, not for `--help`
+        const { freeUp, undoFreeUp, criteriaFrom, summaryText } = await import('../../app/free-up/index.ts');
         const globals = globalsOf(self);
         const json = Boolean(globals.json);
         const events = json ? (e: object) => process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
@@ -66,12 +68,12 @@ export function register(program: Command): void {
           ...(flags.batchPause !== undefined ? { batchPauseMs: flags.batchPause } : {}),
           ...(events ? { events } : {}), interaction: cliInteraction(flags.code),
         }, signal);
-        return finish(result, Boolean(flags.execute), json, Boolean(globals.quiet));
+        return finish(result, summaryText, Boolean(flags.execute), json, Boolean(globals.quiet));
       });
     });
 }
 
-function finish(r: FreeUpResult, execute: boolean, json: boolean, quiet: boolean): number {
+function finish(r: FreeUpResult, summaryText: (s: FreeUpResult['summary'], executed: boolean) => string, execute: boolean, json: boolean, quiet: boolean): number {
   if (execute && !r.executed) {
     process.stderr.write('photoferry: nothing was deleted: the Apple ID typed did not match.\n');
     return EXIT.usage;

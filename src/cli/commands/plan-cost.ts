@@ -1,5 +1,5 @@
 /** @module `photoferry plan SOURCE --cost`: prints the cost planner's tables (the dashboard's Free up page shows the same numbers). */
-import { planCost, type CostPlan } from '../../app/cost/plan-cost.ts';
+import type { CostPlan } from '../../app/cost/plan-cost.ts';
 import type { AppContext } from '../../app/context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatBytes } from '../output.ts';
@@ -28,6 +28,7 @@ export function costText(p: CostPlan): string {
 }
 
 export async function printCostPlan(ctx: AppContext, source: string, opts: { json: boolean; quiet: boolean; code?: string }, signal: AbortSignal): Promise<number> {
+  const { planCost } = await import('../../app/cost/plan-cost.ts');
   const plan = await planCost(ctx, source, signal, cliInteraction(opts.code));
   if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'cost-plan', ...plan })}\n`);
   else if (!opts.quiet) process.stdout.write(costText(plan));

@@ -1,6 +1,6 @@
 /** @module `photoferry runs` and `photoferry runs show ID`: run history and summaries. */
 import type { Command } from 'commander';
-import { listRuns, showRun, type RunRecord } from '../../app/runs.ts';
+import type { RunRecord } from '../../app/runs.ts';
 import { EXIT } from '../exit-codes.ts';
 import { countRows, formatBytes, formatDuration } from '../output.ts';
 import { globalsOf, withContext } from '../runtime.ts';
@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .option('-n, --limit <n>', 'how many runs', (v) => Number(v), 20)
     .action(async (flags: { limit: number }, self: Command) => {
       await withContext(self, async (ctx) => {
+        const { listRuns } = await import('../../app/runs.ts');
         const list = await listRuns(ctx, flags.limit);
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'runs', runs: list })}\n`);
         else process.stdout.write(list.length === 0 ? 'No runs yet.\n' : `${list.map(line).join('\n')}\n`);
@@ -29,6 +30,7 @@ export function register(program: Command): void {
   runs.command('show <id>').description('one run: summary and every failure with its reason')
     .action(async (id: string, _flags: unknown, self: Command) => {
       await withContext(self, async (ctx) => {
+        const { showRun } = await import('../../app/runs.ts');
         const { run, failures } = await showRun(ctx, id);
         if (globalsOf(self).json) process.stdout.write(`${JSON.stringify({ type: 'run', run, failures })}\n`);
         else {

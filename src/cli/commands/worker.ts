@@ -1,6 +1,5 @@
 /** @module `photoferry worker`: one of N processes (on N machines) that run copy batches from the shared PostgreSQL catalog. */
 import type { Command } from 'commander';
-import { runWorker } from '../../app/worker.ts';
 import { EXIT } from '../exit-codes.ts';
 import { withContext } from '../runtime.ts';
 
@@ -18,6 +17,7 @@ export function register(program: Command): void {
     .option('--per-account <n>', 'batches of one account in flight across all workers', positive('--per-account'), 4)
     .action(async (flags: { jobs: number; concurrency: number; perAccount: number }, self: Command) => {
       await withContext(self, async (ctx, signal) => {
+        const { runWorker } = await import('../../app/worker.ts'); // the engine loads for this command only
         await runWorker(ctx, {
           ...flags, onReady: (id) => process.stderr.write(`worker ${id} ready: ${flags.jobs} batch(es) at a time\n`),
         }, signal);

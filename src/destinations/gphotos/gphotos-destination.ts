@@ -70,7 +70,6 @@ export async function createGphotosDestination(o: GphotosOptions, ctx: Connector
     kind: KIND,
     capabilities: { livePairing: false, sidecar: false, favorites: false, verifiableBytes: false, dailyQuota: o.dailyQuota },
     async check(signal) {
-      if (o.testingMode) ctx.log.warn({}, 'Google OAuth app in Testing mode: its refresh tokens expire after 7 days; publish the app (In production) to keep them');
       await http.json('GET', '/v1/albums?pageSize=1', z.object({}).loose(), undefined, signal);
     },
     async upload(request, signal) {
@@ -97,6 +96,11 @@ export async function createGphotosDestination(o: GphotosOptions, ctx: Connector
     async renameAlbum(remoteAlbumId, name, signal) { await rename(remoteAlbumId, name, signal); },
     addToAlbum: (id, remoteIds, signal) => ids(`/v1/albums/${encodeURIComponent(id)}:batchAddMediaItems`, remoteIds, signal),
     removeFromAlbum: (id, remoteIds, signal) => ids(`/v1/albums/${encodeURIComponent(id)}:batchRemoveMediaItems`, remoteIds, signal),
+    // Shown with the run (not only in the log): a Testing app's sign-in silently stops working after a week.
+    bulk: {
+      begin: async () => (o.testingMode ? ['gphotos: this OAuth app is in "Testing": its refresh token expires 7 days after "photoferry auth gphotos"; publish the app (In production) to keep it'] : []),
+      end: async () => [],
+    },
     async close() { await batcher.close(); },
   };
 }

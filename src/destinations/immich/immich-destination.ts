@@ -12,6 +12,7 @@ import { createImmichClient, ImmichHttpError } from './api/client.ts';
 import { multipartBody } from './api/multipart.ts';
 import * as S from './api/schemas.ts';
 import { KIND, toTransferError } from './errors.ts';
+import { createJobPauser } from './jobs.ts';
 
 export interface ImmichOptions {
   readonly id: string;
@@ -20,6 +21,8 @@ export interface ImmichOptions {
   readonly connections: number;
   /** Size of the body `remote test` sends to find a proxy's limit. */
   readonly probeBytes: number;
+  /** Pause the server's background jobs while a run uploads (admin key). */
+  readonly pauseJobs?: boolean;
 }
 
 /** Immich adds up to this many ids per album call (the immich CLI's batch). */
@@ -76,6 +79,11 @@ export async function createImmichDestination(o: ImmichOptions, ctx: ConnectorCo
     const has = (p: string) => key.permissions.includes('all') || key.permissions.includes(p);
     return { missing: S.REQUIRED_PERMISSIONS.filter((p) => !has(p)), albumEdits: S.ALBUM_EDIT_PERMISSIONS.filter((p) => !has(p)) };
   };
+
+  const jobs = createJobPauser({
+    client, generation: detect, state: ctx.state, enabled: o.pauseJobs === true,
+    isAdmin: async (signal) => (await client.json('GET', '/users/me', S.userMe, undefined, signal)).isAdmin !== false,
+  });
 
   const rename = (remoteAlbumId: string, name: string, signal: AbortSignal) =>
     call(`rename album to ${name}`, () => client.json('PATCH', `/albums/${encodeURIComponent(remoteAlbumId)}`, S.album, { albumName: name }, signal));
@@ -178,6 +186,7 @@ export async function createImmichDestination(o: ImmichOptions, ctx: ConnectorCo
       }
     },
 
+    bulk: jobs,
     close: () => client.close(),
   };
 }

@@ -9,6 +9,7 @@ export const immichOptions = z.object({
   apiKey: z.string().min(1).meta({ secret: true }).describe('API key (Immich: Account Settings → API Keys) with asset, album and albumAsset permissions'),
   connections: z.int().min(1).max(32).default(4).describe('HTTP connections to the server (uploads in parallel)'),
   probeMB: z.int().min(1).max(10_000).default(110).describe('Size of the test upload `remote test` sends to find a proxy body limit (MB)'),
+  pauseJobs: z.boolean().default(false).describe('Pause Immich\'s background jobs (thumbnails, metadata, video, faces, smart search) while a run uploads; needs an admin\'s API key; resumed at the end, also after errors and Ctrl-C (after a kill -9, by the next run)'),
 });
 export type ImmichConfig = z.output<typeof immichOptions>;
 
@@ -20,6 +21,6 @@ export const immichDestination = defineDestination({
   idOf: (o) => `immich:${o.url.replace(/\/+$/, '').replace(/\/api$/, '')}`,
   create: async (o, ctx) => (await import('./immich-destination.ts')).createImmichDestination({
     id: `immich:${o.url.replace(/\/+$/, '').replace(/\/api$/, '')}`, url: o.url, apiKey: o.apiKey,
-    connections: o.connections, probeBytes: o.probeMB * MB,
+    connections: o.connections, probeBytes: o.probeMB * MB, pauseJobs: o.pauseJobs,
   }, ctx),
 });

@@ -108,3 +108,21 @@ export async function pipelineWrite(
   if (failure !== undefined) throw failure;
   return { seen };
 }
+
+/**
+ * A body already in memory (a small file): every WRITE, then `tail`, sent at once without a stream, and awaited
+ * together; rejects with the first failure after all settled. Only for bodies of a few blocks (the caller checks).
+ */
+export async function writeWhole(
+  bytes: Buffer,
+  write: (data: Buffer, position: number) => Promise<void>,
+  o: Pick<PipelineOptions, 'blockSize' | 'skip' | 'tail'>,
+): Promise<void> {
+  const requests: Promise<unknown>[] = [];
+  const left = bytes.length - o.skip;
+  const step = Math.ceil(left / Math.max(1, Math.ceil(left / o.blockSize)));
+  for (let at = o.skip; at < bytes.length; at += step) requests.push(write(bytes.subarray(at, at + step), at));
+  if (o.tail) requests.push(o.tail());
+  const failed = (await Promise.allSettled(requests)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

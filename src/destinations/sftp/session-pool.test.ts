@@ -14,6 +14,7 @@ function fakeSessions() {
     const calls: string[] = [];
     const s = {
       id: made.length, dead: false, calls, extensions: new Set(['fsync@openssh.com']), inOrder: true, maxWrite: 255 * 1024,
+      open: async (path: string) => { calls.push(`open ${path}`); return Buffer.from(path); },
       fsync: async (h: Buffer) => { calls.push(`fsync ${h.toString()}`); },
       closeHandle: async (h: Buffer) => { calls.push(`close ${h.toString()}`); },
       end: async () => { s.dead = true; },
@@ -68,44 +69,72 @@ test('a failed connect is not remembered: the next lease tries again', async () 
   assert.equal(attempts, 2);
 });
 
-test('batched sync: held handles are fsynced, then closed, once the batch is full', async () => {
+const shareNothing = async () => { throw new Error('not shared (test)'); };
+
+test('batched sync: queued files are opened on the sync connection, fsynced, then closed, once the batch is full', async () => {
   const { made, connect } = fakeSessions();
-  const s = await connect() as FakeSession;
-  const sync = createBatchedSync({ maxHeld: 3, maxDelayMs: 60_000, log: silentLogger });
-  sync.hold(s, Buffer.from('a'));
-  sync.hold(s, Buffer.from('b'));
-  assert.deepEqual(s.calls, []);
-  sync.hold(s, Buffer.from('c'));
+  const sync = createBatchedSync({ maxHeld: 3, maxDelayMs: 60_000, log: silentLogger, connect, shared: shareNothing });
+  sync.hold('/a');
+  sync.hold('/b');
+  assert.equal(made.length, 0, 'no connection before a batch is due');
+  sync.hold('/c');
   await sync.flush();
-  assert.deepEqual(s.calls, ['fsync a', 'fsync b', 'fsync c', 'close a', 'close b', 'close c']);
+  assert.deepEqual(made[0]!.calls, ['open /a', 'open /b', 'open /c', 'fsync /a', 'fsync /b', 'fsync /c', 'close /a', 'close /b', 'close /c']);
   assert.equal(sync.held, 0);
-  assert.equal(made.length, 1);
+  sync.hold('/d');
+  await sync.close();
+  assert.equal(made.length, 1, 'one sync connection for every batch');
+  assert.deepEqual(made[0]!.calls.slice(9), ['open /d', 'fsync /d', 'close /d']);
+  assert.equal(made[0]!.dead, true, 'close ends the sync connection');
 });
 
 test('batched sync: a batch is flushed after the delay, and failures are logged, not thrown', async () => {
-  const { connect } = fakeSessions();
-  const s = await connect() as FakeSession;
-  s.fsync = async () => { throw new Error('disk gone (test)'); };
+  const { made, connect } = fakeSessions();
+  const failing = async () => { const s = await connect() as FakeSession; s.fsync = async () => { throw new Error('disk gone (test)'); }; return s; };
   const warnings: object[] = [];
   const log: Logger = { ...silentLogger, warn: (o) => { warnings.push(o); } };
-  const sync = createBatchedSync({ maxHeld: 64, maxDelayMs: 20, log });
-  sync.hold(s, Buffer.from('a'));
+  const sync = createBatchedSync({ maxHeld: 64, maxDelayMs: 20, log, connect: failing, shared: shareNothing });
+  sync.hold('/a');
   await new Promise((r) => setTimeout(r, 60));
   await sync.flush();
-  assert.deepEqual(s.calls, ['close a']);
+  assert.deepEqual(made[0]!.calls, ['open /a', 'close /a']);
   assert.equal(warnings.length, 1);
 });
 
-test('batched sync: handles of a dropped connection are reported, not sent', async () => {
-  const { connect } = fakeSessions();
-  const s = await connect() as FakeSession;
+test('batched sync: without an extra connection (a capped server) batches run on a shared one; a dropped one is replaced', async () => {
+  const { made, connect } = fakeSessions();
+  const transfer = await connect() as FakeSession;
   const warnings: object[] = [];
-  const sync = createBatchedSync({ maxHeld: 64, maxDelayMs: 60_000, log: { ...silentLogger, warn: (o) => { warnings.push(o); } } });
-  sync.hold(s, Buffer.from('a'));
-  s.dead = true;
+  const log: Logger = { ...silentLogger, warn: (o) => { warnings.push(o); } };
+  const capped = createBatchedSync({ maxHeld: 64, maxDelayMs: 60_000, log, connect: async () => { throw new Error('too many sessions (test)'); }, shared: (fn) => fn(transfer) });
+  capped.hold('/a');
+  await capped.flush();
+  assert.deepEqual(transfer.calls, ['open /a', 'fsync /a', 'close /a']);
+  assert.equal(warnings.length, 1, 'the missing connection is reported once');
+
+  const sync = createBatchedSync({ maxHeld: 64, maxDelayMs: 60_000, log: silentLogger, connect, shared: shareNothing });
+  sync.hold('/b');
   await sync.flush();
-  assert.deepEqual(s.calls, []);
-  assert.deepEqual(warnings, [{ files: 1 }]);
+  made[1]!.dead = true;
+  sync.hold('/c');
+  await sync.flush();
+  assert.deepEqual(made[2]!.calls, ['open /c', 'fsync /c', 'close /c']);
+});
+
+test('batched sync: a file renamed or removed since it was queued is skipped without a warning', async () => {
+  const { made, connect } = fakeSessions();
+  const warnings: object[] = [];
+  const gone = async () => {
+    const s = await connect() as FakeSession;
+    s.open = async (path: string) => { if (path === '/gone') throw Object.assign(new Error('No such file'), { code: 2 }); return Buffer.from(path); };
+    return s;
+  };
+  const sync = createBatchedSync({ maxHeld: 64, maxDelayMs: 60_000, log: { ...silentLogger, warn: (o) => { warnings.push(o); } }, connect: gone, shared: shareNothing });
+  sync.hold('/gone');
+  sync.hold('/here');
+  await sync.flush();
+  assert.deepEqual(made[0]!.calls, ['fsync /here', 'close /here']);
+  assert.deepEqual(warnings, []);
 });
 
 test('a server that refuses extra connections gets its working ones shared, not failed transfers', async () => {

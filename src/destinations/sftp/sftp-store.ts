@@ -1,13 +1,14 @@
 /** @module FileStore over SFTP: a few pooled connections, pipelined upload to a hidden name, atomic posix-rename, hard-link copies, resume by offset. */
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Durability } from '../durability.ts';
 import type { ConnectorContext } from '../../connectors/context.ts';
+import { TransferError } from '../../core/transfer-error.ts';
 import type { FileStore, FileStoreCapabilities, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
 import { KIND, toTransferError } from './errors.ts';
-import { pipelineWrite } from './pipelined-writer.ts';
+import { pipelineWrite, writeWhole } from './pipelined-writer.ts';
 import { pipelinedRead } from './pipelined-reader.ts';
 import { FSYNC, HARDLINK, POSIX_RENAME, openSession, type Session, type SessionOptions } from './session.ts';
 import { createSessionPool, type Lease } from './session-pool.ts';
@@ -30,8 +31,8 @@ export interface SftpStoreOptions extends SessionOptions {
   readonly connections: number;
   /**
    * When written bytes must be on the server's disk: `file` fsyncs each file before it gets its name; `run`
-   * fsyncs written files in batches (at most a second or 64 files after they got their name, and before the
-   * store closes); `none` leaves it to the server. A dropped connection or killed process loses nothing either way
+   * fsyncs written files in batches on one more connection of their own (at most a second or 64 files after they
+   * got their name, and before the store closes); `none` leaves it to the server. A dropped connection or killed process loses nothing either way
    * (the server has the bytes); only a power cut or crash of the server needs these. Servers without
    * fsync@openssh.com get `none`.
    */
@@ -50,14 +51,24 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     onCapped: (open, err) => ctx.log.warn({ connections: open, error: String(err) }, 'sftp: the server refused another connection; sharing the ones open'),
   });
   const partials = createPartials(ctx.state);
-  const batched = createBatchedSync({ maxHeld: 64, maxDelayMs: 1000, log: ctx.log });
+  const batched = createBatchedSync({ maxHeld: 64, maxDelayMs: 1000, log: ctx.log, connect: () => openSession(o), shared: (fn) => pool.use(fn) });
+  /** A file that got its final name: with `run` durability, queued for the next batched fsync. */
+  const named = (s: Session, full: string) => { if (o.durability === 'run' && s.extensions.has(FSYNC)) batched.hold(full); };
 
   function mkdirs(s: Session, dir: string): Promise<void> {
     if (dir === '.' || dir === '/' || dir === '') return Promise.resolve();
     let made = madeDirs.get(dir);
     if (!made) {
       made = (async () => {
-        try { if ((await s.stat(dir)).isDirectory()) return; } catch (err) { if (!isMissing(err)) throw err; }
+        // mkdir first: nearly every folder a copy asks for is new (a date layout makes one per day), so a stat
+        // first would be a second round trip for each. It fails with "no such file" when the parent is missing
+        // and with a plain failure when the folder exists, which a stat then confirms.
+        try { await s.mkdir(dir); return; } catch (err) {
+          if (!isMissing(err)) {
+            if ((await s.stat(dir).catch(() => null))?.isDirectory()) return;
+            throw err;
+          }
+        }
         await mkdirs(s, posix.dirname(dir));
         // A concurrent writer may create it between our stat and mkdir; only a missing folder afterwards is an error.
         await s.mkdir(dir).catch(async (err: unknown) => { if (!(await s.stat(dir).catch(() => null))?.isDirectory()) throw err; });
@@ -82,21 +93,20 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
 
   /**
    * The requests that end a fully written file, sent together (one round trip): its time, the fsync when
-   * `file` durability asks for one, and the close, unless `run` durability holds the handle for a batched fsync.
+   * `file` durability asks for one (`run` syncs once the file has its name, see batched-sync.ts), and the close.
    */
   function finish(s: Session, handle: Buffer, modTime: Date | undefined): Promise<unknown> {
     const requests: Promise<void>[] = [];
     if (modTime) requests.push(s.futimes(handle, modTime));
-    const held = o.durability === 'run' && s.extensions.has(FSYNC);
     if (o.durability === 'file') requests.push(s.fsync(handle));
-    if (!held) requests.push(s.closeHandle(handle));
-    return Promise.all(requests).then(
-      () => { if (held) batched.hold(s, handle); },
-      async (err: unknown) => { if (held) await s.closeHandle(handle).catch(() => undefined); throw err; },
-    );
+    requests.push(s.closeHandle(handle));
+    return Promise.all(requests);
   }
 
-  async function write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+  /** A body in memory goes out without a stream when its WRITEs fit in one window of requests in flight. */
+  const whole = (body: Readable | Buffer): body is Buffer => Buffer.isBuffer(body) && body.length <= o.blockSize * o.inFlight;
+
+  async function write(path: string, body: Readable | Buffer, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     const target = abs(path);
     // A staging name is already invisible: write it in place and spare a rename (the caller renames it).
     const inPlace = path.startsWith(`${STAGING_DIR}/`);
@@ -110,7 +120,8 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
       lease = await pool.lease();
       const s = lease.session;
       await mkdirs(s, posix.dirname(target));
-      const partial = await partials.load(key, s);
+      // A partial is kept only once resumeMinBytes arrived, so a smaller file never has one to look up.
+      const partial = meta.size >= o.resumeMinBytes ? await partials.load(key, s) : undefined;
       if (partial) { ({ temp, offset: skip } = partial); ctx.log.info({ path, offset: skip }, 'sftp: resuming a partial upload'); }
       const opened = await s.open(temp, skip > 0 ? 'r+' : 'w');
       handle = opened;
@@ -118,7 +129,10 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
       let lastSaved = skip;
       // Once the close is sent the handle is the server's to drop, whatever the reply: never close it twice.
       const end = () => { handle = undefined; return finish(s, opened, meta.modTime); };
-      await pipelineWrite(body, (data, at) => s.write(opened, data, at), {
+      if (whole(body)) {
+        if (body.length !== meta.size) throw new TransferError('corrupted', `${path}: body of ${body.length} bytes, declared ${meta.size}`, { connector: KIND });
+        await writeWhole(body, (data, at) => s.write(opened, data, at), { blockSize: Math.min(o.blockSize, s.maxWrite), skip, ...(s.inOrder ? { tail: end } : {}) });
+      } else await pipelineWrite(Buffer.isBuffer(body) ? Readable.from([body]) : body, (data, at) => s.write(opened, data, at), {
         blockSize: Math.min(o.blockSize, s.maxWrite), inFlight: o.inFlight, skip, size: meta.size,
         onConfirmed: (bytes) => {
           confirmed = bytes;
@@ -128,11 +142,11 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
         ...(s.inOrder ? { tail: end } : {}),
       }, signal);
       if (!s.inOrder) await end();
-      if (temp !== target) await s.rename(temp, target);
+      if (temp !== target) { await s.rename(temp, target); named(s, target); }
       await partials.forget(key);
       return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
     } catch (err) {
-      body.destroy();
+      if (!Buffer.isBuffer(body)) body.destroy();
       const failure = toTransferError(err, `write ${path}`);
       const s = lease?.session;
       if (handle && s && !s.dead) await s.closeHandle(handle).catch(() => undefined);
@@ -169,6 +183,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
 
   const rename = (from: string, to: string) => pool.use(async (s) => {
     try { await mkdirs(s, posix.dirname(abs(to))); await s.rename(abs(from), abs(to)); } catch (err) { throw toTransferError(err, `rename ${from} → ${to}`); }
+    named(s, abs(to));
   });
   const copy = (from: string, to: string) => pool.use(async (s) => {
     const target = abs(to);
@@ -192,6 +207,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     },
     stat: (path) => statFile(path),
     write,
+    writeBytes: write,
     async read(path) {
       // The stream keeps its lease until it ends or is destroyed, so a long download has a connection to itself.
       const lease = await pool.lease();
@@ -218,7 +234,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
       } finally { lease.release(); }
     },
     async close() {
-      await batched.flush();
+      await batched.close();
       await pool.close();
     },
   };

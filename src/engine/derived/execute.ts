@@ -94,7 +94,8 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
             version: action.asset.version, verifiedAt: new Date(),
           });
           if (action.type === 'link' && action.replaces && action.replaces !== action.path) await deps.destination.remove(action.replaces, signal);
-          return { ...base, status: 'done', code: 'copied', bytes: action.type === 'link' ? 0 : done.size };
+          // a server-side copy sends nothing, yet the file it makes is counted like any other (verify sees its size)
+          return { ...base, status: 'done', code: 'copied', bytes: done.size };
         } catch (raw) {
           deps.onBytes(-sent);
           const err = signal.aborted ? new TransferError('cancelled', 'cancelled', { connector: 'engine', cause: raw }) : asTransferError(raw);

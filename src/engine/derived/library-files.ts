@@ -14,13 +14,22 @@ import type { Catalog } from '../../catalog/catalog.ts';
 import type { Destination } from '../../destinations/destination.ts';
 import { selectResources, type ResourcePolicy } from '../plan.ts';
 import { sanitizeSegment } from '../path-template.ts';
-import { buildLibrary, type LibraryAlbum } from './library-model.ts';
+import { walkLibrary, type LibraryAlbum, type ManifestEntry } from './library-model.ts';
 import { putBytes } from './put-bytes.ts';
 import type { FidelityOptions } from './types.ts';
 
 export const MANIFEST_PATH = 'photoferry-manifest.jsonl';
 export const ALBUMS_DIR = 'albums';
 const STATE_KEY = 'library-files';
+const STAMP_KEY = 'library-files-stamp';
+
+/** null when a source has no change cursor (a folder): its assets may have changed unseen, so the files are rebuilt. */
+async function libraryStamp(catalog: Catalog, destinationId: string, settings: { fidelity: FidelityOptions; policy: ResourcePolicy }): Promise<string | null> {
+  const cursors: (string | null)[] = [];
+  for (const sourceId of (await catalog.placementSources(destinationId)).sort()) cursors.push(sourceId, await catalog.cursor(sourceId));
+  if (cursors.includes(null)) return null;
+  return JSON.stringify({ placements: await catalog.placementStamp(destinationId), cursors, fidelity: settings.fidelity, policy: settings.policy });
+}
 
 export interface LibraryFilesResult {
   readonly written: readonly string[];
@@ -40,13 +49,15 @@ export async function writeLibraryFiles(
   if (!destination.writeFile) return { written: [], writtenSizes: [], removed: [] };
   const state = catalog.state(`fidelity:${destination.id}`);
   const before = (await state.get<Record<string, string>>(STATE_KEY)) ?? {};
+  // What the files are made of: the placements, each source's listing (assets, albums) and the settings. When none
+  // changed since they were last written, the library is not walked (a no-op on 100k assets was a full walk).
+  const stamp = await libraryStamp(catalog, destination.id, deps);
+  if (stamp !== null && (await state.get<string>(STAMP_KEY)) === stamp && await allThere(destination, Object.keys(before), signal)) {
+    return { written: [], writtenSizes: [], removed: [] };
+  }
   const after: Record<string, string> = {};
   const written: string[] = [];
   const writtenSizes: number[] = [];
-  // Without a manifest or album files nothing needs the whole library in memory (what was written before is still removed).
-  const library = fidelity.manifest || fidelity.albums !== 'none'
-    ? await buildLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role))
-    : { assets: [], albums: [], byId: new Map() };
   const temp = await mkdtemp(join(tmpdir(), 'photoferry-manifest-'));
   try {
     const send = async (path: string, file: { body: () => Readable; size: number; sha256: string }, contentType: string) => {
@@ -56,20 +67,25 @@ export async function writeLibraryFiles(
       written.push(path);
       writtenSizes.push(file.size);
     };
+    // The entries are written to a file as the library is walked; the header (the album list) is known only after.
+    const entriesFile = join(temp, 'entries.jsonl');
+    const entries = createWriteStream(entriesFile);
+    const onEntry = async (entry: ManifestEntry) => {
+      if (!entries.write(`${JSON.stringify(entry)}\n`)) await once(entries, 'drain');
+    };
+    // Without a manifest or album files nothing needs the library walked (what was written before is still removed).
+    const walked = fidelity.manifest || fidelity.albums !== 'none'
+      ? walkLibrary(catalog, destination.id, (asset) => selectResources(asset, deps.policy).map((r) => r.role), fidelity.manifest ? onEntry : async () => undefined)
+      : Promise.resolve({ albums: [] });
+    const library = await walked.catch((err: unknown) => { entries.destroy(); throw err; });
+    entries.end();
+    await once(entries, 'finish');
     if (fidelity.manifest) {
-      const file = join(temp, 'manifest.jsonl');
-      const out = createWriteStream(file);
-      const hash = createHash('sha256');
-      const line = async (value: unknown) => {
-        const text = `${JSON.stringify(value)}\n`;
-        hash.update(text);
-        if (!out.write(text)) await once(out, 'drain');
-      };
-      await line({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: library.albums.map(albumHeader) });
-      for (const entry of library.assets) await line(entry);
-      out.end();
-      await once(out, 'finish');
-      await send(MANIFEST_PATH, { body: () => createReadStream(file), size: (await stat(file)).size, sha256: hash.digest('hex') }, 'application/x-ndjson');
+      const header = Buffer.from(`${JSON.stringify({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: library.albums.map(albumHeader) })}\n`);
+      const hash = createHash('sha256').update(header);
+      for await (const chunk of createReadStream(entriesFile)) hash.update(chunk as Buffer);
+      const body = () => Readable.from((async function* () { yield header; yield* createReadStream(entriesFile); })());
+      await send(MANIFEST_PATH, { body, size: header.length + (await stat(entriesFile)).size, sha256: hash.digest('hex') }, 'application/x-ndjson');
     }
     const manifests = fidelity.albums === 'manifest' || (fidelity.albums === 'links' && !destination.copy);
     if (fidelity.albums !== 'none') {
@@ -87,10 +103,18 @@ export async function writeLibraryFiles(
     const removed = Object.keys(before).filter((p) => !(p in after));
     for (const path of removed) await destination.remove(path, signal);
     await state.set(STATE_KEY, after);
+    if (stamp === null) await state.delete(STAMP_KEY);
+    else await state.set(STAMP_KEY, stamp);
     return { written, writtenSizes, removed };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** Whether every file written last time is still there (one removed by hand is written again). */
+async function allThere(destination: Destination, paths: readonly string[], signal: AbortSignal): Promise<boolean> {
+  for (const path of paths) if (!await destination.stat(path, signal)) return false;
+  return true;
 }
 
 const albumHeader = (a: LibraryAlbum) => ({ id: a.id, sourceId: a.sourceId, name: a.path.at(-1) ?? '', path: a.path, kind: a.kind });

@@ -44,59 +44,66 @@ export interface LibraryAlbum extends Album {
 }
 
 export interface LibraryView {
-  readonly assets: readonly ManifestEntry[];
   readonly albums: readonly LibraryAlbum[];
-  /** Catalog assets by `sourceId\0assetId`, for reports. */
-  readonly byId: ReadonlyMap<string, Asset>;
 }
 
 const isResourceRole = (role: string): role is ResourceRole => (RESOURCE_ROLES as readonly string[]).includes(role);
 const fileOf = (p: Placement): ManifestFile => ({ role: p.role, path: p.path, size: p.size, sha256: p.sha256 });
 
-export async function buildLibrary(catalog: Catalog, destinationId: string, wanted: (asset: Asset) => readonly ResourceRole[]): Promise<LibraryView> {
-  const placements = await catalog.placements(destinationId);
-  const bySource = new Map<string, Map<string, Placement[]>>();
-  for (const p of placements) {
-    const assets = bySource.get(p.sourceId) ?? new Map<string, Placement[]>();
-    bySource.set(p.sourceId, assets);
-    assets.set(p.assetId, [...(assets.get(p.assetId) ?? []), p]);
-  }
-  const entries: ManifestEntry[] = [];
+/**
+ * Walks what the destination holds, source by source and asset page by asset page (with the placements of just that
+ * page), handing each manifest entry to `onEntry` as it is made: the manifest is never one array. Album lists are
+ * returned whole; they grow with album memberships, not with the library.
+ */
+export async function walkLibrary(
+  catalog: Catalog, destinationId: string, wanted: (asset: Asset) => readonly ResourceRole[],
+  onEntry: (entry: ManifestEntry) => Promise<void>,
+): Promise<LibraryView> {
   const albums: LibraryAlbum[] = [];
-  const byId = new Map<string, Asset>();
-  for (const [sourceId, placed] of [...bySource].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const sourceId of [...await catalog.placementSources(destinationId)].sort((a, b) => a.localeCompare(b))) {
     const sourceAlbums = new Map((await catalog.albums(sourceId)).map((a) => [a.id, { ...a, sourceId, entries: [] } as LibraryAlbum]));
-    for (const asset of await catalog.assets(sourceId)) {
-      const mine = placed.get(asset.id);
-      if (!mine) continue;
-      byId.set(`${sourceId}\u0000${asset.id}`, asset);
-      const resources = mine.filter((p) => isResourceRole(p.role));
-      const files = resources.map((p) => {
-        const r = asset.resources.find((x) => x.role === p.role);
-        return { ...fileOf(p), ...(r ? { filename: r.filename, contentType: r.contentType } : {}) };
-      });
-      const roles = new Set(resources.map((p) => p.role));
-      entries.push({
-        sourceId, assetId: asset.id, version: asset.version, kind: asset.kind, filename: asset.filename,
-        takenAt: asset.takenAt.toISOString(), localTime: localTimeOf(asset),
-        ...(asset.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: asset.utcOffsetMinutes }),
-        addedAt: asset.addedAt.toISOString(), favorite: asset.favorite, hidden: asset.hidden,
-        ...(asset.caption ? { caption: asset.caption } : {}), ...(asset.location ? { location: asset.location } : {}),
-        albums: asset.albums.map((a) => a.id),
-        ...(roles.has('live-video') ? { livePhotoPairingId: asset.id } : {}),
-        complete: wanted(asset).every((r) => roles.has(r)),
-        files, derived: mine.filter((p) => !isResourceRole(p.role)).map(fileOf),
-      });
-      const listed = mine.filter((p) => isResourceRole(p.role) && p.role !== 'sidecar' || p.role.endsWith('.jpeg'))
-        .map((p) => ({ role: p.role, path: p.path }));
-      for (const ref of asset.albums) {
-        const album = sourceAlbums.get(ref.id) ?? { id: ref.id, path: ref.path, kind: 'user' as const, sourceId, entries: [] };
-        sourceAlbums.set(ref.id, album);
-        album.entries.push({ assetId: asset.id, files: listed });
+    for await (const page of catalog.assetPages(sourceId)) {
+      const placed = new Map<string, Placement[]>();
+      for (const p of await catalog.placementsFor(destinationId, sourceId, page.map((a) => a.id))) {
+        placed.set(p.assetId, [...(placed.get(p.assetId) ?? []), p]);
+      }
+      for (const asset of page) {
+        const mine = placed.get(asset.id);
+        if (mine) await onEntry(entryOf(sourceId, asset, mine, wanted, sourceAlbums));
       }
     }
     albums.push(...sourceAlbums.values());
   }
   albums.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')));
-  return { assets: entries, albums, byId };
+  return { albums };
+}
+
+/** One asset's manifest line; adds the asset to the lists of its albums. */
+function entryOf(
+  sourceId: string, asset: Asset, mine: readonly Placement[], wanted: (asset: Asset) => readonly ResourceRole[], sourceAlbums: Map<string, LibraryAlbum>,
+): ManifestEntry {
+  const resources = mine.filter((p) => isResourceRole(p.role));
+  const files = resources.map((p) => {
+    const r = asset.resources.find((x) => x.role === p.role);
+    return { ...fileOf(p), ...(r ? { filename: r.filename, contentType: r.contentType } : {}) };
+  });
+  const roles = new Set(resources.map((p) => p.role));
+  const listed = mine.filter((p) => isResourceRole(p.role) && p.role !== 'sidecar' || p.role.endsWith('.jpeg'))
+    .map((p) => ({ role: p.role, path: p.path }));
+  for (const ref of asset.albums) {
+    const album = sourceAlbums.get(ref.id) ?? { id: ref.id, path: ref.path, kind: 'user' as const, sourceId, entries: [] };
+    sourceAlbums.set(ref.id, album);
+    album.entries.push({ assetId: asset.id, files: listed });
+  }
+  return {
+    sourceId, assetId: asset.id, version: asset.version, kind: asset.kind, filename: asset.filename,
+    takenAt: asset.takenAt.toISOString(), localTime: localTimeOf(asset),
+    ...(asset.utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes: asset.utcOffsetMinutes }),
+    addedAt: asset.addedAt.toISOString(), favorite: asset.favorite, hidden: asset.hidden,
+    ...(asset.caption ? { caption: asset.caption } : {}), ...(asset.location ? { location: asset.location } : {}),
+    albums: asset.albums.map((a) => a.id),
+    ...(roles.has('live-video') ? { livePhotoPairingId: asset.id } : {}),
+    complete: wanted(asset).every((r) => roles.has(r)),
+    files, derived: mine.filter((p) => !isResourceRole(p.role)).map(fileOf),
+  };
 }

@@ -6,7 +6,7 @@ import { pathKey } from '../../catalog/path-key.ts';
 import { sanitizeSegment, withSuffix } from '../path-template.ts';
 import { metadataOf, renderJsonSidecar } from './metadata.ts';
 import { renderXmp } from './xmp.ts';
-import { isAlbumRole, isHeic, pathsOf, type AssetFiles, type DerivedAction, type FidelityOptions, type LinkAction } from './types.ts';
+import { isAlbumRole, isHeic, pathsOf, type AssetFiles, type DerivedAction, type FidelityOptions, type LinkAction, type PathClaims } from './types.ts';
 
 export interface DerivedPlanInput {
   /** Included assets with the resources the policy sends. */
@@ -14,7 +14,7 @@ export interface DerivedPlanInput {
   /** Placements on the destination by asset id, then role. */
   readonly placed: ReadonlyMap<string, ReadonlyMap<string, Placement>>;
   /** Path keys already taken (by any asset); derived paths are added as they are chosen. */
-  readonly claimed: Map<string, string>;
+  readonly claimed: PathClaims;
   readonly options: FidelityOptions;
   readonly storesHeic: boolean;
   readonly serverSideCopy: boolean;
@@ -35,9 +35,10 @@ const SIDECAR_SUBJECTS: readonly ResourceRole[] = ['original', 'raw', 'edited'];
 const LINKED: readonly ResourceRole[] = ['original', 'live-video', 'raw', 'edited', 'edited-video'];
 
 /** A name for a derived file: `want` if free (or ours), else with the asset's collision suffix. */
-function claim(claimed: Map<string, string>, want: string, assetId: string): string {
+function claim(claimed: PathClaims, want: string, assetId: string): string {
   let path = want;
-  for (let n = 6; claimed.has(pathKey(path)) && claimed.get(pathKey(path)) !== assetId; n += 4) path = withSuffix(want, `~${short(assetId, n)}`);
+  const taken = (p: string) => { const owner = claimed.get(pathKey(p)); return owner !== undefined && owner !== assetId; };
+  for (let n = 6; taken(path); n += 4) path = withSuffix(want, `~${short(assetId, n)}`);
   claimed.set(pathKey(path), assetId);
   return path;
 }

@@ -36,6 +36,12 @@ export interface PlacedResource {
 }
 
 /** The resources of one asset the policy sends, by role. */
+/** Who holds each destination path key (by asset id); a Map is one, the streamed plan asks the catalog behind it. */
+export interface PathClaims {
+  get(key: string): string | undefined;
+  set(key: string, assetId: string): unknown;
+}
+
 export interface AssetFiles {
   readonly asset: Asset;
   readonly entries: ReadonlyMap<ResourceRole, PlacedResource>;

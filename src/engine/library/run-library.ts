@@ -105,7 +105,10 @@ export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: Libr
 
   const groups = groupByAsset(planned.copies);
   const batchSize = deps.batchSize ?? 100;
+  const bulk = groups.length > 0 ? deps.destination.bulk : undefined;
+  const notify = (messages: string[]) => { for (const message of messages) deps.events({ type: 'notice', message, show: true }); };
   try {
+    if (bulk) notify(await bulk.begin(inner.signal));
     for (let i = 0; i < groups.length && !inner.signal.aborted; i += batchSize) {
       const batch = groups.slice(i, i + batchSize);
       const recovered = await recover(batch.flat());
@@ -129,6 +132,7 @@ export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: Libr
     fatal ??= asTransferError(err);
   } finally {
     signal.removeEventListener('abort', stop);
+    if (bulk) notify(await bulk.end());
   }
   return closeRun(runId, { files, counts, started }, fatal, deps);
 }

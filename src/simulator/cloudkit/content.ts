@@ -34,6 +34,13 @@ export function contentRoutes(sim: SimState): SimRoutes {
     const common = { 'access-control-allow-origin': 'https://www.icloud.com', 'x-responding-instance': 'contentvendorws:photoferry-sim' };
     // Apple's answer to an expired signed URL was never recorded; 410 is our choice and the client refetches on any 4xx but 404.
     if ('error' in verdict) { res.writeHead(verdict.error === 'expired' ? 410 : 403, { ...common, 'content-type': 'text/plain' }); res.end(verdict.error === 'expired' ? 'URL expired' : 'Forbidden'); return true; }
+    const ceiling = sim.clock.overCeiling(verdict.owner);
+    if (ceiling !== undefined) {
+      const status = ceiling.kind === '429' ? 429 : 503;
+      res.writeHead(status, { ...common, 'content-type': 'text/plain', 'retry-after': String(ceiling.retryAfterSec ?? 1) });
+      res.end(status === 429 ? 'Too Many Requests' : 'Service Temporarily Unavailable');
+      return true;
+    }
     const spec = sim.contentOf(verdict.key);
     if (spec === undefined) { res.writeHead(404, { ...common, 'content-type': 'text/plain' }); res.end('File Not Found'); return true; }
     const range = parseRange(req.headers.range, spec.size);

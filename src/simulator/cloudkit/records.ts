@@ -45,6 +45,8 @@ function applyOne(sim: SimState, op: Json): object {
   }
   if (type === 'create' && record['recordType'] === 'CPLContainerRelation') {
     const item = String(fieldValue(fields, 'itemId')); const album = String(fieldValue(fields, 'containerId'));
+    const i = lib.indexOf(item);
+    if (i !== undefined && lib.spec(i).zone !== 'primary') return { recordName: name, serverErrorCode: 'BAD_REQUEST', reason: 'itemId is not a record of this zone' };
     lib.move(item, null, album);
     return render(sim, `${item}-IN-${album}`);
   }

@@ -40,7 +40,10 @@ function dispatch(sim: SimState, db: 'private' | 'shared', op: string, body: Rec
   }
 }
 
-export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire: () => void, adp: (request: SimRequest) => boolean = () => false): SimRoutes {
+/** The Apple ID a request's web session belongs to (undefined without one, e.g. a `/__sim/session` token). */
+export type AccountOf = (request: SimRequest) => string | undefined;
+
+export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire: () => void, adp: (request: SimRequest) => boolean = () => false, accountOf: AccountOf = () => undefined): SimRoutes {
   return async (request) => {
     const m = PREFIX.exec(request.url.pathname);
     if (m === null) return false;
@@ -54,6 +57,14 @@ export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire
     if (!authenticate(request)) { sendInvalidSession(res); return true; }
     // Advanced Data Protection without PCS cookies: what icloudpd #514 reports.
     if (adp(request)) { sendCkError(res, 403, 'ACCESS_DENIED', 'private db access disabled for this account'); return true; }
+    const account = accountOf(request);
+    const ceiling = sim.clock.overCeiling(account);
+    if (ceiling !== undefined) {
+      const retry = { 'retry-after': String(ceiling.retryAfterSec ?? 1) };
+      if (ceiling.kind === '429') sendCkError(res, 429, 'THROTTLED', 'Too many requests', retry);
+      else sendCkError(res, 503, 'TRY_AGAIN_LATER', 'Service Temporarily Unavailable', retry);
+      return true;
+    }
     if (throttle !== undefined) {
       const retry = { 'retry-after': String(throttle.retryAfterSec ?? 1) };
       if (throttle.kind === '503') sendCkError(res, 503, 'TRY_AGAIN_LATER', 'Service Temporarily Unavailable', retry);
@@ -64,8 +75,8 @@ export function cloudkitRoutes(sim: SimState, authenticate: Authenticate, expire
     const body = typeof request.body === 'object' && request.body !== null ? asObj(request.body) : {};
     // Items past Recently Deleted's 30 days are gone before anything reads the library.
     sim.deletion.sweep();
-    if (applyCloudkitFault(sim, op, body, res, (b) => dispatch(sim, db, op, b) ?? { status: 404, body: {} })) return true;
-    const result = dispatch(sim, db, op, body);
+    if (sim.signingFor(account, () => applyCloudkitFault(sim, op, body, res, (b) => dispatch(sim, db, op, b) ?? { status: 404, body: {} }))) return true;
+    const result = sim.signingFor(account, () => dispatch(sim, db, op, body));
     if (result === undefined) { sendCkError(res, 404, 'NOT_FOUND', `Unknown operation ${op}`); return true; }
     if (result.delayMs !== undefined && result.delayMs > 0) await sleep(result.delayMs);
     sendJson(res, result.status, result.body, result.headers);

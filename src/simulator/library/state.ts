@@ -102,7 +102,13 @@ export class LibraryState {
 
   album(id: string): AlbumSpec | undefined { return this.albums.find((a) => a.id === id); }
 
+  /**
+   * Albums live in PrimarySync and an album's contents query runs in that zone; the protocol notes document no album
+   * membership across zones (a Shared Library zone exposes only Library and Favorites, §3.5). So only PrimarySync
+   * assets are album members, and the album views, the relation records and changes/zone all agree.
+   */
   inAlbum(i: number, albumId: string): boolean {
+    if (this.spec(i).zone !== 'primary') return false;
     if (this.added.get(albumId)?.has(i) === true) return true;
     if (this.removed.get(albumId)?.has(i) === true) return false;
     const k = this.albums.findIndex((a) => a.id === albumId);
@@ -183,6 +189,7 @@ export class LibraryState {
   /** Moves an asset between albums (from `null` = just add). */
   move(recordName: string, fromAlbumId: string | null, toAlbumId: string | null): void {
     const i = this.need(recordName);
+    if (toAlbumId !== null && this.spec(i).zone !== 'primary') throw new Error(`${recordName} is a Shared Library asset: albums hold only PrimarySync assets`);
     const set = (map: Map<string, Set<number>>, id: string) => map.get(id) ?? map.set(id, new Set()).get(id)!;
     if (fromAlbumId !== null) { set(this.removed, fromAlbumId).add(i); this.added.get(fromAlbumId)?.delete(i); this.log('primary', { kind: 'relation', index: i, albumId: fromAlbumId }); }
     if (toAlbumId !== null) { set(this.added, toAlbumId).add(i); this.removed.get(toAlbumId)?.delete(i); this.log('primary', { kind: 'relation', index: i, albumId: toAlbumId }); }

@@ -111,13 +111,16 @@ test('awkward names: NFC ids, hidden clutter skipped, mtime fallback, bytes stre
   }
 });
 
-test('open: offset, missing role, vanished file, cancellation', async () => {
+test('open: offset, chunk size, missing role, vanished file, cancellation', async () => {
   const s = make(odd);
   const { assets } = await list(s);
   const plain = assets.find((a) => a.id === 'plain.jpg')!;
   const bytes = await readFile(join(odd, 'plain.jpg'));
   const tail = Buffer.concat(await (await s.open(plain, 'original', signal, { offset: 100 })).toArray() as Buffer[]);
   assert.deepEqual(tail, bytes.subarray(100));
+  const small = await (await s.open(plain, 'original', signal, { chunkBytes: 64 })).toArray() as Buffer[];
+  assert.ok(small.length > 1 && small.every((c) => c.length <= 64), `chunks of ${small.map((c) => c.length).join(', ')} bytes`);
+  assert.deepEqual(Buffer.concat(small), bytes);
   assert.equal(await kindOf(s.open(plain, 'live-video', signal)), 'not-found');
   const ghost: Asset = { ...plain, id: 'gone.jpg' as Asset['id'], resources: [{ ...plain.resources[0]!, filename: 'gone.jpg' }] };
   assert.equal(await kindOf(s.open(ghost, 'original', signal)), 'not-found');

@@ -10,8 +10,10 @@ import type { Logger } from '../../connectors/context.ts';
 import type { Album, ChangePage, OpenOptions, Source } from '../source.ts';
 import { CONNECTOR, throwIfCancelled, toTransferError } from './errors.ts';
 import { walk, type FileEntry } from './walk.ts';
-import { groupFiles, type Group } from './group.ts';
+import { extOf, groupFiles, type Group } from './group.ts';
 import { toAsset } from './to-asset.ts';
+import { readCaptureFast, type CaptureInfo } from './metadata.ts';
+import { readWithExiftool } from './exiftool-batch.ts';
 
 export interface FolderSourceOptions {
   readonly path: string;
@@ -70,21 +72,31 @@ export class FolderSource implements Source {
     }
   }
 
+  /**
+   * The page's assets: the fast readers run on `concurrency` files at a time, and the files they cannot parse go to
+   * exiftool together once the page is read (readWithExiftool), never one request per file.
+   */
   async #toAssets(groups: readonly Group<FileEntry>[], signal: AbortSignal): Promise<Asset[]> {
-    const out: Asset[] = new Array<Asset>(groups.length);
+    const infos = new Array<CaptureInfo | null>(groups.length);
+    const pathOf = (g: Group<FileEntry>) => join(this.#o.path, g.primary.diskRel);
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
         throwIfCancelled(signal);
         const i = next++;
-        const g = groups[i]!;
-        const asset = await toAsset(g, this.#o, () => this.#tool());
-        for (const m of g.members) this.#paths.set(`${asset.id}\0${m.role}`, join(this.#o.path, m.file.diskRel));
-        out[i] = asset;
+        const p = groups[i]!.primary;
+        infos[i] = await readCaptureFast(pathOf(groups[i]!), extOf(p.name), p.size);
       }
     };
     await Promise.all(Array.from({ length: this.#o.concurrency }, worker));
-    return out;
+    const slow = groups.filter((_, i) => infos[i] === null).map(pathOf);
+    const fromExiftool = slow.length > 0 ? await readWithExiftool(await this.#tool(), slow) : undefined;
+    throwIfCancelled(signal);
+    return groups.map((g, i) => {
+      const asset = toAsset(g, this.#o, infos[i] ?? fromExiftool?.get(pathOf(g)) ?? {});
+      for (const m of g.members) this.#paths.set(`${asset.id}\0${m.role}`, join(this.#o.path, m.file.diskRel));
+      return asset;
+    });
   }
 
   #tool(): Promise<ExifTool> {
@@ -131,12 +143,13 @@ export class FolderSource implements Source {
     const fh = await open(path, 'r').catch((err: unknown) => { throw toTransferError(err, `opening ${asset.id} (${role})`); });
     let position = options.offset ?? 0;
     const size = res.size;
+    const chunk = options.chunkBytes ?? READ_CHUNK;
     async function* chunks() {
       try {
         while (true) {
           throwIfCancelled(signal);
           // Sized to what is left (+1 to see the end) so a small file does not pin a whole chunk.
-          const want = Math.min(READ_CHUNK, Math.max(0, size - position) + 1);
+          const want = Math.min(chunk, Math.max(0, size - position) + 1);
           const buf = Buffer.allocUnsafeSlow(want);
           const { bytesRead } = await fh.read(buf, 0, want, position);
           if (bytesRead === 0) return;
@@ -149,7 +162,7 @@ export class FolderSource implements Source {
         await fh.close();
       }
     }
-    return Readable.from(chunks(), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
+    return Readable.from(chunks(), { objectMode: false, highWaterMark: 2 * chunk });
   }
 
   /** Finds the on-disk path of `dir-of(id)/filename` when this process has not listed it, matching names by NFC. */

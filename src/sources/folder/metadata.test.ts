@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { generateSampleLibrary } from '../../sample/index.ts';
-import { parseExifDate, parseOffset, readCapture } from './metadata.ts';
+import { parseExifDate, parseOffset } from './metadata.ts';
+import { readCapture } from './exiftool-batch.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'pf-meta-'));
 let tool: ExifTool | undefined;

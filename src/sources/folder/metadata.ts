@@ -1,14 +1,15 @@
 /**
- * @module Capture metadata of one file: exifr for EXIF in JPEG/TIFF/PNG (and HEIC via our own item locator),
- * the mvhd box for MOV/MP4, exiftool only for formats neither handles. exiftool costs ~5 ms a file even
- * batched, so keeping it off the common path is what makes 10k files list in seconds.
+ * @module Capture metadata of one file: our own tag reader for JPEG and HEIC EXIF (exifr when it meets a shape it
+ * does not know, and for TIFF/PNG/RAW), the mvhd box for MOV/MP4; the rest goes to exiftool in batches
+ * (exiftool-batch.ts). exiftool costs milliseconds a file, so keeping it off the common path is what makes 10k files
+ * list in seconds.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import exifr from 'exifr';
-import type { ExifTool, Tags } from 'exiftool-vendored';
 import type { GeoPoint } from '../../core/asset.ts';
 import { heifExifTiff, movieCreationTime } from './bmff.ts';
+import { ExifShapeError, jpegTags, tiffTags, type ExifTags } from './exif-tags.ts';
 
 export interface CaptureInfo {
   readonly takenAt?: Date;
@@ -70,24 +71,23 @@ function fromExif(t: Record<string, unknown>): CaptureInfo {
   };
 }
 
-function fromExiftool(t: Tags): CaptureInfo {
-  const date = (t.DateTimeOriginal ?? t.CreationDate ?? t.CreateDate) as unknown;
-  if (typeof date !== 'object' || date === null || !('toDate' in date)) return {};
-  const d = date as { toDate(): Date; tzoffsetMinutes?: number };
-  const takenAt = d.toDate();
-  if (Number.isNaN(takenAt.getTime())) return {};
-  return { takenAt, ...(d.tzoffsetMinutes !== undefined ? { utcOffsetMinutes: d.tzoffsetMinutes } : {}) };
-}
-
-export type LazyExifTool = () => Promise<ExifTool>;
-
 const JPEG_HEAD = 64 * 1024;
 /** Reused head buffers: a fresh 64 KB allocation per file fragments the heap (+60 MB RSS listing 10k files). */
 const spareHeads: Buffer[] = [];
 
+/** Our reader first; exifr only for a shape it does not know (it then reads the file its own way). */
+async function orExifr(read: () => ExifTags, fallback: () => Promise<ExifTags | undefined>): Promise<ExifTags | undefined> {
+  try {
+    return read();
+  } catch (err) {
+    if (!(err instanceof ExifShapeError)) throw err;
+    return fallback();
+  }
+}
+
 /**
- * JPEG EXIF sits in an APP1 segment near the start: parsing the first 64 KB from one read beats exifr's own
- * chunked file reader by about a third on 10k small files. A head without a date gets a full read.
+ * JPEG EXIF sits in an APP1 segment near the start: one read of the first 64 KB, then our tag reader (exifr for
+ * shapes it does not know). A head without a date gets a full read by exifr.
  */
 async function jpegExif(path: string, size: number): Promise<Record<string, unknown>> {
   const buf = spareHeads.pop() ?? Buffer.allocUnsafe(JPEG_HEAD);
@@ -97,7 +97,8 @@ async function jpegExif(path: string, size: number): Promise<Record<string, unkn
     const fd = openSync(path, 'r');
     let read: number;
     try { read = readSync(fd, buf, 0, Math.min(size, JPEG_HEAD), 0); } finally { closeSync(fd); }
-    tags = await exifr.parse(buf.subarray(0, read), EXIFR_OPTIONS).catch(() => undefined) as Record<string, unknown> | undefined;
+    const head = buf.subarray(0, read);
+    tags = await orExifr(() => jpegTags(head), () => exifr.parse(head, EXIFR_OPTIONS).catch(() => undefined));
   } finally {
     spareHeads.push(buf);
   }
@@ -105,8 +106,11 @@ async function jpegExif(path: string, size: number): Promise<Record<string, unkn
   return (await exifr.parse(path, EXIFR_OPTIONS)) ?? {};
 }
 
-/** Never throws: a file whose metadata cannot be read yields `{}` and the caller falls back to the mtime. */
-export async function readCapture(path: string, ext: string, size: number, exiftool: LazyExifTool): Promise<CaptureInfo> {
+/**
+ * What the fast readers make of one file; null when none of them can read it (its format or its shape), so the
+ * caller batches it to exiftool. Never throws.
+ */
+export async function readCaptureFast(path: string, ext: string, size: number): Promise<CaptureInfo | null> {
   try {
     if (ext === 'jpg' || ext === 'jpeg') return fromExif(await jpegExif(path, size));
     if (EXIFR_EXTS.has(ext)) return fromExif((await exifr.parse(path, EXIFR_OPTIONS)) ?? {});
@@ -118,17 +122,13 @@ export async function readCapture(path: string, ext: string, size: number, exift
           return takenAt ? { takenAt } : {};
         }
         const tiff = await heifExifTiff(fh, size);
-        return tiff ? fromExif((await exifr.parse(tiff, EXIFR_OPTIONS)) ?? {}) : {};
+        return tiff ? fromExif((await orExifr(() => tiffTags(tiff), () => exifr.parse(tiff, EXIFR_OPTIONS))) ?? {}) : {};
       } finally {
         await fh.close();
       }
     }
   } catch {
-    // unreadable by the fast path: exiftool gets a go below
+    // unreadable by the fast path: exiftool gets a go
   }
-  try {
-    return fromExiftool(await (await exiftool()).read(path));
-  } catch {
-    return {};
-  }
+  return null;
 }

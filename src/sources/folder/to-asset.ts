@@ -1,9 +1,8 @@
 /** @module One group of files (with its capture metadata) → an Asset. */
-import { join } from 'node:path';
 import { assetId, type Asset, type Resource } from '../../core/asset.ts';
 import type { FileEntry } from './walk.ts';
 import { extOf, type Group } from './group.ts';
-import { readCapture, type LazyExifTool } from './metadata.ts';
+import type { CaptureInfo } from './metadata.ts';
 import { versionOf } from './version.ts';
 
 const TYPES: Record<string, string> = {
@@ -20,11 +19,9 @@ export const contentTypeOf = (name: string): string => TYPES[extOf(name)] ?? 'ap
 
 const SCREENSHOT_NAME = /screenshot|screen shot|bildschirmfoto|capture d.[ée]cran|schermata|captura de pantalla/i;
 
-export async function toAsset(
-  g: Group<FileEntry>, o: { readonly path: string; readonly foldersAsAlbums: boolean }, exiftool: LazyExifTool,
-): Promise<Asset> {
+/** The group's asset, dated by `info`, the capture metadata of its primary file. */
+export function toAsset(g: Group<FileEntry>, o: { readonly foldersAsAlbums: boolean }, info: CaptureInfo): Asset {
   const p = g.primary;
-  const info = await readCapture(join(o.path, p.diskRel), extOf(p.name), p.size, exiftool);
   const resources: Resource[] = g.members.map((m) => ({
     role: m.role, filename: m.file.name, size: m.file.size, contentType: contentTypeOf(m.file.name),
   }));

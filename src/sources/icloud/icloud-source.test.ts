@@ -98,6 +98,15 @@ describe('icloud source ↔ simulator: 2,000 assets', () => {
     assert.ok(jobs.length > assets.length);
   });
 
+  it('a source that never listed (a worker) opening many files at once asks for the zones once', async () => {
+    const { source: fresh } = await connect(sim);
+    const some = assets.slice(0, 10);
+    await Promise.all(some.map(async (a) => { for await (const chunk of await fresh.open(a, 'original', signal)) void chunk; }));
+    // One zones/list per database (private, shared), not one per file.
+    assert.equal(fresh.calls.get('zones/list'), 2);
+    await fresh.close();
+  });
+
   it('a run with no change costs one request', async () => {
     const { value, calls } = await callsDuring(source, () => drain(source, cursor));
     assert.equal(value.upserts.length + value.deletions.length, 0);

@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor, type Cursor } from './api/cursor.ts';
 import { Downloader, type DownloaderOptions } from './api/download.ts';
 import { changedZones, NeedsFullListing, zoneDelta } from './api/incremental.ts';
 import { listView } from './api/listing.ts';
+import { NameSet } from '../../core/name-set.ts';
 import { PhotosApi, type Zone } from './api/photos-api.ts';
 import { refName, type CkRecord } from './api/records.ts';
 import { setRecentlyDeleted, type TrashOutcome } from './api/trash.ts';
@@ -44,6 +45,7 @@ export class IcloudSource implements Source {
   readonly pacer: Pacer;
   private wire: { ck: CloudKitClient; api: PhotosApi; downloader: Downloader } | undefined;
   private zoneCache: Zone[] | undefined;
+  private zonesAsked: Promise<Zone[]> | undefined;
 
   constructor(private readonly deps: IcloudSourceDeps) {
     this.id = `icloud:${deps.appleId.toLowerCase()}`;
@@ -74,9 +76,15 @@ export class IcloudSource implements Source {
     return zoneName === 'PrimarySync' ? libs.includes('personal') : libs.includes('shared');
   }
 
-  private async zones(signal: AbortSignal): Promise<Zone[]> {
-    this.zoneCache ??= (await this.w.api.zones(signal)).zones;
-    return this.zoneCache;
+  /**
+   * The account's zones, asked once: concurrent callers share the one request in flight. A worker opens a batch's
+   * files at once, and under a slow (shared) pace each of them used to send its own zones/list before the first
+   * answer came back, about one per file.
+   */
+  private zones(signal: AbortSignal): Promise<Zone[]> {
+    if (this.zoneCache !== undefined) return Promise.resolve(this.zoneCache);
+    this.zonesAsked ??= this.w.api.zones(signal).then((r) => (this.zoneCache = r.zones)).finally(() => { this.zonesAsked = undefined; });
+    return this.zonesAsked;
   }
 
   async *changes(cursor: string | null, signal: AbortSignal): AsyncIterable<ChangePage> {
@@ -144,7 +152,7 @@ export class IcloudSource implements Source {
     const { albums, fresh, notice } = await this.albumsOrPrevious(primary, signal);
     if (fresh) await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
     const cursorZones: Cursor['zones'] = [];
-    const seen = new Set<string>();
+    const seen = new NameSet();
     const libraries: LibraryCount[] = [];
     let first = true;
     const head = () => {

@@ -10,6 +10,8 @@ export const icloudOptions = z.object({
     .describe('Which libraries to copy: the personal library (PrimarySync) and/or the iCloud Shared Photo Library'),
   concurrency: z.number().int().min(1).max(16).default(6).describe('Most CloudKit requests in flight; lowered automatically when Apple throttles'),
   minRequestIntervalMs: z.number().int().min(0).max(5000).default(20).describe('Least time between two CloudKit requests when Apple is calm'),
+  requestsPerSecond: z.number().positive().max(1000).default(50)
+    .describe('Most requests per second to Apple for this Apple ID, for all workers together on a shared (PostgreSQL) catalog; keep it under what Apple tolerates'),
   stallTimeoutSec: z.number().positive().max(3600).default(60).describe('A download with no data for this long is abandoned and retried'),
   pcsPollSec: z.number().positive().max(600).default(10).describe('Advanced Data Protection: seconds between checks for your approval on a trusted device'),
   pcsWaitSec: z.number().positive().max(3600).default(300).describe('Advanced Data Protection: how long to wait for that approval before giving up'),
@@ -28,7 +30,7 @@ export const icloudSource = defineSource({
   create: async (o, ctx) => {
     const [{ signIn }, { IcloudSource }, { oneSignInAtATime }] = await Promise.all([import('./auth/index.ts'), import('./icloud-source.ts'), import('./pacer.ts')]);
     // Apple throttles per account: with workers on a shared catalog, one bucket and one sign-in for all of them.
-    const shared = ctx.accountPacing?.(o.appleId.toLowerCase());
+    const shared = ctx.accountPacing?.(o.appleId.toLowerCase(), o.requestsPerSecond);
     return new IcloudSource({
     appleId: o.appleId,
     signIn: (signal) => oneSignInAtATime(shared, () => signIn({ appleId: o.appleId, authUrl: o.authUrl, setupUrl: o.setupUrl, pcs: pcsTiming(o) }, ctx, signal), signal),

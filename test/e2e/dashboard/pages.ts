@@ -43,3 +43,24 @@ export const DOC_SHOTS = new URL('../../../docs/screenshots/', import.meta.url).
 export async function docShot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${DOC_SHOTS}${name}.png`, fullPage: false });
 }
+
+/** Presses Test on a named destination's row of the Connections page; the answer the row shows. */
+export async function testDestinationRow(page: Page, name: string): Promise<{ ok: boolean; text: string }> {
+  const row = page.locator(`[data-testid="destination-row"][data-name="${name}"]`);
+  await row.waitFor();
+  await row.getByTestId('destination-test').click();
+  const result = row.getByTestId('destination-test-result');
+  await result.waitFor();
+  return { ok: (await result.getAttribute('data-ok')) === 'true', text: await result.innerText() };
+}
+
+/** First-start setup with the token `photoferry serve` printed, then login: the dashboard as a fresh install shows it. */
+export async function setUpAndLogIn(page: Page, server: { url: string; setupToken: () => string }, password: string): Promise<void> {
+  await page.goto(server.url);
+  await page.getByTestId('setup-token').fill(server.setupToken());
+  await page.getByTestId('setup-password').fill(password);
+  await page.getByTestId('setup-repeat').fill(password);
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}

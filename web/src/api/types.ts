@@ -36,6 +36,12 @@ export interface LibraryStats {
   source: string; sourceId: string; assets: number; bytes: number;
   byYear: Record<string, Bucket>; byType: Record<string, Bucket>; byAlbum: Record<string, Bucket>;
   albums: AlbumRef[]; refreshedAt: string | null;
+  services: ServiceCopies[];
+}
+/** A photo service's share of the library (src/app/library-copies.ts); `verified` null = unverifiable (Google Photos). */
+export interface ServiceCopies {
+  name: string; destinationId: string; kind: string; assets: number; albums: number;
+  verified: { assets: number; albums: number } | null;
 }
 export interface RefreshAnswer { source: string; upserts: number; deletions: number; pages: number }
 
@@ -110,4 +116,15 @@ export interface NotificationSettings {
   webhook: { url: string; events?: NotificationEvent[] } | null;
   email: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string; to: string; events?: NotificationEvent[] } | null;
   expiringDays: number;
+}
+
+/** `GET /api/cluster`: workers and the job queue on a PostgreSQL catalog (empty lists on SQLite). */
+export interface ClusterView { dialect: string; workers: WorkerView[]; queues: QueueFigures[] }
+export interface WorkerView {
+  id: string; host: string; pid: number; startedAt: string; heartbeatAt: string; currentJob: string | null;
+  filesDone: number; bytesDone: number; alive: boolean; bytesPerSecond: number;
+}
+export interface QueueFigures {
+  name: string; waiting: number; active: number; failed: number; total: number;
+  recentFailures: { id: string; reason: string; at: string | null }[];
 }

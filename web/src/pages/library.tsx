@@ -1,4 +1,4 @@
-/** @module Library page: what the catalog knows of a source, by year, type and album, to decide what to archive. */
+/** @module Library page: what the catalog knows of a source, by year, type and album, to decide what to archive; what each photo service holds of it. */
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, enc, errorText } from '../api/client.ts';
 import type { Account, LibraryStats, RefreshAnswer } from '../api/types.ts';
@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatDate } from '../lib/format.ts';
 import { BarChart } from '../components/bar-chart.tsx';
 import { SelectField } from '../components/field.tsx';
 import { ErrorNotice, Notice } from '../components/notice.tsx';
+import { LibraryServices } from './library-services.tsx';
 
 export function LibraryPage() {
   const accounts = useAsync(() => get<Account[]>('/api/accounts'));
@@ -49,6 +50,7 @@ export function LibraryPage() {
             <strong>{formatCount(s.assets)}</strong> assets · <strong>{formatBytes(s.bytes)}</strong> · listed {formatDate(s.refreshedAt)}
           </p>
           {s.refreshedAt === null && <Notice kind="info">Nothing listed yet: press “Refresh from source”.</Notice>}
+          <LibraryServices services={s.services} />
           <div class="charts">
             <BarChart title="By year" data={s.byYear} by={by} sort="key" testId="chart-year" />
             <BarChart title="By type" data={s.byType} by={by} testId="chart-type" />

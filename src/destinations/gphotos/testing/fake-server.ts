@@ -6,10 +6,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeOauth, type FakeOauth } from './fake-oauth.ts';
 
 export interface FakeGphotos {
   readonly url: string;
   readonly tokenUrl: string;
+  /** Google's authorization endpoint as the fake plays it (see fake-oauth.ts); `oauth.consent` picks allow or deny. */
+  readonly authUrl: string;
+  readonly oauth: FakeOauth;
   readonly items: Map<string, { id: string; filename: string; sha1: string; size: number }>;
   readonly albums: Map<string, { title: string; items: string[] }>;
   readonly stats: { requests: number; uploads: number; uploadBytes: number; batchCreates: number; quotaRefusals: number };
@@ -21,6 +25,8 @@ export interface FakeGphotos {
 export interface FakeGphotosOptions {
   readonly quotaPerDay?: number;
   readonly client?: { id: string; secret: string; refreshToken: string };
+  /** Code exchanges report a 7-day refresh token, as Google does for apps in "Testing". */
+  readonly testingMode?: boolean;
 }
 
 export const FAKE_CLIENT = { id: 'client-1.apps.googleusercontent.com', secret: 'client-secret', refreshToken: 'refresh-1' };
@@ -31,7 +37,7 @@ export async function startFakeGphotos(options: FakeGphotosOptions = {}): Promis
   const items = new Map<string, { id: string; filename: string; sha1: string; size: number }>();
   const albums = new Map<string, { title: string; items: string[] }>();
   const uploads = new Map<string, { sha1: string; size: number; day: number }>();
-  const access = new Set<string>();
+  const oauth = createFakeOauth(client, { testingMode: options.testingMode ?? false });
   const stats = { requests: 0, uploads: 0, uploadBytes: 0, batchCreates: 0, quotaRefusals: 0 };
   let day = 0;
   let usedToday = 0;
@@ -43,15 +49,8 @@ export async function startFakeGphotos(options: FakeGphotosOptions = {}): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    if (url.pathname === '/token') {
-      const form = new URLSearchParams((await body(req)).toString());
-      if (form.get('client_id') !== client.id || form.get('client_secret') !== client.secret) return send(res, 401, { error: 'invalid_client' });
-      if (form.get('refresh_token') !== client.refreshToken) return send(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
-      const token = randomUUID();
-      access.add(token);
-      return send(res, 200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
-    }
-    if (!access.has(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) { req.resume(); return error(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'); }
+    if (await oauth.handle(req, res, url, async () => new URLSearchParams((await body(req)).toString()))) return undefined;
+    if (!oauth.isAccessToken(String(req.headers.authorization ?? '').replace(/^Bearer /, ''))) { req.resume(); return error(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.'); }
     stats.requests += 1;
     if (usedToday >= quota) {
       stats.quotaRefusals += 1;
@@ -116,7 +115,7 @@ export async function startFakeGphotos(options: FakeGphotosOptions = {}): Promis
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, tokenUrl: `${url}/token`, items, albums, stats,
+    url, tokenUrl: `${url}/token`, authUrl: `${url}/authorize`, oauth, items, albums, stats,
     nextDay() { day += 1; usedToday = 0; },
     stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FormError, readForm } from './form-parser.ts';
+import { createFakeJobs, type FakeJobs } from './fake-jobs.ts';
 
 export interface FakeAsset {
   readonly id: string;
@@ -27,6 +28,8 @@ export interface FakeImmichOptions {
   readonly keys?: Readonly<Record<string, readonly string[]>>;
   /** A proxy in front refuses bodies larger than this (HTTP 413 with an HTML page). */
   readonly bodyLimit?: number;
+  /** Keys of users who are not admins (only admins may pause or resume jobs). */
+  readonly nonAdminKeys?: readonly string[];
 }
 
 export interface FakeImmich {
@@ -34,7 +37,11 @@ export interface FakeImmich {
   readonly assets: Map<string, FakeAsset>;
   readonly albums: Map<string, { albumName: string; description: string; assets: Set<string> }>;
   /** Upload bodies received, in bytes (what a re-run must not send again). */
-  readonly stats: { uploads: number; uploadBytes: number; duplicates: number; rejectedForms: number };
+  readonly stats: { uploads: number; uploadBytes: number; duplicates: number; rejectedForms: number; uploadsWhileThumbnailsPaused: number };
+  /** Background job queues by name (see fake-jobs.ts): paused or not, and every pause/resume command in order. */
+  readonly jobs: FakeJobs;
+  /** While true, uploads wait before being read (a run held mid-upload, to interrupt it). */
+  holdUploads: boolean;
   stop(): Promise<void>;
 }
 
@@ -45,7 +52,9 @@ export async function startFakeImmich(options: FakeImmichOptions): Promise<FakeI
   const keys = options.keys ?? { 'test-key': ['all'] };
   const assets = new Map<string, FakeAsset>();
   const albums = new Map<string, { albumName: string; description: string; assets: Set<string> }>();
-  const stats = { uploads: 0, uploadBytes: 0, duplicates: 0, rejectedForms: 0 };
+  const stats = { uploads: 0, uploadBytes: 0, duplicates: 0, rejectedForms: 0, uploadsWhileThumbnailsPaused: 0 };
+  const jobs = createFakeJobs(options.version);
+  const isNonAdmin = (req: IncomingMessage) => (options.nonAdminKeys ?? []).includes(String(req.headers['x-api-key'] ?? ''));
   const byChecksum = (b64: string) => [...assets.values()].find((a) => a.checksum === b64);
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -62,6 +71,7 @@ export async function startFakeImmich(options: FakeImmichOptions): Promise<FakeI
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse) => {
+    while (self.holdUploads && !req.destroyed) await new Promise((r) => setTimeout(r, 20));
     const boundary = /boundary=([^;]+)/.exec(String(req.headers['content-type'] ?? ''))?.[1];
     if (!boundary) return fail(res, 400, 'Expected multipart/form-data');
     const hint = req.headers['x-immich-checksum'];
@@ -101,6 +111,7 @@ export async function startFakeImmich(options: FakeImmichOptions): Promise<FakeI
     const checksum = hash.digest('base64');
     const existing = byChecksum(checksum);
     stats.uploads += 1;
+    if (jobs.queues.get('thumbnailGeneration')!.isPaused) stats.uploadsWhileThumbnailsPaused += 1;
     if (existing) { stats.duplicates += 1; return send(res, 200, { id: existing.id, status: 'duplicate' }); }
     const live = fields.livePhotoVideoId;
     if (live !== undefined && !assets.has(live)) return fail(res, 400, 'livePhotoVideoId: asset not found');
@@ -117,7 +128,14 @@ export async function startFakeImmich(options: FakeImmichOptions): Promise<FakeI
 
   const routes: { method: string; path: RegExp; permission?: string; handle: (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => Promise<void> | void }[] = [
     { method: 'GET', path: /^\/api\/server\/version$/, handle: (_q, res) => send(res, 200, { major: options.version, minor: options.version === 2 ? 7 : 1, patch: 0 }) },
-    { method: 'GET', path: /^\/api\/users\/me$/, permission: 'user.read', handle: (_q, res) => send(res, 200, { id: 'user-1', email: 'owner@example.com', name: 'Owner', isAdmin: true }) },
+    { method: 'GET', path: /^\/api\/users\/me$/, permission: 'user.read', handle: (q, res) => send(res, 200, { id: 'user-1', email: 'owner@example.com', name: 'Owner', isAdmin: !isNonAdmin(q) }) },
+    ...jobs.routes.map((r) => ({
+      ...r, handle: async (req: IncomingMessage, res: ServerResponse, m: RegExpExecArray) => {
+        if (isNonAdmin(req)) { req.resume(); return fail(res, 403, 'Forbidden resource'); }
+        const out = r.handle(m, r.method === 'PUT' ? await readJson(req) : {});
+        return out.status === 200 ? send(res, 200, out.body) : fail(res, out.status, String(out.body));
+      },
+    })),
     { method: 'POST', path: /^\/api\/assets$/, permission: 'asset.upload', handle: upload },
     {
       method: 'POST', path: /^\/api\/assets\/bulk-upload-check$/, permission: 'asset.upload',
@@ -224,10 +242,11 @@ export async function startFakeImmich(options: FakeImmichOptions): Promise<FakeI
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`, assets, albums, stats,
+  const self: FakeImmich = {
+    url: `http://127.0.0.1:${port}`, assets, albums, stats, jobs, holdUploads: false,
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
+  return self;
 }
 
 /** Why this server generation refuses the form: v2 requires the device ids, v3 refuses them and wants offsets. */

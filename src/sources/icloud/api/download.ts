@@ -7,6 +7,7 @@ import type { IcloudSession } from '../session.ts';
 import type { Pacer } from '../pacer.ts';
 import { toAsset, type WireMap } from '../to-asset.ts';
 import type { PhotosApi, Zone } from './photos-api.ts';
+import { watchForStall } from './stall-watch.ts';
 import { refName, res, type CkRecord } from './records.ts';
 
 interface Known { zone: Zone; wire: WireMap; master: CkRecord; asset: CkRecord; fetchedAt: number }
@@ -97,11 +98,11 @@ export class Downloader {
         response = await this.pacer.run(async () => {
           // The watchdog's "no byte for stallMs" starts with the request, not with the headers: a host that
           // never answers would otherwise hang this download, and the pacer slot it holds, for good.
-          const timer = setTimeout(() => { noHeaders = true; ctl.abort(this.stalled()); }, this.opts.stallMs);
+          const watch = watchForStall(this.opts.stallMs, () => { noHeaders = true; ctl.abort(this.stalled()); });
           try {
             return await this.session.fetch(url, { method: 'GET', signal: both, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
           } finally {
-            clearTimeout(timer);
+            watch.stop();
           }
         }, signal);
       } catch (err) {
@@ -132,27 +133,26 @@ export class Downloader {
     const expected = size - offset;
     let seen = 0;
     let toSkip = skip;
-    let last = Date.now();
-    const watchdog = setInterval(() => {
+    const watchdog = watchForStall(this.opts.stallMs, () => {
       // Bytes waiting for the reader mean the reader is the slow one (a busy destination), not Apple.
-      if (out.readableLength > 0) last = Date.now();
-      else if (Date.now() - last > this.opts.stallMs) out.destroy(this.stalled());
-    }, Math.min(1000, Math.max(20, this.opts.stallMs / 4)));
+      if (out.readableLength > 0) { watchdog.heard(); return; }
+      out.destroy(this.stalled());
+    });
     const out = new Transform({
       transform(chunk: Buffer, _enc, cb) {
-        last = Date.now();
+        watchdog.heard();
         if (toSkip > 0) { const n = Math.min(toSkip, chunk.length); toSkip -= n; chunk = chunk.subarray(n); }
         seen += chunk.length;
         cb(null, chunk);
       },
       flush(cb) {
         // Every byte is in: nothing left to watch, however long the reader takes over the rest.
-        clearInterval(watchdog);
+        watchdog.stop();
         cb(seen === expected ? null : transient(`download ended after ${seen} of ${expected} bytes`));
       },
     });
     const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    const cleanup = () => clearInterval(watchdog);
+    const cleanup = () => watchdog.stop();
     body.on('error', (err) => out.destroy(err instanceof TransferError ? err : transient(`download interrupted: ${err.message}`, err)));
     out.on('close', () => { cleanup(); if (!body.destroyed) { body.destroy(); ctl.abort(); } });
     body.pipe(out);

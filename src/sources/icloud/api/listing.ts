@@ -1,5 +1,6 @@
 /** @module Full listing of one index: counts, then pages of 100 photos fetched in parallel (paced) and yielded in rank order, with a progress check. */
 import { IcloudError } from '../errors.ts';
+import { NameSet } from '../../../core/name-set.ts';
 import type { Pacer } from '../pacer.ts';
 import { pairRecords } from '../to-asset.ts';
 import { viewQuery, type PhotosApi, type ViewSpec, type Zone } from './photos-api.ts';
@@ -36,13 +37,13 @@ const loop = (zone: Zone, why: string, requests: number) => new IcloudError('per
 export async function* listView(api: PhotosApi, pacer: Pacer, zone: Zone, view: ViewSpec, signal: AbortSignal, options: ListViewOptions = {}): AsyncGenerator<ListedPage> {
   const count = await api.count(zone, viewQuery(view).countId, signal);
   options.onCount?.(count);
-  const seen = new Set<string>();
+  const seen = new NameSet();
   let requests = 0;
   /** Counts the page's assets not seen before; throws when a full page is all repeats or the count is overrun. */
   const progress = (listed: ListedPage): number => {
     requests++;
     let fresh = 0;
-    for (const a of [...listed.pairs.map((p) => p.asset), ...listed.orphans]) if (!seen.has(a.recordName)) { seen.add(a.recordName); fresh++; }
+    for (const a of [...listed.pairs.map((p) => p.asset), ...listed.orphans]) if (seen.add(a.recordName)) fresh++;
     if (fresh === 0 && isFull(listed)) throw loop(zone, `a full page repeated assets already listed (${seen.size} distinct so far)`, requests);
     if (seen.size > count + slack(count)) throw loop(zone, `${seen.size} assets listed although Apple counts ${count}`, requests);
     return fresh;

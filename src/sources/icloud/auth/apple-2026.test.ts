@@ -95,7 +95,8 @@ test('ADP: approved on the device after two polls → signed in, PCS cookies kep
   const secrets = memorySecrets();
   const notices: string[] = [];
   const prompt = scriptedPrompt([() => state.lastCode(appleId) ?? 'none']);
-  await signIn(opts(appleId), testCtx(secrets, { ...prompt, notice: (x) => notices.push(x.kind) }), signal());
+  // a generous wait: approval ends it anyway, and under load three polls may take longer than the default 400 ms
+  await signIn(opts(appleId, { pcs: { pollIntervalMs: 20, maxWaitMs: 15_000 } }), testCtx(secrets, { ...prompt, notice: (x) => notices.push(x.kind) }), signal());
   assert.deepEqual(notices, ['approve-on-device', 'approve-on-device', 'approved']);
   const saved = secrets.map.get(sessionKey(appleId))!;
   assert.match(saved, /X-APPLE-WEBAUTH-PCS-Photos/);

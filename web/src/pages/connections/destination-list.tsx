@@ -5,6 +5,7 @@ import type { Connector, Destination, TestAnswer, Usage } from '../../api/types.
 import { EditDestination } from './edit-destination.tsx';
 import { VerifyPanel, RestorePanel } from './destination-checks.tsx';
 import { usageWarning } from './usage.ts';
+import { GoogleSignIn } from './google-sign-in.tsx';
 
 type Result = { busy: true } | { busy: false; ok: boolean; message: string };
 type Panel = 'edit' | 'verify' | 'restore' | null;
@@ -53,6 +54,7 @@ function DestinationRow({ d, all, connector, onChanged }: { d: Destination; all:
       </div>
       <div class="row actions" role="group" aria-label={`Actions for ${d.name}`}>
         <button type="button" class="small" onClick={() => void test()} disabled={result?.busy} data-testid="destination-test">Test</button>
+        {d.type === 'gphotos' && <GoogleSignIn name={d.name} />}
         <button type="button" class="secondary small" onClick={() => toggle('verify')} aria-expanded={panel === 'verify'} data-testid="destination-verify">Verify</button>
         <button type="button" class="secondary small" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'} data-testid="destination-edit">Edit</button>
         <button type="button" class="secondary small" onClick={() => toggle('restore')} aria-expanded={panel === 'restore'} data-testid="destination-restore">Restore…</button>

@@ -1,4 +1,4 @@
-/** @module Every run of every task (and of the CLI), filtered by task, status and date, each linking to its page and log. */
+/** @module Every run of every task (and of the CLI), filtered by task, status and date, each linking to its page and log; on PostgreSQL, the workers and queue above them. */
 import { useState } from 'preact/hooks';
 import { get } from '../../api/client.ts';
 import type { RunView, Task } from '../../api/types.ts';
@@ -7,6 +7,7 @@ import { SelectField, TextField } from '../../components/field.tsx';
 import { ErrorNotice } from '../../components/notice.tsx';
 import { RunHistory } from './run-history.tsx';
 import { runState } from './run-status.tsx';
+import { WorkersPanel } from './workers-panel.tsx';
 
 const STATES = [
   { value: '', label: 'Any status' }, { value: 'attention', label: 'Needs attention' }, { value: 'ok', label: 'Done' },
@@ -32,6 +33,7 @@ export function RunsPage() {
     <div class="page">
       <h1>Runs</h1>
       <ErrorNotice error={runs.error ?? tasks.error} />
+      <WorkersPanel />
       <form class="card row wrap" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="Task" value={task} onChange={setTask} testId="runs-filter-task"
           options={[{ value: '', label: 'All tasks' }, ...(tasks.value ?? []).map((t) => ({ value: t.id, label: t.name }))]} />

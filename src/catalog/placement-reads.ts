@@ -1,0 +1,70 @@
+/**
+ * @module Placement reads sized by one page of work, not by the library: the streamed plan asks for the placements
+ * of the assets in hand, the owners of the paths it is about to choose, and the placements whose asset is gone.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { AssetId } from '../core/asset.ts';
+import type { Placement, PlacementRole } from '../destinations/destination.ts';
+import type { CatalogDatabase, CatalogTables } from './schema.ts';
+
+type Db = Kysely<CatalogTables>;
+/** Values per `IN (…)`: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 500;
+
+export function placementOfRow(r: Selectable<CatalogDatabase['placements']>): Placement {
+  return {
+    destinationId: r.destination_id, sourceId: r.source_id, assetId: r.asset_id as AssetId, role: r.role as PlacementRole,
+    path: r.path, size: Number(r.size), sha256: r.sha256, fingerprint: r.fingerprint, version: r.version,
+    verifiedAt: new Date(Number(r.verified_at)),
+    ...(r.remote_id ? { remoteId: r.remote_id } : {}), ...(r.remote_checksum ? { remoteChecksum: r.remote_checksum } : {}),
+  };
+}
+
+/** One query per CHUNK of distinct values, results concatenated. */
+export async function chunked<T>(values: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  const unique = [...new Set(values)];
+  for (let i = 0; i < unique.length; i += CHUNK) out.push(...await query(unique.slice(i, i + CHUNK)));
+  return out;
+}
+
+/** The placements of these assets on the destination, in path order (the order `placements()` gives). */
+export async function placementsFor(db: Db, destinationId: string, sourceId: string, assetIds: readonly string[]): Promise<Placement[]> {
+  const rows = await chunked(assetIds, (ids) => db.selectFrom('placements').selectAll()
+    .where('destination_id', '=', destinationId).where('source_id', '=', sourceId).where('asset_id', 'in', ids).execute());
+  return rows.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map(placementOfRow);
+}
+
+/** Which asset holds each of these path keys among the source's placements on the destination (absent: free). */
+export async function pathOwners(db: Db, destinationId: string, sourceId: string, keys: readonly string[]): Promise<Map<string, string>> {
+  const rows = await chunked(keys, (chunk) => db.selectFrom('placements').select(['path_key', 'asset_id'])
+    .where('destination_id', '=', destinationId).where('source_id', '=', sourceId).where('path_key', 'in', chunk).execute());
+  return new Map(rows.map((r) => [r.path_key, r.asset_id]));
+}
+
+/** Placements whose asset the source no longer lists (deleted or never known), in path order. */
+export async function orphanPlacements(db: Db, destinationId: string, sourceId: string): Promise<Placement[]> {
+  const rows = await db.selectFrom('placements').selectAll()
+    .where('destination_id', '=', destinationId).where('source_id', '=', sourceId)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('assets').select('assets.id')
+      .whereRef('assets.source_id', '=', 'placements.source_id').whereRef('assets.id', '=', 'placements.asset_id')
+      .where('assets.deleted', '=', 0))))
+    .orderBy('path').execute();
+  return rows.map(placementOfRow);
+}
+
+/** The sources with placements on a destination. */
+export async function placementSources(db: Db, destinationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('placements').select('source_id').distinct().where('destination_id', '=', destinationId).execute();
+  return rows.map((r) => r.source_id);
+}
+
+/**
+ * A stamp of a destination's placements that changes whenever one is recorded, replaced or removed (their count and
+ * latest verification time): one indexed aggregate, so "nothing changed here" costs no walk.
+ */
+export async function placementStamp(db: Db, destinationId: string): Promise<string> {
+  const row = await db.selectFrom('placements').select(({ fn }) => [fn.countAll<number>().as('n'), fn.max('verified_at').as('latest')])
+    .where('destination_id', '=', destinationId).executeTakeFirst();
+  return `${Number(row?.n ?? 0)}:${Number(row?.latest ?? 0)}`;
+}

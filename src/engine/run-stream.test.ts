@@ -1,0 +1,95 @@
+/** @module A streamed run (steps planned as the run goes) does what the whole plan does; incremental counts add up. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { anAsset, aResource } from '../../test/fixtures/build.ts';
+import { openSqliteCatalog } from '../catalog/sqlite/sqlite-catalog.ts';
+import { createMemoryStore } from '../destinations/memory/memory-store.ts';
+import { createFileDestination } from '../destinations/file-destination.ts';
+import { contentOf, createMemorySource } from '../sources/memory/memory-source.ts';
+import { TransferError } from '../core/transfer-error.ts';
+import type { Asset } from '../core/asset.ts';
+import { refresh } from './refresh.ts';
+import { DEFAULT_POLICY, type PlanOptions } from './plan.ts';
+import { streamChanges, streamPlan } from './plan-stream.ts';
+import { executeSteps } from './run.ts';
+import { DEFAULT_FIDELITY } from './derived/types.ts';
+
+const signal = () => AbortSignal.timeout(30_000);
+const options: PlanOptions = {
+  template: '{yyyy}/{filename}', include: (a) => !a.hidden, policy: DEFAULT_POLICY, propagateDeletes: false,
+  fidelity: { ...DEFAULT_FIDELITY, manifest: false, albums: 'none' },
+};
+/** Same file names on every 7th asset: collisions across pages get suffixes. */
+const library = (n: number, from = 0): Asset[] => Array.from({ length: n }, (_, k) => {
+  const i = from + k;
+  return anAsset({
+    id: `a${String(i).padStart(4, '0')}`, filename: `IMG_${i % 7}.HEIC`, kind: 'live-photo', hidden: i % 9 === 4,
+    resources: [aResource({ filename: `IMG_${i % 7}.HEIC`, size: 100 + i }), aResource({ role: 'live-video', filename: `IMG_${i % 7}.MOV`, size: 50 + i })],
+  });
+});
+
+async function setup(assets: Asset[]) {
+  const catalog = await openSqliteCatalog(':memory:');
+  const source = createMemorySource(assets);
+  const store = createMemoryStore();
+  const destination = createFileDestination('memory:dest', store);
+  const target = { sourceId: source.id, destinationId: destination.id, pageSize: 5 };
+  const run = async (planned: Awaited<ReturnType<typeof streamPlan>>) => {
+    const runId = await catalog.startRun({ sourceId: source.id, destinationId: destination.id, command: 'copy' });
+    return executeSteps(runId, planned, { source, destination, catalog, events: () => {}, concurrency: 2, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }, signal());
+  };
+  return { catalog, source, store, target, run };
+}
+
+describe('streamed run', () => {
+  it('a plan too large to hold is planned again step by step and copies what the held plan would', async () => {
+    const assets = library(40);
+    const t = await setup(assets);
+    await refresh(t.source, t.catalog, () => {}, signal());
+    const held = await streamPlan(options, t.catalog, t.target);
+    const streamed = await streamPlan(options, t.catalog, t.target, 10);
+    assert.ok(Array.isArray(held.steps) && !Array.isArray(streamed.steps), 'one held, one re-planned');
+    assert.deepEqual(streamed.totals, held.totals);
+    assert.equal(streamed.plan.copies.length, 0, 'a streamed plan keeps no actions');
+    const result = await t.run(streamed);
+    assert.equal(result.summary.status, 'ok');
+    assert.equal(result.summary.files.copied, held.totals.files);
+    assert.equal(result.summary.files.filtered, 4);
+    assert.equal(result.summary.counts?.assets, held.totals.assets);
+    const copiedPaths = new Set(held.plan.copies.map((c) => c.path));
+    for (const path of copiedPaths) assert.ok(t.store.files.has(path), `missing ${path}`);
+    for (const d of held.plan.derived) assert.ok(t.store.files.has(d.path), `missing sidecar ${d.path}`);
+    assert.deepEqual(t.store.files.get(held.plan.copies[0]!.path), contentOf(held.plan.copies[0]!.asset.id, held.plan.copies[0]!.resource.role, held.plan.copies[0]!.resource.size));
+    const again = await streamPlan(options, t.catalog, t.target, 10);
+    assert.deepEqual(again.totals, { assets: 0, files: 0, bytes: 0 }, 'everything is in place');
+  });
+
+  it('a file that fails leaves its asset without a sidecar, in whichever step it is', async () => {
+    const assets = library(12);
+    const t = await setup(assets);
+    await refresh(t.source, t.catalog, () => {}, signal());
+    t.source.failNext(assets[7]!.id, new TransferError('permanent', 'gone', { connector: 'memory' }), 10);
+    const result = await t.run(await streamPlan(options, t.catalog, t.target, 1));
+    assert.equal(result.summary.status, 'partial');
+    const placed = await t.catalog.placements('memory:dest');
+    assert.ok(!placed.some((p) => p.assetId === assets[7]!.id && p.role.startsWith('xmp')), 'no sidecar claims the failed asset');
+    assert.ok(placed.some((p) => p.assetId === assets[8]!.id && p.role.startsWith('xmp')), 'its neighbours have theirs');
+  });
+
+  it('an incremental plan counts present and filtered as a full plan of the same library would', async () => {
+    const assets = library(30);
+    const t = await setup(assets);
+    await refresh(t.source, t.catalog, () => {}, signal());
+    const first = await t.run(await streamPlan(options, t.catalog, t.target));
+    const settled = { present: first.summary.files.present + first.summary.files.copied, filtered: first.summary.files.filtered };
+    // The last clean run's state, then: 3 new assets, one edited (now hidden), one unhidden, one deleted.
+    const changedBefore = await t.catalog.assetsById(t.source.id, ['a0003', 'a0004', 'a0010'].map((id) => id as Asset['id']));
+    const [edited, unhidden] = [{ ...assets[3]!, hidden: true, version: 'v2' }, { ...assets[4]!, hidden: false, version: 'v2' }];
+    await t.catalog.applyChanges(t.source.id, { upserts: [...library(3, 100), edited, unhidden], deletions: [assets[10]!.id], cursor: 'c2', reset: false, done: true });
+    const ids = ['a0100', 'a0101', 'a0102', 'a0003', 'a0004', 'a0010'] as Asset['id'][];
+    const incremental = await streamChanges(options, t.catalog, t.target, { ids, before: changedBefore }, settled);
+    const full = await streamPlan(options, t.catalog, t.target);
+    assert.deepEqual([incremental.present, incremental.filtered, incremental.totals], [full.present, full.filtered, full.totals]);
+    assert.deepEqual(incremental.plan.copies.map((c) => c.path).sort(), full.plan.copies.map((c) => c.path).sort());
+  });
+});
