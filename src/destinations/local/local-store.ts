@@ -118,6 +118,12 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
       return { path, size: seen, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
+      // A staging name is the same for the same file on every attempt, and a batch redone after its worker was killed
+      // mid-write finds that worker's half file there (batch runs clean no staging: other batches are in flight).
+      // It was just removed, so the next attempt writes afresh.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && temp === target) {
+        throw new TransferError('transient', `write ${path}: an interrupted run had left a partial file at this staging name; removed, and written again`, { connector: KIND, cause: err });
+      }
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && madeDirs.delete(dir)) {
         throw new TransferError('transient', `write ${path}: its folder vanished; it will be made again`, { connector: KIND, cause: err });
       }
