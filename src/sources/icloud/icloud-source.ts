@@ -218,7 +218,7 @@ export class IcloudSource implements Source {
       albumsChanged ||= delta.albumsChanged;
       tokens.set(entry.zoneID.zoneName, { ...entry, token: delta.token });
     }
-    await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
+    if (albums.changed) await this.deps.state.set(ALBUMS_KEY, albums.snapshot());
     const next: Cursor = { v: 1, db: dbToken, zones: [...tokens.values()] };
     yield {
       upserts, deletions, ...(albumsChanged ? { albums: albums.albums() } : {}), cursor: encodeCursor(next), reset: false, done: true,

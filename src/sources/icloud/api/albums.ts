@@ -35,22 +35,37 @@ export function pathOf(nodes: ReadonlyMap<string, AlbumNode>, id: string): strin
 export class AlbumIndex {
   private readonly nodes = new Map<string, AlbumNode>();
   private readonly byAsset = new Map<string, Set<string>>();
+  /**
+   * Whether the tree or a membership differs from the snapshot it was made from: the snapshot holds every asset's
+   * albums (megabytes at 100k assets), so an incremental listing that changed none of it does not write it again.
+   */
+  private dirty = false;
 
   constructor(snapshot: AlbumSnapshot = { albums: [], members: {} }) {
     for (const a of snapshot.albums) this.nodes.set(a.id, a);
     for (const [albumId, names] of Object.entries(snapshot.members)) for (const n of names) this.add(n, albumId);
+    this.dirty = false;
   }
 
+  get changed(): boolean { return this.dirty; }
   has(id: string): boolean { return this.nodes.has(id); }
-  setNode(node: AlbumNode): void { this.nodes.set(node.id, node); }
+  setNode(node: AlbumNode): void {
+    const was = this.nodes.get(node.id);
+    if (was === undefined || JSON.stringify(was) !== JSON.stringify(node)) this.dirty = true;
+    this.nodes.set(node.id, node);
+  }
   removeNode(id: string): string[] {
-    this.nodes.delete(id);
+    if (this.nodes.delete(id)) this.dirty = true;
     const affected: string[] = [];
     for (const [asset, set] of this.byAsset) if (set.delete(id)) affected.push(asset);
+    if (affected.length > 0) this.dirty = true;
     return affected;
   }
-  add(asset: string, albumId: string): void { (this.byAsset.get(asset) ?? this.byAsset.set(asset, new Set()).get(asset)!).add(albumId); }
-  remove(asset: string, albumId: string): void { this.byAsset.get(asset)?.delete(albumId); }
+  add(asset: string, albumId: string): void {
+    const set = this.byAsset.get(asset) ?? this.byAsset.set(asset, new Set()).get(asset)!;
+    if (!set.has(albumId)) { set.add(albumId); this.dirty = true; }
+  }
+  remove(asset: string, albumId: string): void { if (this.byAsset.get(asset)?.delete(albumId) === true) this.dirty = true; }
   membersOf(albumId: string): string[] { return [...this.byAsset].filter(([, s]) => s.has(albumId)).map(([a]) => a); }
 
   refsOf(asset: string): AlbumRef[] {
