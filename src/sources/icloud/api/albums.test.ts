@@ -1,4 +1,4 @@
-/** @module AlbumIndex says whether it differs from its snapshot, so an incremental listing rewrites it only then. */
+/** @module AlbumIndex: whether it differs from its snapshot (an incremental listing rewrites it only then), and its compact memberships read back the same. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlbumIndex } from './albums.ts';
@@ -28,4 +28,47 @@ test('a new member, a removed one, a renamed or removed album is a change', () =
     change(index);
     assert.equal(index.changed, true, change.toString());
   }
+});
+
+const tree = () => ({
+  albums: [{ id: 'f1', name: 'Trips', folder: true }, { id: 'b', name: 'Italy', parentId: 'f1', folder: false }, { id: 'a', name: 'Best', folder: false }],
+  members: { b: ['A', 'B'], a: ['B', 'C'] },
+});
+
+test('an asset in one album, in two, and back to one reads the same as it was written', () => {
+  const index = new AlbumIndex(tree());
+  assert.deepEqual(index.refsOf('A'), [{ id: 'b', path: ['Trips', 'Italy'] }]);
+  assert.deepEqual(index.refsOf('B'), [{ id: 'a', path: ['Best'] }, { id: 'b', path: ['Trips', 'Italy'] }]);
+  assert.deepEqual(index.refsOf('Z'), []);
+  index.add('A', 'a');
+  assert.deepEqual(index.refsOf('A').map((r) => r.id), ['a', 'b']);
+  index.remove('A', 'b');
+  assert.deepEqual(index.refsOf('A').map((r) => r.id), ['a']);
+  index.remove('A', 'a');
+  assert.deepEqual(index.refsOf('A'), []);
+  assert.deepEqual(index.membersOf('a'), ['B', 'C']);
+  assert.deepEqual(index.snapshot().members, { a: ['B', 'C'], b: ['B'] });
+});
+
+test('assets of an album share its ref, and a renamed folder shows in the paths read after it', () => {
+  const index = new AlbumIndex(tree());
+  assert.equal(index.refsOf('A')[0], index.refsOf('B')[1]);
+  index.setNode({ id: 'f1', name: 'Travel', folder: true });
+  assert.deepEqual(index.refsOf('A'), [{ id: 'b', path: ['Travel', 'Italy'] }]);
+});
+
+test('removing an album returns its members and leaves them in their other albums', () => {
+  const index = new AlbumIndex(tree());
+  assert.deepEqual(index.removeNode('b'), ['A', 'B']);
+  assert.deepEqual(index.refsOf('B').map((r) => r.id), ['a']);
+  assert.deepEqual(index.membersOf('b'), []);
+  assert.deepEqual(index.snapshot().members, { a: ['B', 'C'] });
+});
+
+test('a membership of an album not in the tree is kept but not shown until the album is', () => {
+  const index = new AlbumIndex(tree());
+  index.add('A', 'new');
+  assert.deepEqual(index.refsOf('A').map((r) => r.id), ['b']);
+  index.setNode({ id: 'new', name: 'New', folder: false });
+  assert.deepEqual(index.refsOf('A').map((r) => r.id), ['b', 'new']);
 });
