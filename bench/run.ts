@@ -19,8 +19,9 @@ import { icloud } from './sections/icloud.ts';
 import { smallFiles } from './sections/small-files.ts';
 import { workers } from './sections/workers.ts';
 import { immichLarge } from './sections/immich-large.ts';
+import { largeVideo } from './sections/large-video.ts';
 
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles, workers, immichLarge];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles, workers, immichLarge, largeVideo];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());

@@ -9,9 +9,9 @@ import { flush, measure } from '../lib/measure.ts';
 import type { BenchContext, Row, Section } from '../lib/types.ts';
 import { startFakeImmich } from '../../src/destinations/immich/testing/fake-server.ts';
 
-const GIB = 1024 ** 3;
+export const GIB = 1024 ** 3;
 
-async function sparseVideo(path: string, bytes: number): Promise<void> {
+export async function sparseVideo(path: string, bytes: number): Promise<void> {
   const file = await open(path, 'w');
   try { await file.truncate(bytes); } finally { await file.close(); }
 }

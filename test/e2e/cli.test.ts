@@ -108,7 +108,7 @@ describe('photoferry CLI', () => {
     assert.equal(s3.code, 0, s3.stderr);
     assert.match(s3.stdout, /Options of "s3"/);
     assert.match(s3.stdout, /bucket \(required; string\)/);
-    assert.match(s3.stdout, /partSizeMiB \(default 8; integer\)/);
+    assert.match(s3.stdout, /partSizeMiB \(default 5; integer\)/);
     assert.match(s3.stdout, /secretAccessKey \(optional; secret: kept in the vault/);
     const types = await runCli(['remote', 'add', '--help'], env);
     assert.match(types.stdout, /Connector types: .*s3.*sftp/);

@@ -22,7 +22,9 @@ export const s3Options = z.object({
   storageClass: z.string().optional().describe('Storage class of new files, e.g. STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE'),
   objectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).optional().describe('Object Lock retention mode for new files (the bucket must have Object Lock enabled)'),
   objectLockDays: z.int().min(1).max(36500).optional().describe('Days each new file is locked against deletion and overwrite'),
-  partSizeMiB: z.int().min(5).max(5120).default(8).describe('Preferred multipart part size in MiB (grown automatically so a file fits in 10,000 parts)'),
+  // S3's minimum, as in lib-storage: the store's part buffers are this size, so it sets a large upload's memory
+  // (a 4 GiB video to s3rver: 233 MB peak RSS with 8 MiB parts, 211 MB with 5 MiB, and no slower).
+  partSizeMiB: z.int().min(5).max(5120).default(5).describe('Preferred multipart part size in MiB (grown automatically so a file fits in 10,000 parts)'),
   multipartThresholdMiB: z.int().min(5).max(5120).default(16).describe('Files larger than this go up in parts (resumable)'),
   partConcurrency: z.int().min(1).max(32).default(4)
     .describe('Parts of one file uploaded at once (memory: all uploads share this + 2 part buffers of part size)'),

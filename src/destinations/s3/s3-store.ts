@@ -47,7 +47,7 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
   const conn = createS3Client(o);
   const { client } = conn;
   // Parts of every multipart upload share these buffers: one file at full width plus two more parts keep
-  // the server busy; more would only cost memory (6 × 8 MiB with the defaults, however many files at once).
+  // the server busy; more would only cost memory (6 × 5 MiB with the defaults, however many files at once).
   const buffers = createPartPool(o.partConcurrency + 2, o.partSize);
   const bucket = o.bucket;
   const keyOf = (path: string) => (o.prefix ? `${o.prefix}/` : '') + checkStorePath(path, KIND);
