@@ -23,5 +23,6 @@ EXPOSE 8642
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:8642/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Inside the container 0.0.0.0 is the container's own interface; publish the port on 127.0.0.1 of the host
 # (or put a TLS proxy in front). --insecure acknowledges that the container itself speaks plain HTTP.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/photoferry.js"]
+# The launcher itself, not `node bin/photoferry.js`: its shebang carries the heap flags that keep memory flat.
+ENTRYPOINT ["/usr/bin/tini", "--", "/app/bin/photoferry.js"]
 CMD ["serve", "--host", "0.0.0.0", "--insecure"]
