@@ -113,6 +113,31 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.deepEqual(await c.placementSources('none'), []);
     });
 
+    it('numbers every write of assets and placements, and says which assets changed after a number', async () => {
+      const c = await fresh();
+      await c.ensureSource('s', 'memory');
+      const start = await c.changeSeq();
+      await c.applyChanges('s', page({ upserts: [anAsset({ id: 'a' }), anAsset({ id: 'b' }), anAsset({ id: 'c' })], reset: true, done: true, cursor: 'c1' }));
+      const listed = await c.changeSeq();
+      assert.ok(listed > start);
+      assert.deepEqual((await c.assetsChangedSince('d', 's', start)).sort(), ['a', 'b', 'c']);
+      assert.deepEqual(await c.assetsChangedSince('d', 's', listed), []);
+      const at = (id: string, destinationId = 'd') => ({ destinationId, sourceId: 's', assetId: assetId(id), role: 'original' as const, path: `${destinationId}/${id}.JPG`,
+        size: 1, sha256: 'h', fingerprint: 'f', version: 'v', verifiedAt: new Date(1000) });
+      await c.recordPlacement(at('a'));
+      await c.recordPlacement(at('b', 'e'));
+      // Queued placements are committed before the number is read: it covers them.
+      const placed = await c.changeSeq();
+      assert.deepEqual(await c.assetsChangedSince('d', 's', listed), ['a'], 'a placement on another destination is not a change here');
+      assert.deepEqual(await c.assetsChangedSince('e', 's', listed), ['b']);
+      await c.applyChanges('s', page({ deletions: [assetId('c')], cursor: 'c2' }));
+      await c.removePlacement('e', 's', assetId('b'), 'original');
+      assert.deepEqual((await c.assetsChangedSince('d', 's', placed)).sort(), ['b', 'c'], 'a deletion, and a placement removed, change the asset');
+      const again = await c.changeSeq();
+      await c.applyChanges('s', page({ upserts: [anAsset({ id: 'a' }), anAsset({ id: 'b' })], reset: true, done: true, cursor: 'c3' }));
+      assert.deepEqual((await c.assetsChangedSince('d', 's', again)).sort(), ['a', 'b'], 'a full listing does not touch what was deleted before');
+    });
+
     it('keeps runs, outcomes in order, and connector state across reopening', async () => {
       const location = await options.location();
       const c = await openCatalog(location);
