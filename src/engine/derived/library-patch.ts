@@ -13,7 +13,7 @@ import type { ResourceRole, Asset } from '../../core/asset.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Destination } from '../../destinations/destination.ts';
 import { albumEntryOf, albumHeader, entryOf, orderAlbums, orderSources, placedOf, type AlbumEntry, type ManifestEntry } from './library-model.ts';
-import { compareKeys, lineAlbums, lineKey, readLines, type LineKey } from './manifest-lines.ts';
+import { compareKeys, LineSink, lineAlbums, lineKey, readLines, type LineKey } from './manifest-lines.ts';
 
 /** Past this many changed assets a full walk is about as fast, and holding their new lines costs more. */
 export const PATCH_LIMIT = 5000;
@@ -81,14 +81,8 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
   const fresh = await changedEntries(input, sources, changed, rank, listed);
 
   const out = createWriteStream(input.file);
-  const hash = createHash('sha256');
-  let size = 0;
-  const emit = async (line: string) => {
-    const data = `${line}\n`;
-    hash.update(data);
-    size += Buffer.byteLength(data);
-    if (!out.write(data)) await once(out, 'drain');
-  };
+  const sink = new LineSink(out);
+  const emit = (line: string) => sink.add(Buffer.from(`${line}\n`));
   const counts = new Map<string, number>();
   const count = (sourceId: string, ids: readonly string[]) => {
     for (const id of ids) {
@@ -106,7 +100,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
     let next = 0;
     let last: LineKey | undefined;
     for await (const line of readLines(await destination.read(input.manifestPath, signal), (chunk) => previous.update(chunk))) {
-      if (previousHeader === undefined) { previousHeader = headerAlbums(line, destination.id); continue; }
+      if (previousHeader === undefined) { previousHeader = headerAlbums(line.toString(), destination.id); continue; }
       const key = lineKey(line);
       if (key === null || !rank.has(key.sourceId) || (last && compareKeys(last, key, rank) >= 0)) throw new Unpatchable();
       last = key;
@@ -121,12 +115,13 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
         continue;
       }
       count(key.sourceId, ids);
-      await emit(line);
+      await sink.add(line);
     }
     for (; next < fresh.length; next += 1) {
       count(fresh[next]!.key.sourceId, fresh[next]!.entry.albums);
       await emit(fresh[next]!.line);
     }
+    await sink.flush();
   } finally {
     out.end();
     await once(out, 'close');
@@ -136,7 +131,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
   const rebuilt = input.albumFiles ? await albumsToRebuild(input.albumFiles, albums, previousHeader, touched) : new Set<string>();
   const entries = rebuilt.size > 0 ? await albumEntries(input.file, rebuilt) : new Map<string, AlbumEntry[]>();
   return {
-    manifest: { file: input.file, size, sha256: hash.digest('hex') },
+    manifest: { file: input.file, ...sink.digest() },
     albums: albums.map((album) => {
       const key = albumKey(album.sourceId, album.id);
       return { album, count: counts.get(key) ?? 0, entries: rebuilt.has(key) ? entries.get(key) ?? [] : null };
@@ -202,8 +197,8 @@ async function albumEntries(file: string, wanted: ReadonlySet<string>): Promise<
   let header = true;
   for await (const line of readLines(createReadStream(file), () => undefined)) {
     if (header) { header = false; continue; }
-    if (line === '' || !lineAlbums(line)!.some((id) => ids.has(id))) continue;
-    const entry = JSON.parse(line) as ManifestEntry;
+    if (!lineAlbums(line)!.some((id) => ids.has(id))) continue;
+    const entry = JSON.parse(line.toString()) as ManifestEntry;
     let listed: AlbumEntry | undefined;
     for (const id of entry.albums) {
       const key = albumKey(entry.sourceId, id);
