@@ -138,6 +138,29 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.deepEqual((await c.assetsChangedSince('d', 's', again)).sort(), ['a', 'b'], 'a full listing does not touch what was deleted before');
     });
 
+    it('stamps a destination\'s placements: the same until one is recorded, replaced or removed', async () => {
+      const c = await fresh();
+      const at = (id: string, sha256 = 'h', destinationId = 'd') => ({ destinationId, sourceId: 's', assetId: assetId(id), role: 'original' as const,
+        path: `${id}.JPG`, size: 1, sha256, fingerprint: 'f', version: 'v', verifiedAt: new Date(1000) });
+      const seen = [await c.placementStamp('d')];
+      const changed = async (why: string) => {
+        const stamp = await c.placementStamp('d');
+        assert.ok(!seen.includes(stamp), `${why}: ${stamp} seen before`);
+        seen.push(stamp);
+      };
+      await c.recordPlacement(at('a'));
+      await changed('recorded');
+      assert.equal(await c.placementStamp('d'), seen.at(-1), 'unchanged: the same stamp');
+      await c.recordPlacement(at('b'));
+      await changed('another recorded');
+      await c.recordPlacement(at('a', 'h2'));
+      await changed('replaced, with the same verification time');
+      await c.removePlacement('d', 's', assetId('b'), 'original');
+      await changed('removed');
+      await c.recordPlacement(at('c', 'h', 'e'));
+      assert.equal(await c.placementStamp('d'), seen.at(-1), 'another destination\'s placement');
+    });
+
     it('keeps runs, outcomes in order, and connector state across reopening', async () => {
       const location = await options.location();
       const c = await openCatalog(location);
