@@ -128,7 +128,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
   }
   if (previous.digest('hex') !== input.previousSha256 || previousHeader === undefined) throw new Unpatchable();
   for (const { key, entry } of fresh) for (const id of entry.albums) touched.add(albumKey(key.sourceId, id));
-  const rebuilt = input.albumFiles ? await albumsToRebuild(input.albumFiles, albums, previousHeader, touched) : new Set<string>();
+  const rebuilt = input.albumFiles ? albumsToRebuild(input.albumFiles, albums, previousHeader, touched) : new Set<string>();
   const entries = rebuilt.size > 0 ? await albumEntries(input.file, rebuilt) : new Map<string, AlbumEntry[]>();
   return {
     manifest: { file: input.file, ...sink.digest() },
@@ -174,10 +174,10 @@ function headerAlbums(line: string, destinationId: string): Map<string, string> 
  * Album files to write again: those whose members changed, the ones renamed or new (header differs from the
  * previous manifest's) and any whose file we did not write. Two albums on one path: only the walk decides which wins.
  */
-async function albumsToRebuild(
+function albumsToRebuild(
   files: NonNullable<PatchInput['albumFiles']>, albums: readonly (Album & { sourceId: string })[], previous: ReadonlyMap<string, string>,
   touched: ReadonlySet<string>,
-): Promise<Set<string>> {
+): Set<string> {
   const rebuilt = new Set<string>();
   const paths = new Set<string>();
   for (const album of albums) {
