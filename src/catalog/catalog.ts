@@ -55,6 +55,16 @@ export interface Catalog {
   placementSources(destinationId: string): Promise<string[]>;
   /** Changes whenever a placement on the destination is recorded, replaced or removed (an opaque string). */
   placementStamp(destinationId: string): Promise<string>;
+  /**
+   * The latest change number: every write of assets or placements takes the next one. Saved with something built
+   * from the catalog, it lets `assetsChangedSince` say what to rebuild.
+   */
+  changeSeq(): Promise<number>;
+  /**
+   * Assets of a source whose listing (upsert, deletion) or placements on the destination (recorded, replaced,
+   * removed) were written after change `since`; deleted assets included, each id once, in no particular order.
+   */
+  assetsChangedSince(destinationId: string, sourceId: string, since: number): Promise<AssetId[]>;
   /** Placements whose asset the source no longer lists (what sync --delete removes), in path order. */
   orphanPlacements(destinationId: string, sourceId: string): Promise<Placement[]>;
   /** Records (or replaces) where one resource now verifiably is. */

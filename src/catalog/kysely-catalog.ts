@@ -21,6 +21,7 @@ import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { createWriteBehind } from './write-behind.ts';
 import { createLibraryRecords } from './library-records.ts';
+import { assetsChangedSince, currentChangeSeq, nextChangeSeq } from './change-seq.ts';
 import { chunked, orphanPlacements, pathOwners, placementOfRow, placementSources, placementStamp, placementsFor } from './placement-reads.ts';
 
 type Db = Kysely<CatalogTables>;
@@ -121,8 +122,24 @@ export function createKyselyCatalog(db: Db, dialect: CatalogDialect, onClose: ()
 
     async removePlacement(destinationId, sourceId, assetId, role) {
       await pending.flush();
-      await db.deleteFrom('placements').where('destination_id', '=', destinationId).where('source_id', '=', sourceId)
-        .where('asset_id', '=', assetId).where('role', '=', role).execute();
+      await db.transaction().execute(async (tx) => {
+        // The counter first, as every writer takes it: two transactions never wait on each other the other way round.
+        const seq = await nextChangeSeq(tx);
+        await tx.deleteFrom('placements').where('destination_id', '=', destinationId).where('source_id', '=', sourceId)
+          .where('asset_id', '=', assetId).where('role', '=', role).execute();
+        // The row is gone, so the change is stamped on its asset: the library files see the asset changed.
+        await tx.updateTable('assets').set({ changed_seq: seq }).where('source_id', '=', sourceId).where('id', '=', assetId).execute();
+      });
+    },
+
+    async changeSeq() {
+      await pending.flush();
+      return currentChangeSeq(db);
+    },
+
+    async assetsChangedSince(destinationId, sourceId, since) {
+      await pending.flush();
+      return assetsChangedSince(db, destinationId, sourceId, since);
     },
 
     async startRun(spec) {
@@ -201,13 +218,14 @@ type OutcomeRow = Insertable<CatalogDatabase['outcomes']>;
 async function writePlacements(tx: Db, rows: PlacementRow[]): Promise<void> {
   const last = new Map<string, PlacementRow>();
   for (const r of rows) last.set(`${r.destination_id}\0${r.source_id}\0${r.asset_id}\0${r.role}`, r);
-  const unique = [...last.values()];
+  const seq = await nextChangeSeq(tx);
+  const unique = [...last.values()].map((r) => ({ ...r, changed_seq: seq }));
   for (let i = 0; i < unique.length; i += BATCH) {
     await tx.insertInto('placements').values(unique.slice(i, i + BATCH))
       .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet((eb) => ({
         path: eb.ref('excluded.path'), path_key: eb.ref('excluded.path_key'), size: eb.ref('excluded.size'),
         sha256: eb.ref('excluded.sha256'), fingerprint: eb.ref('excluded.fingerprint'), version: eb.ref('excluded.version'),
-        verified_at: eb.ref('excluded.verified_at'),
+        verified_at: eb.ref('excluded.verified_at'), changed_seq: eb.ref('excluded.changed_seq'),
       }))).execute();
   }
 }
@@ -242,19 +260,20 @@ async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<vo
   let open = Number(source.listing_open);
   if (page.reset) { gen += 1; open = 1; }
   const seenGen = open ? gen : 0;
+  const seq = await nextChangeSeq(tx);
   for (let i = 0; i < page.upserts.length; i += BATCH) {
     const rows = page.upserts.slice(i, i + BATCH).map((a) => ({
       source_id: sourceId, id: a.id, version: a.version, kind: a.kind, taken_at: a.takenAt.getTime(),
-      filename: a.filename, bytes: totalBytes(a), data: assetToJson(a), deleted: 0, seen_gen: seenGen,
+      filename: a.filename, bytes: totalBytes(a), data: assetToJson(a), deleted: 0, seen_gen: seenGen, changed_seq: seq,
     }));
     await tx.insertInto('assets').values(rows).onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'), kind: eb.ref('excluded.kind'), taken_at: eb.ref('excluded.taken_at'),
       filename: eb.ref('excluded.filename'), bytes: eb.ref('excluded.bytes'), data: eb.ref('excluded.data'),
-      deleted: 0, seen_gen: eb.ref('excluded.seen_gen'),
+      deleted: 0, seen_gen: eb.ref('excluded.seen_gen'), changed_seq: eb.ref('excluded.changed_seq'),
     }))).execute();
   }
   for (let i = 0; i < page.deletions.length; i += BATCH) {
-    await tx.updateTable('assets').set({ deleted: 1 }).where('source_id', '=', sourceId)
+    await tx.updateTable('assets').set({ deleted: 1, changed_seq: seq }).where('source_id', '=', sourceId)
       .where('id', 'in', page.deletions.slice(i, i + BATCH)).execute();
   }
   if (page.albums) {
@@ -266,7 +285,9 @@ async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<vo
     }
   }
   if (page.done && open) {
-    await tx.updateTable('assets').set({ deleted: 1 }).where('source_id', '=', sourceId).where('seen_gen', '<', gen).execute();
+    // Rows deleted before keep their change number: a full listing marks only what it newly found gone.
+    await tx.updateTable('assets').set({ deleted: 1, changed_seq: seq }).where('source_id', '=', sourceId).where('seen_gen', '<', gen)
+      .where('deleted', '=', 0).execute();
     open = 0;
   }
   await tx.updateTable('sources').set({ cursor: page.cursor, listing_gen: gen, listing_open: open, updated_at: Date.now() })

@@ -2,7 +2,7 @@
  * @module Placement reads sized by one page of work, not by the library: the streamed plan asks for the placements
  * of the assets in hand, the owners of the paths it is about to choose, and the placements whose asset is gone.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AssetId } from '../core/asset.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { CatalogDatabase, CatalogTables } from './schema.ts';
@@ -53,18 +53,29 @@ export async function orphanPlacements(db: Db, destinationId: string, sourceId: 
   return rows.map(placementOfRow);
 }
 
-/** The sources with placements on a destination. */
+/**
+ * The sources with placements on a destination. Each next source is one index seek past the last (a loose index
+ * scan): DISTINCT over 230k placements of a 100k library read the whole index, ~0.1 s a call.
+ */
 export async function placementSources(db: Db, destinationId: string): Promise<string[]> {
-  const rows = await db.selectFrom('placements').select('source_id').distinct().where('destination_id', '=', destinationId).execute();
-  return rows.map((r) => r.source_id);
+  const { rows } = await sql<{ id: string | null }>`with recursive s(id) as (
+      select min(source_id) from placements where destination_id = ${destinationId}
+      union all
+      select (select min(source_id) from placements where destination_id = ${destinationId} and source_id > s.id) from s where s.id is not null
+    ) select id from s where id is not null`.execute(db);
+  return rows.map((r) => r.id!);
 }
 
 /**
- * A stamp of a destination's placements that changes whenever one is recorded, replaced or removed (their count and
- * latest verification time): one indexed aggregate, so "nothing changed here" costs no walk.
+ * A stamp of a destination's placements that changes whenever one is recorded, replaced or removed: their count and
+ * the latest change number among them (a write raises it, a removal lowers the count, so no two states share one).
+ * Both come from the (destination_id, changed_seq) index; max(verified_at) read every placement row (~0.3 s at 100k).
  */
 export async function placementStamp(db: Db, destinationId: string): Promise<string> {
-  const row = await db.selectFrom('placements').select(({ fn }) => [fn.countAll<number>().as('n'), fn.max('verified_at').as('latest')])
+  const counted = await db.selectFrom('placements').select(({ fn }) => fn.countAll<number>().as('n'))
     .where('destination_id', '=', destinationId).executeTakeFirst();
-  return `${Number(row?.n ?? 0)}:${Number(row?.latest ?? 0)}`;
+  // Alone in its query, max() is one seek to the end of the destination's index range.
+  const latest = await db.selectFrom('placements').select(({ fn }) => fn.max('changed_seq').as('seq'))
+    .where('destination_id', '=', destinationId).executeTakeFirst();
+  return `${Number(counted?.n ?? 0)}:${Number(latest?.seq ?? 0)}`;
 }

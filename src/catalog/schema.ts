@@ -6,8 +6,9 @@ import type { AdminSessionTables } from './migrations/0003-admin-sessions.ts';
 import type { JobTables } from './migrations/0004-jobs.ts';
 import type { FreeUpTables } from './migrations/0006-free-up-audit.ts';
 import type { OwnerTables } from './migrations/0009-run-owners.ts';
+import type { ChangeSeqTables } from './migrations/0010-change-seq.ts';
 
-export type { ServerTables, AdminSessionTables, FreeUpTables, OwnerTables };
+export type { ServerTables, AdminSessionTables, FreeUpTables, OwnerTables, ChangeSeqTables };
 
 export interface SourcesTable {
   id: string;
@@ -31,6 +32,8 @@ export interface AssetsTable {
   data: string;
   deleted: number;
   seen_gen: number;
+  /** The change sequence of the transaction that last wrote the row (migration 0010). */
+  changed_seq?: number;
 }
 
 export interface AlbumsTable {
@@ -55,6 +58,8 @@ export interface PlacementsTable {
   /** Library destinations: the service's asset id and the SHA-1 (hex) it stores (migration 0005). */
   remote_id?: string | null;
   remote_checksum?: string | null;
+  /** The change sequence of the transaction that last wrote the row (migration 0010). */
+  changed_seq?: number;
 }
 
 export interface RunsTable {
@@ -100,4 +105,4 @@ export interface CatalogDatabase {
 }
 
 /** Every table the catalog owns; repositories in catalog/ see them all, nothing outside catalog/ sees the database. */
-export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables & FreeUpTables & OwnerTables;
+export type CatalogTables = CatalogDatabase & ServerTables & AdminSessionTables & JobTables & DashTables & FreeUpTables & OwnerTables & ChangeSeqTables;

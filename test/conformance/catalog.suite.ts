@@ -113,6 +113,54 @@ export function catalogSuite(options: CatalogSuiteOptions): void {
       assert.deepEqual(await c.placementSources('none'), []);
     });
 
+    it('numbers every write of assets and placements, and says which assets changed after a number', async () => {
+      const c = await fresh();
+      await c.ensureSource('s', 'memory');
+      const start = await c.changeSeq();
+      await c.applyChanges('s', page({ upserts: [anAsset({ id: 'a' }), anAsset({ id: 'b' }), anAsset({ id: 'c' })], reset: true, done: true, cursor: 'c1' }));
+      const listed = await c.changeSeq();
+      assert.ok(listed > start);
+      assert.deepEqual((await c.assetsChangedSince('d', 's', start)).sort(), ['a', 'b', 'c']);
+      assert.deepEqual(await c.assetsChangedSince('d', 's', listed), []);
+      const at = (id: string, destinationId = 'd') => ({ destinationId, sourceId: 's', assetId: assetId(id), role: 'original' as const, path: `${destinationId}/${id}.JPG`,
+        size: 1, sha256: 'h', fingerprint: 'f', version: 'v', verifiedAt: new Date(1000) });
+      await c.recordPlacement(at('a'));
+      await c.recordPlacement(at('b', 'e'));
+      // Queued placements are committed before the number is read: it covers them.
+      const placed = await c.changeSeq();
+      assert.deepEqual(await c.assetsChangedSince('d', 's', listed), ['a'], 'a placement on another destination is not a change here');
+      assert.deepEqual(await c.assetsChangedSince('e', 's', listed), ['b']);
+      await c.applyChanges('s', page({ deletions: [assetId('c')], cursor: 'c2' }));
+      await c.removePlacement('e', 's', assetId('b'), 'original');
+      assert.deepEqual((await c.assetsChangedSince('d', 's', placed)).sort(), ['b', 'c'], 'a deletion, and a placement removed, change the asset');
+      const again = await c.changeSeq();
+      await c.applyChanges('s', page({ upserts: [anAsset({ id: 'a' }), anAsset({ id: 'b' })], reset: true, done: true, cursor: 'c3' }));
+      assert.deepEqual((await c.assetsChangedSince('d', 's', again)).sort(), ['a', 'b'], 'a full listing does not touch what was deleted before');
+    });
+
+    it('stamps a destination\'s placements: the same until one is recorded, replaced or removed', async () => {
+      const c = await fresh();
+      const at = (id: string, sha256 = 'h', destinationId = 'd') => ({ destinationId, sourceId: 's', assetId: assetId(id), role: 'original' as const,
+        path: `${id}.JPG`, size: 1, sha256, fingerprint: 'f', version: 'v', verifiedAt: new Date(1000) });
+      const seen = [await c.placementStamp('d')];
+      const changed = async (why: string) => {
+        const stamp = await c.placementStamp('d');
+        assert.ok(!seen.includes(stamp), `${why}: ${stamp} seen before`);
+        seen.push(stamp);
+      };
+      await c.recordPlacement(at('a'));
+      await changed('recorded');
+      assert.equal(await c.placementStamp('d'), seen.at(-1), 'unchanged: the same stamp');
+      await c.recordPlacement(at('b'));
+      await changed('another recorded');
+      await c.recordPlacement(at('a', 'h2'));
+      await changed('replaced, with the same verification time');
+      await c.removePlacement('d', 's', assetId('b'), 'original');
+      await changed('removed');
+      await c.recordPlacement(at('c', 'h', 'e'));
+      assert.equal(await c.placementStamp('d'), seen.at(-1), 'another destination\'s placement');
+    });
+
     it('keeps runs, outcomes in order, and connector state across reopening', async () => {
       const location = await options.location();
       const c = await openCatalog(location);

@@ -12,6 +12,7 @@ import { dash } from './0007-dash.ts';
 import { freeUpAudit } from './0006-free-up-audit.ts';
 import { assetOrder } from './0008-asset-order.ts';
 import { runOwners } from './0009-run-owners.ts';
+import { changeSeq } from './0010-change-seq.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0006-free-up-audit': freeUpAudit,
   '0008-asset-order': assetOrder,
   '0009-run-owners': runOwners,
+  '0010-change-seq': changeSeq,
 };

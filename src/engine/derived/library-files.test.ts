@@ -1,4 +1,4 @@
-/** @module Library files are rebuilt when what they are made of changed, and the library is not walked when nothing did. */
+/** @module Library files are rewritten when what they are made of changed, and the library is not walked when nothing did or an update in place does. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { anAsset } from '../../../test/fixtures/build.ts';
@@ -31,9 +31,11 @@ test('a run that changed nothing does not walk the library; a change, or a file 
   assert.deepEqual((await write()).written, []);
   assert.equal(walks, 1, 'nothing changed: no walk');
   await catalog.applyChanges('s', { upserts: [{ ...asset, favorite: true, version: 'v2' }], deletions: [], cursor: 'tok-2', reset: false, done: true });
-  await write();
-  assert.equal(walks, 2, 'the listing moved on: walked again');
+  assert.ok((await write()).written.includes(MANIFEST_PATH), 'the listing moved on: written again');
+  assert.equal(walks, 1, 'one asset changed: updated in place, not walked');
+  assert.match(store.files.get(MANIFEST_PATH)!.toString(), /"version":"v2".*"favorite":true/);
   store.files.delete(MANIFEST_PATH);
   assert.ok((await write()).written.includes(MANIFEST_PATH), 'a manifest removed by hand is written again');
+  assert.equal(walks, 2, 'nothing to update in place: walked');
   await real.close();
 });

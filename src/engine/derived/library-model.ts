@@ -40,7 +40,7 @@ export interface ManifestEntry {
 
 export interface LibraryAlbum extends Album {
   readonly sourceId: string;
-  readonly entries: { readonly assetId: string; readonly files: readonly { readonly role: string; readonly path: string }[] }[];
+  readonly entries: AlbumEntry[];
 }
 
 export interface LibraryView {
@@ -49,6 +49,27 @@ export interface LibraryView {
 
 const isResourceRole = (role: string): role is ResourceRole => (RESOURCE_ROLES as readonly string[]).includes(role);
 const fileOf = (p: Placement): ManifestFile => ({ role: p.role, path: p.path, size: p.size, sha256: p.sha256 });
+
+/** One album's entry in its album manifest: the asset and the files an album link points at, in path order. */
+export interface AlbumEntry { readonly assetId: string; readonly files: readonly { readonly role: string; readonly path: string }[] }
+
+/** The files of a manifest entry an album lists: the source's resources but the sidecar, and JPEG conversions. */
+export function albumEntryOf(entry: ManifestEntry): AlbumEntry {
+  const listed = [...entry.files, ...entry.derived].filter((f) => isResourceRole(f.role) && f.role !== 'sidecar' || f.role.endsWith('.jpeg'))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { assetId: entry.assetId, files: listed.map((f) => ({ role: f.role, path: f.path })) };
+}
+
+/** Every source's albums in the order the files list them (by path; the sort is stable, so ties keep source order). */
+export function orderAlbums<T extends { readonly path: readonly string[] }>(albums: T[]): T[] {
+  return albums.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')));
+}
+
+/** An album as the manifest header and albums/index.json describe it. */
+export const albumHeader = (a: Album & { readonly sourceId: string }) => ({ id: a.id, sourceId: a.sourceId, name: a.path.at(-1) ?? '', path: a.path, kind: a.kind });
+
+/** Sources in the order the manifest lists them. */
+export const orderSources = (sourceIds: readonly string[]): string[] => [...sourceIds].sort((a, b) => a.localeCompare(b));
 
 /**
  * Walks what the destination holds, source by source and asset page by asset page (with the placements of just that
@@ -60,41 +81,44 @@ export async function walkLibrary(
   onEntry: (entry: ManifestEntry) => Promise<void>,
 ): Promise<LibraryView> {
   const albums: LibraryAlbum[] = [];
-  for (const sourceId of [...await catalog.placementSources(destinationId)].sort((a, b) => a.localeCompare(b))) {
+  for (const sourceId of orderSources(await catalog.placementSources(destinationId))) {
     const sourceAlbums = new Map((await catalog.albums(sourceId)).map((a) => [a.id, { ...a, sourceId, entries: [] } as LibraryAlbum]));
     for await (const page of catalog.assetPages(sourceId)) {
-      const placed = new Map<string, Placement[]>();
-      for (const p of await catalog.placementsFor(destinationId, sourceId, page.map((a) => a.id))) {
-        placed.set(p.assetId, [...(placed.get(p.assetId) ?? []), p]);
-      }
-      for (const asset of page) {
-        const mine = placed.get(asset.id);
-        if (mine) await onEntry(entryOf(sourceId, asset, mine, wanted, sourceAlbums));
+      for (const [asset, mine] of placedOf(page, await catalog.placementsFor(destinationId, sourceId, page.map((a) => a.id)))) {
+        const entry = entryOf(sourceId, asset, mine, wanted);
+        const listed = asset.albums.length > 0 ? albumEntryOf(entry) : undefined;
+        for (const ref of asset.albums) {
+          const album = sourceAlbums.get(ref.id) ?? { id: ref.id, path: ref.path, kind: 'user' as const, sourceId, entries: [] };
+          sourceAlbums.set(ref.id, album);
+          album.entries.push(listed!);
+        }
+        await onEntry(entry);
       }
     }
     albums.push(...sourceAlbums.values());
   }
-  albums.sort((a, b) => a.path.join('/').localeCompare(b.path.join('/')));
-  return { albums };
+  return { albums: orderAlbums(albums) };
 }
 
-/** One asset's manifest line; adds the asset to the lists of its albums. */
-function entryOf(
-  sourceId: string, asset: Asset, mine: readonly Placement[], wanted: (asset: Asset) => readonly ResourceRole[], sourceAlbums: Map<string, LibraryAlbum>,
-): ManifestEntry {
+/** The assets of a page that have placements, each with its placements (path order kept), in page order. */
+export function placedOf(page: readonly Asset[], placements: readonly Placement[]): [Asset, Placement[]][] {
+  const placed = new Map<string, Placement[]>();
+  for (const p of placements) {
+    let list = placed.get(p.assetId);
+    if (!list) placed.set(p.assetId, list = []);
+    list.push(p);
+  }
+  return page.flatMap((asset) => { const mine = placed.get(asset.id); return mine ? [[asset, mine] as [Asset, Placement[]]] : []; });
+}
+
+/** One asset's manifest line. */
+export function entryOf(sourceId: string, asset: Asset, mine: readonly Placement[], wanted: (asset: Asset) => readonly ResourceRole[]): ManifestEntry {
   const resources = mine.filter((p) => isResourceRole(p.role));
   const files = resources.map((p) => {
     const r = asset.resources.find((x) => x.role === p.role);
     return { ...fileOf(p), ...(r ? { filename: r.filename, contentType: r.contentType } : {}) };
   });
   const roles = new Set(resources.map((p) => p.role));
-  const listed = mine.filter((p) => isResourceRole(p.role) && p.role !== 'sidecar' || p.role.endsWith('.jpeg'))
-    .map((p) => ({ role: p.role, path: p.path }));
-  for (const ref of asset.albums) {
-    const album = sourceAlbums.get(ref.id) ?? { id: ref.id, path: ref.path, kind: 'user' as const, sourceId, entries: [] };
-    sourceAlbums.set(ref.id, album);
-    album.entries.push({ assetId: asset.id, files: listed });
-  }
   return {
     sourceId, assetId: asset.id, version: asset.version, kind: asset.kind, filename: asset.filename,
     takenAt: asset.takenAt.toISOString(), localTime: localTimeOf(asset),
