@@ -67,8 +67,9 @@ async function compare(ctx: BenchContext, name: 'mixed' | 'small'): Promise<Row[
     });
   }
   const ours = rows.filter((r) => r.tool.startsWith('photoferry'));
+  const peers = rows.filter((r) => !r.tool.startsWith('photoferry'));
   for (const pf of ours) {
-    for (const ref of rows.filter((r) => !r.tool.startsWith('photoferry'))) {
+    for (const ref of peers) {
       // As in the other sections: the peer's time over ours, so above 1× means photoferry is faster.
       rows.push({ section: 'copy-local', what, tool: `ratio ${pf.tool} / ${ref.tool}`, seconds: ref.seconds / pf.seconds,
         note: `${pf.tool} takes ${(pf.seconds / ref.seconds).toFixed(2)}× the time of ${ref.tool}` });
