@@ -2,7 +2,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import type { Catalog } from '../catalog.ts';
 import type { CatalogTables } from '../schema.ts';
 import { migrateCatalog } from '../migrate.ts';
@@ -22,7 +22,23 @@ export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogTa
   // NORMAL in WAL mode survives a process kill (not a power loss), which is what crash-safety needs here.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  return migrateCatalog(new Kysely<CatalogTables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }));
+  return migrateCatalog(new Kysely<CatalogTables>({ dialect: sqliteDialect(sqlite) }));
+}
+
+/**
+ * SQLite's DDL is transactional, but Kysely's adapter says it is not, so its migrator ran migrations bare: a process
+ * killed in its first seconds (the crash test's first SIGKILL lands there) left a half-made schema, and every later
+ * start failed on "table already exists". Said as it is, the pending migrations run in one transaction.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean { return true; }
+}
+
+/** The dialect every SQLite catalog is opened with (exported for the migration tests). */
+export function sqliteDialect(sqlite: Database.Database): SqliteDialect {
+  return new (class extends SqliteDialect {
+    override createAdapter(): DialectAdapter { return new TransactionalDdlSqliteAdapter(); }
+  })({ database: withStatementCache(sqlite) });
 }
 
 /**
