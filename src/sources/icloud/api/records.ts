@@ -1,20 +1,8 @@
 /** @module zod schemas for CloudKit answers (records, zones, counts, changes) plus typed field readers: nothing from Apple is trusted before it passes here. */
 import { z } from 'zod';
+import { checkRecord, RecordShapeError, type CkRecord } from './record-guard.ts';
 
-/** `{value, type}`; recordings show fields whose value is missing, so both are optional. */
-export const fieldSchema = z.object({ value: z.unknown().optional(), type: z.string().optional() });
-export type CkField = z.infer<typeof fieldSchema>;
-
-/**
- * A field Apple sent in a shape we do not expect (a bare value, a numeric `type`, null) is kept as far as it reads
- * and otherwise dropped: the typed readers below then see "absent", never a crash.
- */
-const lenientField = z.unknown().transform((f): CkField | null => {
-  if (f === null || typeof f !== 'object' || Array.isArray(f)) return null;
-  const o = f as { value?: unknown; type?: unknown };
-  return { ...(o.value === undefined ? {} : { value: o.value }), ...(typeof o.type === 'string' ? { type: o.type } : {}) };
-});
-
+export type { CkField, CkRecord } from './record-guard.ts';
 export const zoneIdSchema = z.object({
   zoneName: z.string(),
   ownerRecordName: z.string().optional(),
@@ -22,23 +10,13 @@ export const zoneIdSchema = z.object({
 });
 export type ZoneId = z.infer<typeof zoneIdSchema>;
 
-const stampSchema = z.object({ timestamp: z.number() }).partial();
-
-/** A record, a tombstone (`deleted: true`, no type) or a per-record error (`serverErrorCode`). */
-export const recordSchema = z.object({
-  recordName: z.string(),
-  recordType: z.string().optional(),
-  fields: z.record(z.string(), lenientField).nullish().transform((f) => f ?? undefined),
-  recordChangeTag: z.string().optional(),
-  created: stampSchema.optional(),
-  modified: stampSchema.optional(),
-  deleted: z.boolean().optional(),
-  zoneID: zoneIdSchema.optional(),
-  expirationTime: z.number().optional(),
-  serverErrorCode: z.string().optional(),
-  reason: z.string().optional(),
+/** One record through the hand-written check, where a bad record fails the whole answer (modify) with its path. */
+export const recordSchema = z.unknown().transform((raw, ctx): CkRecord => {
+  const checked = checkRecord(raw);
+  if (!(checked instanceof RecordShapeError)) return checked;
+  ctx.issues.push({ code: 'custom', message: `${checked.path}: ${checked.message}`, input: raw });
+  return z.NEVER;
 });
-export type CkRecord = z.infer<typeof recordSchema>;
 
 /** A record Apple sent that is not a record at all (no recordName, wrong types), kept aside with why. */
 export interface InvalidRecord { readonly record: string; readonly reason: string }
@@ -48,11 +26,10 @@ export const recordListSchema = z.array(z.unknown()).transform((list) => {
   const records: CkRecord[] = [];
   const invalid: InvalidRecord[] = [];
   list.forEach((raw, i) => {
-    const parsed = recordSchema.safeParse(raw);
-    if (parsed.success) { records.push(parsed.data); return; }
+    const checked = checkRecord(raw);
+    if (!(checked instanceof RecordShapeError)) { records.push(checked); return; }
     const name = typeof raw === 'object' && raw !== null && typeof (raw as { recordName?: unknown }).recordName === 'string' ? (raw as { recordName: string }).recordName : `#${i} of the page`;
-    const issue = parsed.error.issues[0];
-    invalid.push({ record: name, reason: `malformed record (${issue === undefined ? 'bad shape' : `${issue.path.join('.') || 'record'}: ${issue.message}`})` });
+    invalid.push({ record: name, reason: `malformed record (${checked.path}: ${checked.message})` });
   });
   return { records, invalid };
 });
@@ -124,23 +101,24 @@ export function encField(r: CkRecord, name: string): { raw: string; base64: bool
   return { raw: f.value, base64: f.type !== 'STRING' };
 }
 
-export const resSchema = z.object({
-  fileChecksum: z.string(),
-  size: z.number().int().nonnegative(),
-  wrappingKey: z.string().optional(),
-  referenceChecksum: z.string().optional(),
-  downloadURL: z.string().optional(),
-});
-export type ResValue = z.infer<typeof resSchema>;
+export interface ResValue { readonly fileChecksum: string; readonly size: number; readonly wrappingKey?: string; readonly referenceChecksum?: string; readonly downloadURL?: string }
 
-/** `res<Variant>Res` of a record, or undefined when absent or malformed. */
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/**
+ * `res<Variant>Res` of a record, or undefined when absent or malformed. Checked by hand, without a copy: a listing
+ * reads each asset's resources about seven times (skip check, roles, download cache), and a zod parse copied each.
+ */
 export function res(r: CkRecord, prefix: string): ResValue | undefined {
-  const parsed = resSchema.safeParse(fieldOf(r, `${prefix}Res`));
-  return parsed.success ? parsed.data : undefined;
+  const v = fieldOf(r, `${prefix}Res`) as Record<string, unknown> | null | undefined;
+  if (typeof v !== 'object' || v === null || typeof v['fileChecksum'] !== 'string') return undefined;
+  const size = v['size'];
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) return undefined;
+  if (!optionalString(v['wrappingKey']) || !optionalString(v['referenceChecksum']) || !optionalString(v['downloadURL'])) return undefined;
+  return v as unknown as ResValue;
 }
 
 export function refName(r: CkRecord, name: string): string | undefined {
-  const v = fieldOf(r, name);
-  const parsed = z.object({ recordName: z.string() }).safeParse(v);
-  return parsed.success ? parsed.data.recordName : undefined;
+  const v = fieldOf(r, name) as { recordName?: unknown } | null | undefined;
+  return typeof v === 'object' && v !== null && typeof v.recordName === 'string' ? v.recordName : undefined;
 }
