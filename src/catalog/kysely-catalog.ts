@@ -19,6 +19,7 @@ import { createAdminSessionStore } from './repositories/admin-sessions.ts';
 import { createFreeUpAuditStore } from './repositories/free-up-audit.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
+import { paddedIn, shapedBatches } from './statement-shapes.ts';
 import { createWriteBehind } from './write-behind.ts';
 import { createLibraryRecords } from './library-records.ts';
 import { assetsChangedSince, currentChangeSeq, nextChangeSeq } from './change-seq.ts';
@@ -220,8 +221,8 @@ async function writePlacements(tx: Db, rows: PlacementRow[]): Promise<void> {
   for (const r of rows) last.set(`${r.destination_id}\0${r.source_id}\0${r.asset_id}\0${r.role}`, r);
   const seq = await nextChangeSeq(tx);
   const unique = [...last.values()].map((r) => ({ ...r, changed_seq: seq }));
-  for (let i = 0; i < unique.length; i += BATCH) {
-    await tx.insertInto('placements').values(unique.slice(i, i + BATCH))
+  for (const batch of shapedBatches(unique, BATCH)) {
+    await tx.insertInto('placements').values(batch)
       .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet((eb) => ({
         path: eb.ref('excluded.path'), path_key: eb.ref('excluded.path_key'), size: eb.ref('excluded.size'),
         sha256: eb.ref('excluded.sha256'), fingerprint: eb.ref('excluded.fingerprint'), version: eb.ref('excluded.version'),
@@ -231,7 +232,7 @@ async function writePlacements(tx: Db, rows: PlacementRow[]): Promise<void> {
 }
 
 async function writeOutcomes(tx: Db, rows: OutcomeRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await tx.insertInto('outcomes').values(rows.slice(i, i + BATCH)).execute();
+  for (const batch of shapedBatches(rows, BATCH)) await tx.insertInto('outcomes').values(batch).execute();
 }
 
 /** Keyset pages in (taken_at, id) order: each page starts after the last row of the one before, no OFFSET scans. */
@@ -261,8 +262,8 @@ async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<vo
   if (page.reset) { gen += 1; open = 1; }
   const seenGen = open ? gen : 0;
   const seq = await nextChangeSeq(tx);
-  for (let i = 0; i < page.upserts.length; i += BATCH) {
-    const rows = page.upserts.slice(i, i + BATCH).map((a) => ({
+  for (const batch of shapedBatches(page.upserts, BATCH)) {
+    const rows = batch.map((a) => ({
       source_id: sourceId, id: a.id, version: a.version, kind: a.kind, taken_at: a.takenAt.getTime(),
       filename: a.filename, bytes: totalBytes(a), data: assetToJson(a), deleted: 0, seen_gen: seenGen, changed_seq: seq,
     }));
@@ -274,7 +275,7 @@ async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<vo
   }
   for (let i = 0; i < page.deletions.length; i += BATCH) {
     await tx.updateTable('assets').set({ deleted: 1, changed_seq: seq }).where('source_id', '=', sourceId)
-      .where('id', 'in', page.deletions.slice(i, i + BATCH)).execute();
+      .where('id', 'in', paddedIn(page.deletions.slice(i, i + BATCH))).execute();
   }
   if (page.albums) {
     await tx.deleteFrom('albums').where('source_id', '=', sourceId).execute();

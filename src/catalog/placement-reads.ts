@@ -6,6 +6,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AssetId } from '../core/asset.ts';
 import type { Placement, PlacementRole } from '../destinations/destination.ts';
 import type { CatalogDatabase, CatalogTables } from './schema.ts';
+import { paddedIn } from './statement-shapes.ts';
 
 type Db = Kysely<CatalogTables>;
 /** Values per `IN (…)`: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -20,11 +21,11 @@ export function placementOfRow(r: Selectable<CatalogDatabase['placements']>): Pl
   };
 }
 
-/** One query per CHUNK of distinct values, results concatenated. */
+/** One query per CHUNK of distinct values (padded to a few list lengths, see statement-shapes), results concatenated. */
 export async function chunked<T>(values: readonly string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
   const unique = [...new Set(values)];
-  for (let i = 0; i < unique.length; i += CHUNK) out.push(...await query(unique.slice(i, i + CHUNK)));
+  for (let i = 0; i < unique.length; i += CHUNK) out.push(...await query(paddedIn(unique.slice(i, i + CHUNK))));
   return out;
 }
 
