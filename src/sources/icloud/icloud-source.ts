@@ -166,11 +166,11 @@ export class IcloudSource implements Source {
       let counted = 0;
       let listedHere = 0;
       for (const view of ['all', 'hidden'] as const) {
-        for await (const page of listView(api, this.pacer, zone, { kind: view }, signal, { onCount: (n) => { counted += n; } })) {
+        // Pages come without the assets listed before (a view's own repeats, the other view's, another zone's).
+        for await (const page of listView(api, this.pacer, zone, { kind: view }, signal, { onCount: (n) => { counted += n; }, seen })) {
           token ??= page.syncToken;
           const skipped: SkippedRecord[] = page.invalid.map((r) => ({ record: r.record, reason: r.reason }));
-          const pairs = [...page.pairs, ...await this.adopt(zone, page.orphans, signal, skipped)].filter((p) => !seen.has(p.asset.recordName));
-          for (const p of pairs) seen.add(p.asset.recordName);
+          const pairs = [...page.pairs, ...await this.adopt(zone, page.orphans, signal, skipped)];
           const upserts = this.mapAll(zone, pairs, albums, skipped);
           listedHere += upserts.length;
           yield { upserts, deletions: [], cursor: null, done: false, ...head(), ...(skipped.length === 0 ? {} : { skipped }) };
