@@ -11,7 +11,7 @@ export type Stage =
   | 'sidecar-render' | 'sidecar-write' | 'library-files' | 'close';
 
 const enabled = process.env.PHOTOFERRY_STAGES === '1';
-const totals = new Map<Stage, { ms: number; n: number }>();
+const totals = new Map<Stage, { ms: number; n: number; from: number; to: number }>();
 
 export const stagesOn = (): boolean => enabled;
 
@@ -20,8 +20,10 @@ export const startStage = (): number => (enabled ? performance.now() : 0);
 
 export function endStage(stage: Stage, started: number): void {
   if (!enabled) return;
-  const t = totals.get(stage) ?? { ms: 0, n: 0 };
-  t.ms += performance.now() - started;
+  const now = performance.now();
+  const t = totals.get(stage) ?? { ms: 0, n: 0, from: started, to: now };
+  t.ms += now - started;
+  t.to = now;
   t.n += 1;
   totals.set(stage, t);
   lastStage = stage;
@@ -38,9 +40,12 @@ export async function timeStage<T>(stage: Stage, work: () => Promise<T>): Promis
   }
 }
 
-/** The totals so far, rounded: `{ stage: { ms, n } }`. */
-export function stageTotals(): Record<string, { ms: number; n: number }> {
-  return Object.fromEntries([...totals].map(([k, v]) => [k, { ms: Math.round(v.ms), n: v.n }]));
+/**
+ * The totals so far, rounded: `{ stage: { ms, n, at } }`, `at` being when (ms since start) the stage first began and
+ * last ended, so the phases of a run (copies, then sidecars, then manifests) show where its wall time went.
+ */
+export function stageTotals(): Record<string, { ms: number; n: number; at: [number, number] }> {
+  return Object.fromEntries([...totals].map(([k, v]) => [k, { ms: Math.round(v.ms), n: v.n, at: [Math.round(v.from), Math.round(v.to)] }]));
 }
 
 /** Memory at the moment RSS peaked (sampled every 50 ms), and the last stage ended before it: where the peak is. */

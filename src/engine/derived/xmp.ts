@@ -5,7 +5,9 @@ import type { AssetMetadata } from './metadata.ts';
 /** Our own namespace for what no standard schema holds (asset id, hidden, pairing, sibling files). */
 export const PHOTOFERRY_NS = 'https://photoferry.app/ns/xmp/1.0/';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+// Rendered twice per sidecar (plan fingerprint, then the write): most values need no escaping, so test before copying.
+const esc = (s: string) => (/[&<>"]/.test(s) ? s.replace(/[&<>"]/g, (c) => ESCAPES[c]!) : s);
 
 /** XMP GPS coordinate: "DDD,MM.mmmmmmK" (the form exiftool and Adobe write). */
 function gpsCoord(value: number, pos: string, neg: string): string {
