@@ -19,6 +19,8 @@ export interface ResolvedTarget<D extends ConnectorDefinitionLike> {
 }
 
 const KIND_PREFIX = /^([A-Za-z][A-Za-z0-9_.@-]*):(.*)$/s;
+/** rclone's `remote,option=value:path`: not ours, and read as a bare path it would write into a folder named so. */
+const CONNECTION_STRING = /^([A-Za-z][A-Za-z0-9_.@-]*),[A-Za-z_]+=[^/]*:/;
 
 /**
  * `local:/x`, `s3:bucket/prefix`, `myremote:sub/path` (a named remote from config.yaml, its secrets from
@@ -32,6 +34,10 @@ export async function resolveTarget<D extends ConnectorDefinitionLike>(
   secretsOf: (remote: string) => Promise<Record<string, unknown>>,
   bare: string,
 ): Promise<ResolvedTarget<D>> {
+  const inline = CONNECTION_STRING.exec(spec);
+  if (inline) {
+    throw new UsageError(`"${spec}" has options in it (rclone's "name,option=value:" form), which photoferry does not read: keep them in a remote, e.g. "photoferry remote add NAME ${inline[1]} option=value", and use "NAME:path"`);
+  }
   const match = KIND_PREFIX.exec(spec);
   const find = (kind: string) => definitions.find((d) => d.kind === kind);
   let definition: D | undefined;

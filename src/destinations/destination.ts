@@ -30,6 +30,13 @@ export interface PutItem {
   readonly verify: (stored: StoredFile) => Promise<StreamDigest>;
 }
 
+/** A resource whose bytes are a file on this machine (a folder source's own file), for `Destination.putLocal`. */
+export interface LocalPutItem extends Omit<PutItem, 'body'> {
+  readonly localPath: string;
+  /** Progress: bytes of the copy as the store reads them back. */
+  readonly onBytes?: (n: number) => void;
+}
+
 /**
  * What a placement holds: a source resource (`original`, `raw`, …) or something photoferry derived from
  * one: a converted copy (`original.jpeg`), a metadata sidecar (`xmp:original`, `json`) or an album entry
@@ -92,6 +99,12 @@ export interface Destination {
   check(signal: AbortSignal): Promise<void>;
   /** Stores one resource: staged, verified, then visible at `item.path`. Returns what is now there. */
   put(item: PutItem, signal: AbortSignal): Promise<StoredFile>;
+  /**
+   * `put` for a resource whose bytes are a file on this machine, copied by the store itself (FileStore.copyIn):
+   * nothing streams through the engine, and `verify` gets the SHA-256 the store read back from what it stored.
+   * Only on destinations whose store can.
+   */
+  putLocal?(item: LocalPutItem, signal: AbortSignal): Promise<StoredFile>;
   /**
    * Stores a file that is not a resource (manifests), staged and verified like `put`. Only on destinations
    * that are plain file trees; photo services leave it out and the engine skips library manifests there.

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TransferError } from '../core/transfer-error.ts';
 import { endStage, startStage } from '../core/stages.ts';
-import type { Body, Destination, FileItem, PutItem } from './destination.ts';
+import type { Body, Destination, FileItem, LocalPutItem, PutItem } from './destination.ts';
 import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
@@ -18,7 +18,7 @@ export const stagingPath = (path: string, size: number): string =>
 
 export function createFileDestination(id: string, store: FileStore): Destination {
   const caps = store.capabilities;
-  const meta = (item: PutItem) => ({
+  const meta = (item: Pick<PutItem, 'asset' | 'resource'>) => ({
     size: item.resource.size, modTime: item.asset.takenAt, contentType: item.resource.contentType,
   });
 
@@ -32,9 +32,13 @@ export function createFileDestination(id: string, store: FileStore): Destination
     }
   }
 
-  async function write(path: string, body: Body, m: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+  /** What `write` stores: a body, or (when the store has `copyIn`) a file on this machine to copy. */
+  type Content = Body | Pick<LocalPutItem, 'localPath' | 'onBytes'>;
+
+  async function write(path: string, body: Content, m: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     const started = startStage();
     try {
+      if ('localPath' in body) return await store.copyIn!(path, body.localPath, m, signal, body.onBytes);
       if (!Buffer.isBuffer(body)) return await store.write(path, body, m, signal);
       return await (store.writeBytes ? store.writeBytes(path, body, m, signal) : store.write(path, Readable.from([body]), m, signal));
     } finally {
@@ -42,7 +46,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
     }
   }
 
-  async function stageAndVerify(path: string, body: Body, m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
+  async function stageAndVerify(path: string, body: Content, m: WriteMeta, item: Pick<PutItem, 'verify'>, signal: AbortSignal): Promise<StoredFile> {
     if (caps.atomicRename && store.rename) {
       const staged = stagingPath(path, m.size);
       const stored = await write(staged, body, m, signal);
@@ -78,6 +82,7 @@ export function createFileDestination(id: string, store: FileStore): Destination
     },
 
     put: (item, signal) => stageAndVerify(item.path, item.body, meta(item), item, signal),
+    ...(store.copyIn ? { putLocal: (item: LocalPutItem, signal: AbortSignal) => stageAndVerify(item.path, item, meta(item), item, signal) } : {}),
 
     writeFile: (item: FileItem, signal) =>
       stageAndVerify(item.path, item.body, { size: item.size, modTime: new Date(), contentType: item.contentType }, item, signal),

@@ -54,6 +54,13 @@ export interface FileStore {
    * Optional: without it the destination streams the buffer through `write`.
    */
   writeBytes?(path: string, bytes: Buffer, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile>;
+  /**
+   * `write` for a body that is a file on this machine (`from`, exactly `meta.size` bytes): the store copies it by
+   * its own means (the kernel's copy_file_range, a reflink where the file system has them), then reads back what it
+   * stored and reports its SHA-256 in `hashes`, which the engine takes as the digest of the copy. Same contract as
+   * `write` otherwise. Optional: only stores that share a file system with the source can have it.
+   */
+  copyIn?(path: string, from: string, meta: WriteMeta, signal: AbortSignal, onBytes?: (n: number) => void): Promise<StoredFile>;
   /** Moves `from` to `to` atomically, replacing `to`. Present only when `capabilities.atomicRename`. */
   rename?(from: string, to: string, signal: AbortSignal): Promise<void>;
   /** Duplicates `from` at `to` without sending the bytes again. Present only when `capabilities.serverSideCopy`. */

@@ -76,6 +76,11 @@ export interface Source {
    * bytes) is a buffer the engine reuses: the result may be a view of it.
    */
   readAll?(asset: Asset, role: ResourceRole, signal: AbortSignal, into?: Buffer): Promise<Buffer>;
+  /**
+   * Optional: the path of a resource whose bytes are a plain file on this machine (a folder source), so a store on a
+   * local file system can copy it with the kernel instead of streaming it. Same errors as `open`.
+   */
+  localFile?(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<string>;
   /** Current pace, for sources that adapt to the server's throttling. */
   pace?(): SourcePace;
   close(): Promise<void>;

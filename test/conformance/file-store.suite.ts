@@ -1,7 +1,10 @@
 /** @module The FileStore conformance suite: one test per sentence of the contract in file-store.ts. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FileStore } from '../../src/destinations/file-store.ts';
 import { TransferError } from '../../src/core/transfer-error.ts';
 import { bufferStream, patternStream, sha256Of } from './streams.ts';
@@ -116,6 +119,41 @@ export function describeFileStore(name: string, options: FileStoreSuiteOptions):
       body.on('data', (c: Buffer) => { sent += c.length; if (sent > 1024 * 1024) controller.abort(); });
       await assert.rejects(store.write(p('abort/x.bin'), body, { size }, controller.signal));
       assert.equal(await store.stat(p('abort/x.bin'), signal()), null);
+    });
+
+    /** copyIn is no declared capability: a store has it when it shares a file system with the source. */
+    const withLocalFile = (title: string, fn: (file: string, bytes: Buffer) => Promise<void>) => {
+      const reason = skipped.get(title);
+      it(title, reason ? { skip: reason } : {}, async (t) => {
+        if (!store.copyIn) { t.skip('store has no copyIn: it copies nothing from this machine\'s files'); return; }
+        const dir = await mkdtemp(join(tmpdir(), 'pf-copyin-'));
+        try {
+          const bytes = randomBytes(3 * 1024 * 1024 + 5);
+          await writeFile(join(dir, 'clip.mov'), bytes);
+          await fn(join(dir, 'clip.mov'), bytes);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+    };
+
+    withLocalFile('copyIn copies a file of this machine and reports the SHA-256 of what it holds', async (file, bytes) => {
+      const stored = await store.copyIn!(p('kernel/clip.mov'), file, { size: bytes.length }, signal());
+      assert.equal(stored.size, bytes.length);
+      assert.deepEqual(stored.hashes, [{ algorithm: 'sha256', value: createHash('sha256').update(bytes).digest('hex') }]);
+      if (store.read) assert.deepEqual(await sha256Of(await store.read(p('kernel/clip.mov'), signal())), { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+    });
+
+    withLocalFile('copyIn of a file whose size is not the declared one fails and leaves nothing', async (file, bytes) => {
+      await assert.rejects(store.copyIn!(p('kernel-short/clip.mov'), file, { size: bytes.length + 1 }, signal()),
+        (err: unknown) => err instanceof TransferError && err.kind === 'corrupted');
+      assert.deepEqual(await listAll(store, p('kernel-short/')), []);
+    });
+
+    withLocalFile('copyIn of a missing file fails as not-found and leaves nothing', async (file) => {
+      await assert.rejects(store.copyIn!(p('kernel-gone/clip.mov'), `${file}.gone`, { size: 10 }, signal()),
+        (err: unknown) => err instanceof TransferError && err.kind === 'not-found');
+      assert.deepEqual(await listAll(store, p('kernel-gone/')), []);
     });
 
     test('unicode, spaces and punctuation survive in names', async () => {

@@ -111,6 +111,13 @@ describe('bad input', () => {
     assert.match(r.stderr, /unknown destination "nowhere:"/);
   });
 
+  it('options in the destination the rclone way, which would otherwise be read as a folder name', async () => {
+    const r = await runCli(['copy', `folder:${library}`, `local,durability=none:${join(home, 'opts')}`], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /has options in it.*photoferry remote add NAME local option=value/);
+    assert.equal(existsSync(join(process.cwd(), 'local,durability=none:')), false);
+  });
+
   it('a wrong vault passphrase', async () => {
     const add = await runCli(['remote', 'add', 'b2', 's3', 'bucket=photos', 'accessKeyId=AKIA', 'secretAccessKey=very-secret-value', 'endpoint=http://127.0.0.1:9'],
       { ...env, PHOTOFERRY_PASSPHRASE: 'right one' });

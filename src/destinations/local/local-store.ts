@@ -1,6 +1,7 @@
 /** @module FileStore on a local or mounted file system: temp file + fsync + atomic rename. */
 import { createReadStream, createWriteStream, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -8,6 +9,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
+import { digestFile, type FileDigest } from '../../core/file-digest.ts';
 import type { Durability } from '../durability.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
@@ -161,6 +163,27 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
       else await writeFile(temp, bytes, { flag: 'wx', flush: true });
       return bytes.length;
     }),
+
+    async copyIn(path: string, from: string, meta: WriteMeta, signal: AbortSignal, onBytes?: (n: number) => void) {
+      let digest: FileDigest | undefined;
+      const stored = await place(path, meta, async (temp) => {
+        signal.throwIfAborted();
+        await copyFile(from, temp, fsConstants.COPYFILE_EXCL).catch(async (err: unknown) => {
+          // ENOENT names no side: a source file that vanished is the source's not-found, not a folder to remake here.
+          if (await stat(from).then(() => false, () => true)) throw new TransferError('not-found', `${from}: the source file is gone`, { connector: KIND, cause: err });
+          throw err;
+        });
+        const handle = await open(temp, 'r');
+        try {
+          digest = await digestFile(handle, signal, onBytes);
+          if (perFile) await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        return digest.bytes;
+      });
+      return { ...stored, hashes: [{ algorithm: 'sha256' as const, value: digest!.sha256 }] };
+    },
 
     async rename(from, to) {
       const target = abs(to);

@@ -138,6 +138,10 @@ export class FolderSource implements Source {
     }
   }
 
+  async localFile(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<string> {
+    return (await this.#locate(asset, role, signal)).path;
+  }
+
   async open(asset: Asset, role: ResourceRole, signal: AbortSignal, options: OpenOptions = {}): Promise<Readable> {
     const { res, path } = await this.#locate(asset, role, signal);
     const fh = await open(path, 'r').catch((err: unknown) => { throw toTransferError(err, `opening ${asset.id} (${role})`); });
