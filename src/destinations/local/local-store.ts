@@ -1,6 +1,5 @@
 /** @module FileStore on a local or mounted file system: temp file + fsync + atomic rename. */
-import { createReadStream, createWriteStream, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, mkdirSync, type WriteStream, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { copyFile, link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -10,6 +9,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
 import { digestFile, type FileDigest } from '../../core/file-digest.ts';
+import { releaseChunk } from '../../core/read-chunks.ts';
 import type { Durability } from '../durability.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
@@ -26,6 +26,27 @@ export interface LocalStoreOptions {
    * A killed process loses nothing either way (the page cache survives it); only a power cut needs these.
    */
   readonly durability: Durability;
+}
+
+/**
+ * A write stream to a new file that gives each lent read chunk back (core/read-chunks.ts) once its bytes are
+ * written: its last reader is the write call, and the stream keeps no chunk after that call's callback.
+ */
+function releasingWriteStream(path: string, flush: boolean): WriteStream {
+  const out = createWriteStream(path, { flags: 'wx', flush });
+  const write = out._write.bind(out);
+  out._write = (chunk: Buffer, encoding, done) => write(chunk, encoding, (err) => {
+    if (!err) releaseChunk(chunk);
+    done(err);
+  });
+  const writev = out._writev?.bind(out);
+  if (writev) {
+    out._writev = (chunks, done) => writev(chunks, (err) => {
+      if (!err) for (const c of chunks) releaseChunk(c.chunk);
+      done(err);
+    });
+  }
+  return out;
 }
 
 /** Kernel file systems: never a backup, and Node's recursive mkdir loops forever under /proc instead of failing. */
@@ -140,7 +161,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     stat: (path) => toStored(path),
 
     write: (path: string, body: Readable, meta: WriteMeta, signal: AbortSignal) => place(path, meta, async (temp) => {
-      const out = createWriteStream(temp, { flags: 'wx', flush: perFile });
+      const out = releasingWriteStream(temp, perFile);
       let seen = 0;
       const count = new Transform({
         transform(chunk: Buffer, _enc, done) {

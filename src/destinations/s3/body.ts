@@ -1,7 +1,9 @@
 /** @module Byte-level helpers for uploads: a length-checking pass-through and an exact-size reader that cuts parts. */
 import { Transform, type Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
+import { releaseChunk } from '../../core/read-chunks.ts';
 
+const EMPTY = Buffer.alloc(0);
 const corrupted = (path: string, text: string) => new TransferError('corrupted', `${path}: ${text}`, { connector: 's3' });
 
 /** The source's own TransferError passes through; anything else its stream throws is worth another try. */
@@ -26,10 +28,15 @@ export class MeteredBody extends Transform {
   }
 }
 
-/** Reads a stream in pieces of exactly the asked size (parts), failing when it holds more or fewer bytes than expected. */
+/**
+ * Reads a stream in pieces of exactly the asked size (parts), failing when it holds more or fewer bytes than expected.
+ * It copies every chunk into the part, so a chunk the source lent (core/read-chunks.ts) is given back once copied.
+ */
 export class PartReader {
   private readonly it: AsyncIterator<unknown>;
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
+  /** The chunk `pending` is the rest of, as the stream yielded it. */
+  private current: unknown;
   private ended = false;
   constructor(body: Readable, private readonly path: string) { this.it = body[Symbol.asyncIterator](); }
 
@@ -44,14 +51,24 @@ export class PartReader {
           this.ended = true;
           throw corrupted(this.path, `body ended after ${readSoFar + filled} of ${expectedTotal} bytes`);
         }
+        this.current = next.value;
         this.pending = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
       }
       const take = Math.min(n - filled, this.pending.length);
       this.pending.copy(out, filled, 0, take);
       this.pending = this.pending.subarray(take);
       filled += take;
+      if (this.pending.length === 0) this.done();
     }
     return out;
+  }
+
+  /** Every byte of the current chunk is copied out: nobody reads it any more. */
+  private done(): void {
+    const chunk = this.current;
+    this.current = undefined;
+    this.pending = EMPTY;
+    releaseChunk(chunk);
   }
 
   private async next(): Promise<IteratorResult<unknown>> {

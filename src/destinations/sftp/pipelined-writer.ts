@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
+import { releaseChunk } from '../../core/read-chunks.ts';
 import { KIND } from './errors.ts';
 
 /** Chunks at least this long go out as they are (split, never copied); shorter ones are gathered into one request. */
@@ -26,6 +27,12 @@ export interface PipelineOptions {
    * body ended at exactly `size` bytes and every WRITE was sent; its result settles with the writes.
    */
   readonly tail?: () => Promise<unknown>;
+  /**
+   * `write` has copied `data` by the time it returns (ssh2 copies a WRITE of up to its write limit into its
+   * packet at once): a chunk the source lent (core/read-chunks.ts) is given back as soon as its last piece is
+   * submitted. Without it no chunk is given back.
+   */
+  readonly copies?: boolean;
 }
 
 export interface PipelineResult {
@@ -48,7 +55,10 @@ export async function pipelineWrite(
   let seen = 0;
   let position = o.skip;
   let parts: Buffer[] = [];
+  /** The chunks `parts` came from, given back once the gathered request is submitted. */
+  let gathered: Buffer[] = [];
   let buffered = 0;
+  const release = (chunk: Buffer) => { if (o.copies) releaseChunk(chunk); };
   const direct = Math.min(DIRECT_MIN, o.blockSize);
   let ended: Promise<void> | undefined;
 
@@ -67,9 +77,12 @@ export async function pipelineWrite(
   const flush = async () => {
     if (buffered === 0) return;
     const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, buffered);
+    const from = gathered;
     parts = [];
+    gathered = [];
     buffered = 0;
     await submit(data);
+    for (const chunk of from) release(chunk);
   };
 
   const onAbort = () => body.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -77,11 +90,12 @@ export async function pipelineWrite(
   try {
     signal.throwIfAborted();
     for await (const raw of body) {
-      let chunk = raw as Buffer;
+      const whole = raw as Buffer;
+      let chunk = whole;
       const start = seen;
       seen += chunk.length;
       if (seen > o.size) throw new TransferError('corrupted', `body longer than the declared ${o.size} bytes`, { connector: KIND });
-      if (seen <= o.skip) continue;
+      if (seen <= o.skip) { release(whole); continue; }
       if (start < o.skip) chunk = chunk.subarray(o.skip - start);
       if (chunk.length >= direct) {
         // Sent as views of the chunk, in equal pieces: a 256 KiB chunk is two 128 KiB requests, not a copy into 255 KiB blocks.
@@ -89,11 +103,13 @@ export async function pipelineWrite(
         const pieces = Math.ceil(chunk.length / o.blockSize);
         const step = Math.ceil(chunk.length / pieces);
         for (let at = 0; at < chunk.length; at += step) await submit(chunk.subarray(at, at + step));
+        release(whole);
         continue;
       }
       // Small chunks are gathered: one request per 16 KiB chunk costs more than copying them.
       if (buffered + chunk.length > o.blockSize) await flush();
       parts.push(chunk);
+      gathered.push(whole);
       buffered += chunk.length;
     }
     await flush();

@@ -13,7 +13,7 @@ function fakeSessions() {
   const connect = async (): Promise<Session> => {
     const calls: string[] = [];
     const s = {
-      id: made.length, dead: false, calls, extensions: new Set(['fsync@openssh.com']), inOrder: true, maxWrite: 255 * 1024,
+      id: made.length, dead: false, calls, extensions: new Set(['fsync@openssh.com']), inOrder: true, maxWrite: 255 * 1024, copiesWrites: false,
       open: async (path: string) => { calls.push(`open ${path}`); return Buffer.from(path); },
       fsync: async (h: Buffer) => { calls.push(`fsync ${h.toString()}`); },
       closeHandle: async (h: Buffer) => { calls.push(`close ${h.toString()}`); },

@@ -43,6 +43,12 @@ export interface Session {
   readonly inOrder: boolean;
   /** Most data bytes one WRITE may carry: the server's limits@openssh.com, else ssh2's safe guess; ssh2 splits longer ones into sequential requests. */
   readonly maxWrite: number;
+  /**
+   * `write` has copied `data` into its packet when it returns, for data no longer than `maxWrite`: ssh2 builds the
+   * WRITE packet at once (and keeps the caller's buffer only for what exceeds its limit). Known from ssh2 announcing
+   * its limit; without that, a caller must assume its buffer is read later.
+   */
+  readonly copiesWrites: boolean;
   /** True once the connection dropped; the store opens a new session on next use. */
   readonly dead: boolean;
   stat(path: string): Promise<Stats>;
@@ -133,12 +139,14 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   // OpenSSH, and the write length limits@openssh.com allowed (or its guess) on these private fields.
   const internals = sftp as unknown as { _extensions?: Record<string, unknown>; _isOpenSSH?: unknown; _maxWriteLen?: unknown };
   const extensions = new Set(Object.keys(internals._extensions ?? {}));
-  const maxWrite = typeof internals._maxWriteLen === 'number' && internals._maxWriteLen > 0 ? internals._maxWriteLen : 32 * 1024;
+  const knownLimit = typeof internals._maxWriteLen === 'number' && internals._maxWriteLen > 0;
+  const maxWrite = knownLimit ? internals._maxWriteLen as number : 32 * 1024;
 
   return {
     extensions,
     inOrder: internals._isOpenSSH === true,
     maxWrite,
+    copiesWrites: knownLimit,
     get dead() { return dead; },
     stat: (path) => call((cb) => sftp.stat(path, cb)),
     open: (path, flags) => call((cb) => sftp.open(path, flags, cb)),

@@ -133,7 +133,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
         if (body.length !== meta.size) throw new TransferError('corrupted', `${path}: body of ${body.length} bytes, declared ${meta.size}`, { connector: KIND });
         await writeWhole(body, (data, at) => s.write(opened, data, at), { blockSize: Math.min(o.blockSize, s.maxWrite), skip, ...(s.inOrder ? { tail: end } : {}) });
       } else await pipelineWrite(Buffer.isBuffer(body) ? Readable.from([body]) : body, (data, at) => s.write(opened, data, at), {
-        blockSize: Math.min(o.blockSize, s.maxWrite), inFlight: o.inFlight, skip, size: meta.size,
+        blockSize: Math.min(o.blockSize, s.maxWrite), inFlight: o.inFlight, skip, size: meta.size, copies: s.copiesWrites,
         onConfirmed: (bytes) => {
           confirmed = bytes;
           // Saving every 64 MiB bounds both the state writes and what a crash makes us send again.

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import type { ExifTool } from 'exiftool-vendored';
 import { resourceOf, type Asset, type Resource, type ResourceRole } from '../../core/asset.ts';
 import { TransferError } from '../../core/transfer-error.ts';
+import { ChunkPool } from '../../core/read-chunks.ts';
 import type { Logger } from '../../connectors/context.ts';
 import type { Album, ChangePage, OpenOptions, Source } from '../source.ts';
 import { CONNECTOR, throwIfCancelled, toTransferError } from './errors.ts';
@@ -24,6 +25,20 @@ export interface FolderSourceOptions {
 }
 
 const READ_CHUNK = 1 << 18;
+
+/**
+ * Read chunks reused across files, one pool per chunk size, keeping at most POOL_BYTES of free chunks (16 of
+ * 256 KiB): a file in flight has about 6 out at once (the stream's buffers, the tap's, the writer's). A writer that
+ * never gives chunks back (WebDAV, Immich: their HTTP clients tell nobody when the socket is done with a chunk)
+ * just gets fresh ones, which the GC frees as before.
+ */
+const POOL_BYTES = 4 << 20;
+const pools = new Map<number, ChunkPool>();
+const poolOf = (size: number): ChunkPool => {
+  let pool = pools.get(size);
+  if (!pool) { pool = new ChunkPool(size, Math.min(64, Math.max(4, Math.floor(POOL_BYTES / size)))); pools.set(size, pool); }
+  return pool;
+};
 
 export class FolderSource implements Source {
   readonly kind = CONNECTOR;
@@ -148,17 +163,25 @@ export class FolderSource implements Source {
     let position = options.offset ?? 0;
     const size = res.size;
     const chunk = options.chunkBytes ?? READ_CHUNK;
+    const pool = poolOf(chunk);
     async function* chunks() {
       try {
         while (true) {
           throwIfCancelled(signal);
           // Sized to what is left (+1 to see the end) so a small file does not pin a whole chunk.
           const want = Math.min(chunk, Math.max(0, size - position) + 1);
-          const buf = Buffer.allocUnsafeSlow(want);
-          const { bytesRead } = await fh.read(buf, 0, want, position);
-          if (bytesRead === 0) return;
-          position += bytesRead;
-          yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+          let read: Buffer;
+          if (want === chunk) {
+            // A whole chunk is lent from the pool; the writer that ends the pipeline may give it back (read-chunks.ts).
+            read = await pool.read(async (buf) => (await fh.read(buf, 0, want, position)).bytesRead);
+          } else {
+            const buf = Buffer.allocUnsafeSlow(want);
+            const { bytesRead } = await fh.read(buf, 0, want, position);
+            read = bytesRead === want ? buf : buf.subarray(0, bytesRead);
+          }
+          if (read.length === 0) return;
+          position += read.length;
+          yield read;
         }
       } catch (err) {
         throw toTransferError(err, `reading ${asset.id} (${role})`);
