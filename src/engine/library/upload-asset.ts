@@ -29,22 +29,16 @@ export interface LibraryTransferDeps {
 export interface JournalEntry { readonly sha1: string; readonly sha256: string; readonly bytes: number }
 export const journalKey = (action: CopyAction): string => `${action.asset.id}/${action.resource.role}/${action.fingerprint}`;
 
-/**
- * Source reads for an upload body, smaller than the 256 KiB file copies use. Each read is a fresh off-heap buffer
- * that only a GC frees, and GCs follow JS allocation: smaller reads (more objects per byte) are collected sooner.
- * 4 GiB to the Immich fake (bench immich-large): sent-but-uncollected buffers (memoryUsage().arrayBuffers) peaked at
- * ~70 MB with 256 KiB reads, ~35 MB with 64 KiB; peak RSS 200–206 → 176–178 MB. 128 KiB did not help. File destinations
- * keep 256 KiB: 64 KiB reads cost a local copy ~20% more CPU.
- */
-const UPLOAD_READ_BYTES = 64 * 1024;
-
 /** A part whose bytes flow through the engine's tap; `digest()` once the connector has read it all. */
 function tappedPart(action: CopyAction, deps: LibraryTransferDeps, counted: (n: number) => void): UploadPart & { digest(): Promise<StreamDigest> } {
   let digest: Promise<StreamDigest> | undefined;
   return {
     resource: action.resource,
     async open(signal) {
-      const body = await deps.source.open(action.asset, action.resource.role, signal, { chunkBytes: UPLOAD_READ_BYTES });
+      // The source's usual 256 KiB reads. 64 KiB reads were once used here so that GCs came sooner, when V8 let ~70 MB
+      // of dead read buffers wait; the launcher's young-buffer scavenge (bin/photoferry.js) does that now:
+      // 2 GiB to the Immich fake peaked at 152–157 MB with 256 KiB reads, 149–151 MB with 64 KiB, and took 19% less CPU.
+      const body = await deps.source.open(action.asset, action.resource.role, signal);
       const tap = hashTap({ md5: false, size: action.resource.size, onBytes: counted });
       digest = tap.digest();
       digest.catch(() => undefined);
