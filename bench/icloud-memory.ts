@@ -18,7 +18,7 @@ const bin = process.env.PF_BENCH_BIN ?? join(import.meta.dirname, '../bin/photof
 const launcherFlags = (readFileSync(bin, 'utf8').split('\n')[0]!.match(/--[a-z-]+=\S+/g) ?? []);
 
 /** What photoferry's stage timer (PHOTOFERRY_STAGES=1) saw when RSS peaked: heap and buffers, and the stage before it. */
-interface AtPeak { readonly rssMb: number; readonly heapUsedMb: number; readonly externalMb: number; readonly arrayBuffersMb: number; readonly after: string }
+interface AtPeak { readonly rssMb: number; readonly heapUsedMb: number; readonly heapTotalMb: number; readonly externalMb: number; readonly arrayBuffersMb: number; readonly after: string }
 interface Phase { readonly wallS: number; readonly userS: number; readonly sysS: number; readonly peakMB: number; readonly atPeak?: AtPeak; readonly code: number }
 
 function timed(env: Record<string, string>, args: readonly string[]): Promise<Phase> {

@@ -48,8 +48,11 @@ export function stageTotals(): Record<string, { ms: number; n: number; at: [numb
   return Object.fromEntries([...totals].map(([k, v]) => [k, { ms: Math.round(v.ms), n: v.n, at: [Math.round(v.from), Math.round(v.to)] }]));
 }
 
-/** Memory at the moment RSS peaked (sampled every 50 ms), and the last stage ended before it: where the peak is. */
-let peak = { rssMb: 0, heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0, after: '' };
+/**
+ * Memory at the moment RSS peaked (sampled every 50 ms), and the last stage ended before it: where the peak is.
+ * heapTotal is what V8 holds for its heap, used or not; RSS beyond it is native (SQLite, buffers, malloc's arenas).
+ */
+let peak = { rssMb: 0, heapUsedMb: 0, heapTotalMb: 0, externalMb: 0, arrayBuffersMb: 0, after: '' };
 let lastStage = '';
 
 if (enabled) {
@@ -57,7 +60,7 @@ if (enabled) {
   setInterval(() => {
     const m = process.memoryUsage();
     if (mb(m.rss) > peak.rssMb) {
-      peak = { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), after: lastStage };
+      peak = { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external), arrayBuffersMb: mb(m.arrayBuffers), after: lastStage };
     }
   }, 50).unref();
   process.on('exit', () => {
