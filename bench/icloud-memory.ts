@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REMOTE, signIn, startWorld } from '../test/e2e/icloud/harness.ts';
+import { STAGES_ENV, stagesReport, type AtPeak } from './lib/stages.ts';
 
 const assets = Number(process.argv[2] ?? 100_000);
 const flags = process.argv.slice(3);
@@ -17,13 +18,11 @@ const bin = process.env.PF_BENCH_BIN ?? join(import.meta.dirname, '../bin/photof
 /** The flags bin/photoferry.js's shebang gives node when it runs as `photoferry`; `node bin/photoferry.js` alone would lose them. */
 const launcherFlags = (readFileSync(bin, 'utf8').split('\n')[0]!.match(/--[a-z-]+=\S+/g) ?? []);
 
-/** What photoferry's stage timer (PHOTOFERRY_STAGES=1) saw when RSS peaked: heap and buffers, and the stage before it. */
-interface AtPeak { readonly rssMb: number; readonly heapUsedMb: number; readonly heapTotalMb: number; readonly externalMb: number; readonly arrayBuffersMb: number; readonly after: string }
 interface Phase { readonly wallS: number; readonly userS: number; readonly sysS: number; readonly peakMB: number; readonly atPeak?: AtPeak; readonly code: number }
 
 function timed(env: Record<string, string>, args: readonly string[]): Promise<Phase> {
   return new Promise((done, fail) => {
-    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...launcherFlags, ...nodeFlags, bin, '--quiet', ...args], { env: { ...process.env, ...env, PHOTOFERRY_STAGES: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...launcherFlags, ...nodeFlags, bin, '--quiet', ...args], { env: { ...process.env, ...env, ...STAGES_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('error', fail);
@@ -31,8 +30,7 @@ function timed(env: Record<string, string>, args: readonly string[]): Promise<Ph
       const num = (re: RegExp) => Number(re.exec(err)?.[1] ?? NaN);
       const [m, s] = (/Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+(?:\.\d+)?)$/m.exec(err) ?? []).slice(1);
       if (code !== 0) process.stderr.write(err.slice(-2000));
-      const stages = err.split('\n').find((l) => l.startsWith('photoferry-stages '));
-      const atPeak = stages ? (JSON.parse(stages.slice('photoferry-stages '.length)) as { peak: AtPeak }).peak : undefined;
+      const atPeak = stagesReport(err)?.peak;
       done({ wallS: Number(m ?? 0) * 60 + Number(s), userS: num(/User time \(seconds\): ([\d.]+)/), sysS: num(/System time \(seconds\): ([\d.]+)/),
         peakMB: Math.round(num(/Maximum resident set size \(kbytes\): (\d+)/) / 1024), ...(atPeak ? { atPeak } : {}), code: code ?? 1 });
     });
