@@ -22,6 +22,11 @@ export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogTa
   // NORMAL in WAL mode survives a process kill (not a power loss), which is what crash-safety needs here.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  // better-sqlite3 builds SQLite with a 16 MB page cache (SQLITE_DEFAULT_CACHE_SIZE=-16000), and a listing or a copy
+  // fills it: it was the largest native allocation of a 10k-file copy (17.6 MB at the peak, by heaptrack). Pages it
+  // no longer holds come back from the OS page cache. Peak RSS with 4 MB against 16 MB, side by side: a 10k-file copy
+  // 176 vs 190 MB (user time 0.95×), a 100k iCloud listing 225 vs 245 MB (no slower).
+  sqlite.pragma('cache_size = -4000');
   return migrateCatalog(new Kysely<CatalogTables>({ dialect: sqliteDialect(sqlite) }));
 }
 
