@@ -1,6 +1,5 @@
 /** @module The shared catalog: PostgreSQL through pg's pool, migrated on open; every worker and server points at one. */
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import type { Catalog } from '../catalog.ts';
 import type { CatalogTables } from '../schema.ts';
 import { migrateCatalog } from '../migrate.ts';
@@ -17,6 +16,8 @@ export async function openPostgresCatalog(url: string, options: PostgresOptions 
 }
 
 export async function openPostgresDatabase(url: string, options: PostgresOptions = {}): Promise<Kysely<CatalogTables>> {
+  // Loaded here, not at the top: every command opens the catalog through this module, and a SQLite one needs no pg.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 15_000 });
   // An idle connection the server dropped (restart, failover) errors on the pool, not on a query: without a
   // listener that would crash the process; the pool discards it and the next query opens a fresh one.
