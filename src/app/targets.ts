@@ -19,6 +19,8 @@ export interface ResolvedTarget<D extends ConnectorDefinitionLike> {
 }
 
 const KIND_PREFIX = /^([A-Za-z][A-Za-z0-9_.@-]*):(.*)$/s;
+/** The `name` of a `name:rest` target (a connector kind or a remote; the caller tells which), else undefined. */
+export const remoteNameOf = (spec: string): string | undefined => KIND_PREFIX.exec(spec)?.[1];
 /** rclone's `remote,option=value:path`: not ours, and read as a bare path it would write into a folder named so. */
 const CONNECTION_STRING = /^([A-Za-z][A-Za-z0-9_.@-]*),[A-Za-z_]+=[^/]*:/;
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { AppContext } from '../app/context.ts';
 import { EXIT, exitCodeOf } from './exit-codes.ts';
+import { envValue } from '../config/paths.ts';
 
 export interface GlobalFlags {
   config?: string;
@@ -37,6 +38,7 @@ export async function withContext(cmd: Command, body: (ctx: AppContext, signal: 
       env: process.env,
       flags: { config: flags.config, catalog: flags.catalog, vault: flags.vault },
       openSecrets: (config) => openVault(config, Boolean(process.stdin.isTTY)),
+      ...(envValue(process.env, 'PHOTOFERRY_PASSPHRASE') !== undefined ? { unlockEarlyFor: cmd.args } : {}),
     });
     process.exitCode = await body(ctx, controller.signal);
     if (controller.signal.aborted) process.exitCode = EXIT.cancelled;
