@@ -15,14 +15,19 @@ const flags = process.argv.slice(3);
 /** Extra node flags for the CLI only, e.g. a heap cap that shows the live set rather than what V8 has not collected yet. */
 const nodeFlags = (process.env.PF_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const bin = process.env.PF_BENCH_BIN ?? join(import.meta.dirname, '../bin/photoferry.js');
-/** The flags bin/photoferry.js's shebang gives node when it runs as `photoferry`; `node bin/photoferry.js` alone would lose them. */
-const launcherFlags = (readFileSync(bin, 'utf8').split('\n')[0]!.match(/--[a-z-]+=\S+/g) ?? []);
+/**
+ * The flags and environment (`env -S NAME=value node …`) bin/photoferry.js's shebang gives node when it runs as
+ * `photoferry`; `node bin/photoferry.js` alone would lose them.
+ */
+const shebang = readFileSync(bin, 'utf8').split('\n')[0]!;
+const launcherFlags = shebang.match(/--[a-z-]+=\S+/g) ?? [];
+const launcherEnv = Object.fromEntries([...shebang.matchAll(/\s([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 
 interface Phase { readonly wallS: number; readonly userS: number; readonly sysS: number; readonly peakMB: number; readonly atPeak?: AtPeak; readonly code: number }
 
 function timed(env: Record<string, string>, args: readonly string[]): Promise<Phase> {
   return new Promise((done, fail) => {
-    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...launcherFlags, ...nodeFlags, bin, '--quiet', ...args], { env: { ...process.env, ...env, ...STAGES_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-v', process.execPath, ...launcherFlags, ...nodeFlags, bin, '--quiet', ...args], { env: { ...process.env, ...launcherEnv, ...env, ...STAGES_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('error', fail);
