@@ -6,7 +6,6 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import exifr from 'exifr';
 import type { GeoPoint } from '../../core/asset.ts';
 import { heifExifTiff, movieCreationTime } from './bmff.ts';
 import { ExifShapeError, jpegTags, tiffTags, type ExifTags } from './exif-tags.ts';
@@ -24,6 +23,18 @@ const MOVIE_EXTS = new Set(['mov', 'mp4', 'm4v', '3gp']);
 const PICK = ['DateTimeOriginal', 'CreateDate', 'OffsetTimeOriginal', 'OffsetTime',
   'GPSLatitude', 'GPSLongitude', 'GPSLatitudeRef', 'GPSLongitudeRef', 'GPSAltitude', 'UserComment'];
 const EXIFR_OPTIONS = { pick: PICK, userComment: true, reviveValues: false, translateValues: false, silentErrors: false };
+
+/**
+ * exifr, loaded the first time a file needs it (a JPEG shape our reader does not know, PNG, TIFF, RAW): a library of
+ * JPEGs, HEICs and videos never loads its 75 KB of code.
+ */
+type ExifrParse = (input: string | Uint8Array, options: typeof EXIFR_OPTIONS) => Promise<Record<string, unknown> | undefined>;
+let loadedParse: Promise<ExifrParse> | undefined;
+async function exifrParse(input: string | Uint8Array): Promise<Record<string, unknown> | undefined> {
+  // exifr is a CommonJS (UMD) module: its exports are the default export.
+  loadedParse ??= import('exifr').then((m) => (m.default as { parse: ExifrParse }).parse);
+  return (await loadedParse)(input, EXIFR_OPTIONS);
+}
 
 /** "+02:00" → 120. */
 export function parseOffset(text: unknown): number | undefined {
@@ -98,12 +109,12 @@ async function jpegExif(path: string, size: number): Promise<Record<string, unkn
     let read: number;
     try { read = readSync(fd, buf, 0, Math.min(size, JPEG_HEAD), 0); } finally { closeSync(fd); }
     const head = buf.subarray(0, read);
-    tags = await orExifr(() => jpegTags(head), () => exifr.parse(head, EXIFR_OPTIONS).catch(() => undefined));
+    tags = await orExifr(() => jpegTags(head), () => exifrParse(head).catch(() => undefined));
   } finally {
     spareHeads.push(buf);
   }
   if (tags?.DateTimeOriginal !== undefined || size <= JPEG_HEAD) return tags ?? {};
-  return (await exifr.parse(path, EXIFR_OPTIONS)) ?? {};
+  return (await exifrParse(path)) ?? {};
 }
 
 /**
@@ -113,7 +124,7 @@ async function jpegExif(path: string, size: number): Promise<Record<string, unkn
 export async function readCaptureFast(path: string, ext: string, size: number): Promise<CaptureInfo | null> {
   try {
     if (ext === 'jpg' || ext === 'jpeg') return fromExif(await jpegExif(path, size));
-    if (EXIFR_EXTS.has(ext)) return fromExif((await exifr.parse(path, EXIFR_OPTIONS)) ?? {});
+    if (EXIFR_EXTS.has(ext)) return fromExif((await exifrParse(path)) ?? {});
     if (HEIF_EXTS.has(ext) || MOVIE_EXTS.has(ext)) {
       const fh = await open(path, 'r');
       try {
@@ -122,7 +133,7 @@ export async function readCaptureFast(path: string, ext: string, size: number): 
           return takenAt ? { takenAt } : {};
         }
         const tiff = await heifExifTiff(fh, size);
-        return tiff ? fromExif((await orExifr(() => tiffTags(tiff), () => exifr.parse(tiff, EXIFR_OPTIONS))) ?? {}) : {};
+        return tiff ? fromExif((await orExifr(() => tiffTags(tiff), () => exifrParse(tiff))) ?? {}) : {};
       } finally {
         await fh.close();
       }
