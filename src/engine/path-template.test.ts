@@ -33,6 +33,14 @@ describe('renderPath', () => {
   it('rejects unknown tokens and templates without a file name', () => {
     assert.throws(() => checkTemplate('{yyyy}/{bogus}/{filename}'), /unknown path template token.*\{bogus\}/);
     assert.throws(() => checkTemplate('{yyyy}/{mm}'), /must contain \{filename\}/);
+    // renderPath caches what it parsed of a template; one that skipped checkTemplate still fails in the user's words
+    assert.throws(() => renderPath('{yyyy}/{bogus}/{filename}', asset, original), /unknown path template token.*\{bogus\}/);
+  });
+
+  it('renders {name} and {ext}, and makes a "/" inside one token an underscore, the same on every call', () => {
+    const odd = anAsset({ filename: 'a/b.tar.gz', takenAt: new Date('2019-12-31T23:30:00Z') });
+    const resource = aResource({ filename: 'a/b.tar.gz' });
+    for (let i = 0; i < 2; i++) assert.equal(renderPath('{yyyy}/{name}~{ext}/{filename}', odd, resource), '2019/a_b.tar~gz/a_b.tar.gz');
   });
 });
 

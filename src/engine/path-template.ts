@@ -39,22 +39,46 @@ function dateParts(asset: Asset): Record<'yyyy' | 'mm' | 'dd' | 'hh', string> {
   return { yyyy: String(shifted.getUTCFullYear()), mm: pad(shifted.getUTCMonth() + 1), dd: pad(shifted.getUTCDate()), hh: pad(shifted.getUTCHours()) };
 }
 
+/** A template cut into literal text and tokens once, so a plan of a million files does not re-parse it per file. */
+type Part = string | { readonly token: Token };
+const compiled = new Map<string, readonly Part[]>();
+
+function partsOf(template: string): readonly Part[] {
+  let parts = compiled.get(template);
+  if (parts === undefined) {
+    parts = template.split(/(\{[a-z]+\})/).filter((p) => p !== '')
+      .map((p) => (/^\{[a-z]+\}$/.test(p) ? { token: p.slice(1, -1) as Token } : p));
+    // Templates are checked where they enter (checkTemplate); one that was not fails here with the same message.
+    if (parts.some((p) => typeof p !== 'string' && !(TOKENS as readonly string[]).includes(p.token))) checkTemplate(template);
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
 /** Renders the template; `album` fills {album} (its folder path joined with '/'), or "No Album". */
 export function renderPath(template: string, asset: Asset, resource: Resource, album?: readonly string[]): string {
   const filename = resourceFilename(asset, resource);
-  const values: Record<Token, string> = {
-    ...dateParts(asset),
-    filename,
-    name: filename.includes('.') ? filename.slice(0, filename.lastIndexOf('.')) : filename,
-    ext: extOf(filename).slice(1),
-    album: album && album.length > 0 ? album.map(sanitizeSegment).join('/') : 'No Album',
-    kind: asset.kind,
-    id: asset.id,
+  let date: Record<'yyyy' | 'mm' | 'dd' | 'hh', string> | undefined;
+  // Only the tokens the template has are worked out; each is one segment's worth (a '/' in it becomes '_'), except
+  // {album}, whose folders stay folders.
+  const valueOf = (token: Token): string => {
+    switch (token) {
+      // digits only: nothing to make safe
+      case 'yyyy': case 'mm': case 'dd': case 'hh': return (date ??= dateParts(asset))[token];
+      case 'album': return album && album.length > 0 ? album.map(sanitizeSegment).join('/') : 'No Album';
+      case 'filename': return safeToken(filename);
+      case 'name': return safeToken(filename.includes('.') ? filename.slice(0, filename.lastIndexOf('.')) : filename);
+      case 'ext': return safeToken(extOf(filename).slice(1));
+      case 'kind': return safeToken(asset.kind);
+      case 'id': return safeToken(asset.id);
+    }
   };
-  const rendered = template.replace(/\{([a-z]+)\}/g, (_m, token: Token) =>
-    token === 'album' ? values.album : sanitizeSegment(values[token]).replace(/\//g, '_'));
+  let rendered = '';
+  for (const part of partsOf(template)) rendered += typeof part === 'string' ? part : valueOf(part.token);
   return rendered.split('/').filter((s) => s.length > 0).map(sanitizeSegment).join('/');
 }
+
+const safeToken = (value: string): string => sanitizeSegment(value).replace(/\//g, '_');
 
 /**
  * One path segment made safe everywhere: NFC, no control characters, no separators or characters Windows
