@@ -9,6 +9,7 @@ import { toAsset, type WireMap, type WireRef } from '../to-asset.ts';
 import type { PhotosApi, Zone } from './photos-api.ts';
 import { watchForStall } from './stall-watch.ts';
 import { refName, res, type CkRecord } from './records.ts';
+import { trimOldest } from '../../../core/trim-oldest.ts';
 
 /** Where a role's bytes are, as a listing or lookup saw them: the signed URL and the size it promised. */
 interface Located { readonly url: string; readonly size: number }
@@ -56,7 +57,7 @@ export class Downloader {
     }
     this.known.delete(assetId);
     this.known.set(assetId, { zone, at, fetchedAt: Date.now() });
-    if (this.known.size > this.opts.cacheSize) this.known.delete(this.known.keys().next().value!);
+    trimOldest(this.known, this.opts.cacheSize);
   }
 
   /** Re-reads the asset and its master (one lookup: the master's name is the original's checksum). */
