@@ -37,7 +37,8 @@ export class WorkFeed {
   /** The steps' own removes (album entries left behind), run after everything else as a whole plan would. */
   readonly removes: RemoveAction[] = [];
 
-  constructor(steps: AsyncIterable<PlanStep> | Iterable<PlanStep>) {
+  /** `onStep` sees each step as it is pulled from the plan, before any of its copies is handed out. */
+  constructor(steps: AsyncIterable<PlanStep> | Iterable<PlanStep>, private readonly onStep?: (step: PlanStep) => void) {
     this.iterator = Symbol.asyncIterator in steps ? steps[Symbol.asyncIterator]() : steps[Symbol.iterator]();
   }
 
@@ -91,6 +92,7 @@ export class WorkFeed {
         if (r.done) { this.exhausted = true; return; }
         this.removes.push(...r.value.removes);
         if (r.value.copies.length + r.value.derived.length === 0) return;
+        this.onStep?.(r.value);
         this.held.push({ step: r.value, nextCopy: 0, unsettled: r.value.copies.length, failedAssets: new Set() });
       } finally {
         this.pulling = undefined;

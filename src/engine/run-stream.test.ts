@@ -92,4 +92,24 @@ describe('streamed run', () => {
     assert.deepEqual([incremental.present, incremental.filtered, incremental.totals], [full.present, full.filtered, full.totals]);
     assert.deepEqual(incremental.plan.copies.map((c) => c.path).sort(), full.plan.copies.map((c) => c.path).sort());
   });
+
+  it('tells the source each step\'s assets before any of them is read', async () => {
+    const assets = library(30);
+    const t = await setup(assets);
+    await refresh(t.source, t.catalog, () => {}, signal());
+    const told = new Set<string>();
+    const events: string[] = [];
+    const open = t.source.open.bind(t.source);
+    Object.assign(t.source, {
+      prefetch: async (batch: readonly Asset[]) => { for (const a of batch) told.add(a.id); events.push(`prefetch ${batch.length}`); },
+      open: async (asset: Asset, ...rest: [never, AbortSignal]) => {
+        assert.ok(told.has(asset.id), `${asset.id} read before the source was told`);
+        return open(asset, ...rest);
+      },
+    });
+    const result = await t.run(await streamPlan(options, t.catalog, t.target, 10));
+    assert.equal(result.summary.status, 'ok');
+    assert.ok(events.length >= 2, `one hint per step: ${events.join(', ')}`);
+    assert.equal(told.size, assets.filter((a) => !a.hidden).length);
+  });
 });

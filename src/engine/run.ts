@@ -107,7 +107,11 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
     });
   }, 250);
 
-  const feed = new WorkFeed(planned.steps);
+  // The source is told each page's assets as the page is pulled (iCloud then looks up their URLs together).
+  const prefetch = deps.source.prefetch?.bind(deps.source);
+  const feed = new WorkFeed(planned.steps, prefetch && ((step) => {
+    if (step.copies.length > 0) void prefetch(step.copies.map((c) => c.asset), inner.signal);
+  }));
   // Workers waiting for a step to settle must not wait on a run that was stopped.
   const closeFeed = () => { void feed.close(); };
   inner.signal.addEventListener('abort', closeFeed, { once: true });

@@ -81,6 +81,12 @@ export interface Source {
    * local file system can copy it with the kernel instead of streaming it. Same errors as `open`.
    */
   localFile?(asset: Asset, role: ResourceRole, signal: AbortSignal): Promise<string>;
+  /**
+   * Optional hint: these assets are about to be read (the run's next page of copies). A source whose reads need a
+   * request each to find the bytes (iCloud's signed URLs) can fetch many at once. Best effort: it never throws, and
+   * a read it did not prepare works as without it.
+   */
+  prefetch?(assets: readonly Asset[], signal: AbortSignal): Promise<void>;
   /** Current pace, for sources that adapt to the server's throttling. */
   pace?(): SourcePace;
   close(): Promise<void>;

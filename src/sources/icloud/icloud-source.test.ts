@@ -107,6 +107,30 @@ describe('icloud source ↔ simulator: 2,000 assets', () => {
     await fresh.close();
   });
 
+  it('a source that never listed reads 300 prefetched assets with a few lookups, not one per asset, byte-identical', async () => {
+    const { source: fresh } = await connect(sim);
+    const some = assets.slice(0, 300);
+    await fresh.prefetch(some, signal);
+    const lookups = fresh.calls.get('records/lookup') ?? 0;
+    // 100 assets and their masters a batch, in one zone or two: far from 300
+    assert.ok(lookups >= 3 && lookups <= 12, `${lookups} lookups`);
+    for (const a of some.slice(0, 40)) {
+      assert.equal(await sha256(await fresh.open(a, 'original', signal)), sim.state.sha256Of(a.id, 'original'));
+    }
+    assert.equal(fresh.calls.get('records/lookup'), lookups, 'reads after the prefetch made no lookup of their own');
+    await fresh.close();
+  });
+
+  it('reads started while their prefetch is in flight wait for it instead of looking up alone', async () => {
+    const { source: fresh } = await connect(sim);
+    const some = assets.slice(300, 360);
+    const prefetched = fresh.prefetch(some, signal);
+    await Promise.all(some.map(async (a) => { for await (const chunk of await fresh.open(a, 'original', signal)) void chunk; }));
+    await prefetched;
+    assert.ok((fresh.calls.get('records/lookup') ?? 0) <= 4, `${fresh.calls.get('records/lookup')} lookups for 60 reads`);
+    await fresh.close();
+  });
+
   it('a run with no change costs one request', async () => {
     const { value, calls } = await callsDuring(source, () => drain(source, cursor));
     assert.equal(value.upserts.length + value.deletions.length, 0);

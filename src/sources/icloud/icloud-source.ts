@@ -226,6 +226,10 @@ export class IcloudSource implements Source {
     };
   }
 
+  async prefetch(assets: readonly Asset[], signal: AbortSignal): Promise<void> {
+    await this.wire?.downloader.prefetch(assets, signal);
+  }
+
   async open(asset: Asset, role: ResourceRole, signal: AbortSignal, options: OpenOptions = {}): Promise<Readable> {
     if (!asset.resources.some((r) => r.role === role)) throw new TransferError('not-found', `${asset.filename} has no ${role} resource.`, { connector: CONNECTOR });
     try {

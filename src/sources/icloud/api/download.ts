@@ -25,7 +25,11 @@ export interface DownloaderOptions {
   readonly stallMs?: number;
   /** Refetch URLs this close to their expiry (default 5 min). */
   readonly refreshMarginMs?: number;
-  /** Records kept for downloads; older ones are looked up again (their URLs would be stale anyway). */
+  /**
+   * Assets whose URLs are kept for downloads; older ones are looked up again. The run tells the source its next
+   * pages (prefetch, at most 4 of 1,000 assets), so this holds those, not the whole listing: 20k entries (each a
+   * few signed URLs) were ~20 MB of a 100k listing's peak.
+   */
   readonly cacheSize?: number;
 }
 
@@ -34,19 +38,28 @@ const transient = (message: string, cause?: unknown) => new TransferError('trans
 /** A failure names the file that failed: a Live Photo's video under its own name, not the photo's. */
 const nameOf = (asset: Asset, role: ResourceRole) => asset.resources.find((r) => r.role === role)?.filename ?? asset.filename;
 
+/** The record names an asset's master may have: the master is named by its original's checksum. */
+const masterNamesOf = (asset: Asset): string[] =>
+  [...new Set(asset.resources.map((r) => r.checksum?.value).filter((v): v is string => v !== undefined))];
+
 /** Apple's URLs carry `e=<unix seconds>`; without it assume an hour from when we got it. */
 function expiresAt(url: string, fetchedAt: number): number {
   const e = Number(new URL(url.replace('${f}', 'f')).searchParams.get('e'));
   return Number.isFinite(e) && e > 0 ? e * 1000 : fetchedAt + 3600_000;
 }
 
+/** Assets per records/lookup of a prefetch: each brings its master's name too, about 200 record names a request. */
+const PREFETCH_ASSETS = 100;
+
 export class Downloader {
   private readonly known = new Map<string, Known>();
+  /** Assets whose prefetch lookup is in flight: a read of one waits for it instead of looking it up alone. */
+  private readonly prefetching = new Map<string, Promise<void>>();
   private readonly opts: Required<DownloaderOptions>;
 
   constructor(private readonly api: PhotosApi, private readonly session: IcloudSession, private readonly pacer: Pacer,
     private readonly zones: () => Promise<Zone[]>, options: DownloaderOptions = {}) {
-    this.opts = { stallMs: 60_000, refreshMarginMs: 5 * 60_000, cacheSize: 20_000, ...options };
+    this.opts = { stallMs: 60_000, refreshMarginMs: 5 * 60_000, cacheSize: 6_000, ...options };
   }
 
   remember(assetId: string, zone: Zone, master: CkRecord, asset: CkRecord, wire: WireMap): void {
@@ -60,10 +73,57 @@ export class Downloader {
     trimOldest(this.known, this.opts.cacheSize);
   }
 
+  /**
+   * Looks up the download URLs of assets about to be read, a hundred assets per records/lookup, one batch after
+   * another: otherwise every asset the listing of this process did not see (a copy after `plan`, a resumed run)
+   * cost a lookup of its own when read, 1.3 requests an asset. Best effort: a batch that fails, or an asset it does
+   * not find, is looked up when read, as before.
+   */
+  async prefetch(assets: readonly Asset[], signal: AbortSignal): Promise<void> {
+    const wanted = [...new Map(assets.map((a) => [a.id, a])).values()]
+      .filter((a) => !this.prefetching.has(a.id) && !this.isFresh(this.known.get(a.id)));
+    let previous = Promise.resolve();
+    for (let i = 0; i < wanted.length; i += PREFETCH_ASSETS) {
+      const batch = wanted.slice(i, i + PREFETCH_ASSETS);
+      const done = previous.then(() => this.lookupMany(batch, signal)).catch(() => undefined);
+      for (const a of batch) this.prefetching.set(a.id, done);
+      previous = done.finally(() => { for (const a of batch) if (this.prefetching.get(a.id) === done) this.prefetching.delete(a.id); });
+    }
+    await previous;
+  }
+
+  /** Every role's URL of a known asset outside the refresh margin of its expiry. */
+  private isFresh(k: Known | undefined): boolean {
+    if (k === undefined) return false;
+    return Object.values(k.at).every((r) => expiresAt(r.url, k.fetchedAt) - Date.now() > this.opts.refreshMarginMs);
+  }
+
+  /** One lookup per zone for the assets and their masters; remembers each asset found with its master. */
+  private async lookupMany(assets: readonly Asset[], signal: AbortSignal): Promise<void> {
+    let missing = assets;
+    for (const zone of await this.zones()) {
+      if (missing.length === 0 || signal.aborted) return;
+      const names = new Set(missing.flatMap((a) => [a.id, ...masterNamesOf(a)]));
+      const records = await this.api.lookup(zone, [...names], signal);
+      const byName = new Map(records.map((r) => [`${r.recordType}\0${r.recordName}`, r]));
+      missing = missing.filter((asset) => {
+        const a = byName.get(`CPLAsset\0${asset.id}`);
+        const m = a && byName.get(`CPLMaster\0${refName(a, 'masterRef')}`);
+        if (a === undefined || m === undefined) return true;
+        try {
+          this.remember(asset.id, zone, m, a, toAsset(m, a).wire);
+          return false;
+        } catch {
+          return true; // a record it cannot map: the read looks it up alone and reports what is wrong
+        }
+      });
+    }
+  }
+
   /** Re-reads the asset and its master (one lookup: the master's name is the original's checksum). */
   private async refresh(asset: Asset, signal: AbortSignal): Promise<Known> {
     const prior = this.known.get(asset.id);
-    const names = [asset.id, ...new Set(asset.resources.map((r) => r.checksum?.value).filter((v): v is string => v !== undefined))];
+    const names = [asset.id, ...masterNamesOf(asset)];
     for (const zone of prior === undefined ? await this.zones() : [prior.zone]) {
       const records = await this.api.lookup(zone, names, signal);
       const a = records.find((r) => r.recordName === asset.id && r.recordType === 'CPLAsset');
@@ -80,6 +140,8 @@ export class Downloader {
 
   private async urlOf(asset: Asset, role: ResourceRole, signal: AbortSignal, force: boolean): Promise<{ url: string; size: number }> {
     let k = this.known.get(asset.id);
+    const pending = this.prefetching.get(asset.id);
+    if (pending !== undefined && !force) { await pending; k = this.known.get(asset.id); }
     const fresh = (x: Known): Located | undefined => {
       const r = x.at[role];
       return r !== undefined && expiresAt(r.url, x.fetchedAt) - Date.now() > this.opts.refreshMarginMs ? r : undefined;
