@@ -112,4 +112,13 @@ describe('streamed run', () => {
     assert.ok(events.length >= 2, `one hint per step: ${events.join(', ')}`);
     assert.equal(told.size, assets.filter((a) => !a.hidden).length);
   });
+
+  it('a source whose prefetch fails is read file by file, and the run is not hurt', async () => {
+    const t = await setup(library(12));
+    await refresh(t.source, t.catalog, () => {}, signal());
+    Object.assign(t.source, { prefetch: async () => { throw new Error('lookup refused'); } });
+    const result = await t.run(await streamPlan(options, t.catalog, t.target, 5));
+    assert.equal(result.summary.status, 'ok');
+    assert.equal(result.summary.files.failed, 0);
+  });
 });

@@ -110,7 +110,8 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
   // The source is told each page's assets as the page is pulled (iCloud then looks up their URLs together).
   const prefetch = deps.source.prefetch?.bind(deps.source);
   const feed = new WorkFeed(planned.steps, prefetch && ((step) => {
-    if (step.copies.length > 0) void prefetch(step.copies.map((c) => c.asset), inner.signal);
+    // Only a hint: a source whose hint fails reads each file as it would have without it.
+    if (step.copies.length > 0) void prefetch(step.copies.map((c) => c.asset), inner.signal).catch(() => undefined);
   }));
   // Workers waiting for a step to settle must not wait on a run that was stopped.
   const closeFeed = () => { void feed.close(); };
