@@ -92,10 +92,14 @@ export class Downloader {
     await previous;
   }
 
-  /** Every role's URL of a known asset outside the refresh margin of its expiry. */
+  /** A URL got at `fetchedAt` that is still outside the refresh margin of its expiry. */
+  private isFreshUrl(r: Located, fetchedAt: number): boolean {
+    return expiresAt(r.url, fetchedAt) - Date.now() > this.opts.refreshMarginMs;
+  }
+
+  /** Every role's URL of a known asset is fresh. */
   private isFresh(k: Known | undefined): boolean {
-    if (k === undefined) return false;
-    return Object.values(k.at).every((r) => expiresAt(r.url, k.fetchedAt) - Date.now() > this.opts.refreshMarginMs);
+    return k !== undefined && Object.values(k.at).every((r) => this.isFreshUrl(r, k.fetchedAt));
   }
 
   /** One lookup per zone for the assets and their masters; remembers each asset found with its master. */
@@ -144,7 +148,7 @@ export class Downloader {
     if (pending !== undefined && !force) { await pending; k = this.known.get(asset.id); }
     const fresh = (x: Known): Located | undefined => {
       const r = x.at[role];
-      return r !== undefined && expiresAt(r.url, x.fetchedAt) - Date.now() > this.opts.refreshMarginMs ? r : undefined;
+      return r !== undefined && this.isFreshUrl(r, x.fetchedAt) ? r : undefined;
     };
     if (force || k === undefined || fresh(k) === undefined) k = await this.refresh(asset, signal);
     const r = fresh(k);
