@@ -27,8 +27,9 @@ export function register(app: FastifyInstance, s: ServerServices): void {
   app.get('/api/runs/:id/log', SESSION, async (request) => {
     const run = await getTaskRun(s.ctx, s.repo, idOf(request));
     const live = s.runner.byRunId(run.id);
-    // While it runs the lines are in memory; they are written to the catalog when it ends.
-    const lines = live !== undefined && !live.progress.ended ? live.lines : await runLog(s.ctx, run.id);
+    // The lines are in memory until the run is over: written to the catalog after its summary, its error and its
+    // last notes, so a browser that asks as soon as the summary arrives still gets them from memory.
+    const lines = live !== undefined && !live.over ? live.lines : await runLog(s.ctx, run.id);
     return { runId: run.id, lines: lines.map((l) => ({ ...l, at: new Date(l.at).toISOString() })) };
   });
 
