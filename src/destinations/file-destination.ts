@@ -7,7 +7,11 @@ import type { Body, Destination, FileItem, LocalPutItem, PutItem } from './desti
 import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
-const MARKER = '.photoferry/check';
+/**
+ * The write check's file, in the staging folder: a check killed mid-write leaves it where the next run's cleanup
+ * sweeps (it was `.photoferry/check`, and a kill there left the store's temp file beside it for good).
+ */
+const MARKER = `${STAGING_DIR}/check`;
 
 /**
  * The same file always stages under the same name, so a retry after a dropped connection finds what the
@@ -73,6 +77,8 @@ export function createFileDestination(id: string, store: FileStore): Destination
 
     async check(signal) {
       const body = `photoferry write check ${new Date().toISOString()}\n`;
+      // A staging name is written in place and exclusively: what a killed check left goes first.
+      await store.remove(MARKER, signal);
       await store.write(MARKER, Readable.from([Buffer.from(body)]), { size: Buffer.byteLength(body) }, signal);
       const stored = await store.stat(MARKER, signal);
       if (!stored || stored.size !== Buffer.byteLength(body)) {

@@ -1,5 +1,5 @@
 /**
- * @module A batch redone after its worker was killed mid-write (workers on PostgreSQL): the dead worker left files
+ * @module Staging leftovers. A batch redone after its worker was killed mid-write (workers on PostgreSQL): the dead worker left files
  * at the staging names the redo uses, and a batch run does no staging cleanup (other batches are in flight). The redo
  * must still write every file: before this, the local store's exclusive create failed with "already exists", a kind
  * never retried, and the run ended partial with exit 1.
@@ -57,6 +57,31 @@ describe('local destination: staging files left by an interrupted worker', () =>
       assert.deepEqual(await readdir(staging), [], 'nothing left at a staging name');
       await destination.close();
       await catalog.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a write check or an album link killed mid-way leaves its file at a staging name, which the next run sweeps', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pf-leftover-'));
+    try {
+      const staging = join(root, ...STAGING_DIR.split('/'));
+      await mkdir(staging, { recursive: true });
+      await writeFile(join(staging, 'check'), 'photoferry wri'); // a check killed mid-write
+      const store = createLocalStore({ root, durability: 'none' });
+      const written: string[] = [];
+      const destination = createFileDestination(`local:${root}`, { ...store, write: (path, ...rest) => { written.push(path); return store.write(path, ...rest); } });
+      const signal = AbortSignal.timeout(30_000);
+      await destination.check(signal);
+      assert.ok(written.length === 1 && written[0]!.startsWith(`${STAGING_DIR}/`), `the check writes at a staging name: ${written.join()}`);
+      await writeFile(join(root, 'a.jpg'), 'bytes');
+      await destination.copy!('a.jpg', 'albums/Trip/a.jpg', signal);
+      await writeFile(join(staging, 'f00d.link'), ''); // a link made but not yet renamed when the run died
+      await destination.cleanup!(signal);
+      assert.deepEqual(await readdir(join(root, '.photoferry')), ['partial'], 'nothing beside the staging folder');
+      assert.deepEqual(await readdir(staging), [], 'the staging folder swept');
+      assert.equal(await readFile(join(root, 'albums', 'Trip', 'a.jpg'), 'utf8'), 'bytes');
+      await destination.close();
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -71,7 +71,11 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     const shown = real === root ? root : `${root} (${real})`;
     throw new TransferError('invalid-input', `${shown} is inside ${virtual}, a kernel file system, not storage: choose a folder on a disk`, { connector: KIND });
   }
-  const abs = (path: string) => join(root, ...checkStorePath(path, KIND).split('/'));
+  // A checked path has no empty, "." or ".." segment, so it is joined by hand: path.join's normalisation of every
+  // name cost more allocation per small file than the rest of its write.
+  const rootDir = resolve(root);
+  const under = (rel: string) => rel === '' ? rootDir : `${rootDir === sep ? '' : rootDir}${sep}${sep === '/' ? rel : rel.replaceAll('/', sep)}`;
+  const abs = (path: string) => under(checkStorePath(path, KIND));
   const fail = (err: unknown, what: string) => fromSystemError(err, KIND, what);
 
   const perFile = options.durability === 'file';
@@ -127,9 +131,9 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
   /** Writes through `fill` (which returns the bytes it wrote) at a temp name, then gives it its name; never leaves a partial file at `path`. */
   async function place(path: string, meta: WriteMeta, fill: (temp: string) => Promise<number> | number): Promise<StoredFile> {
     const target = abs(path);
-    const dir = join(root, ...parentOf(path).split('/').filter(Boolean));
+    const dir = under(parentOf(path));
     // A staging name is already invisible: write it in place and spare a rename.
-    const temp = path.startsWith(`${STAGING_DIR}/`) ? target : join(dir, `.${randomUUID()}.photoferry-tmp`);
+    const temp = path.startsWith(`${STAGING_DIR}/`) ? target : `${dir}${sep}.${randomUUID()}.photoferry-tmp`;
     try {
       await ensureDir(dir);
       const seen = await fill(temp);
@@ -209,22 +213,25 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     async rename(from, to) {
       const target = abs(to);
       try {
-        await ensureDir(join(target, '..'));
+        const dir = dirname(target);
+        await ensureDir(dir);
         if (inline) renameSync(abs(from), target);
         else await rename(abs(from), target);
-        await syncDir(join(target, '..'));
+        await syncDir(dir);
       } catch (err) {
         throw fail(err, `rename ${from} → ${to}`);
       }
     },
 
     async copy(from, to) {
-      // A hard link shares the bytes (albums without storing them twice); the link is made under a temp
-      // name and renamed so `to` never shows a half-made state.
+      // A hard link shares the bytes (albums without storing them twice); the link is made under a staging name
+      // (a kill leaves it where cleanup sweeps) and renamed so `to` never shows a half-made state.
       const target = abs(to);
-      const temp = join(target, '..', `.${randomUUID()}.photoferry-tmp`);
+      const staging = under(STAGING_DIR);
+      const temp = `${staging}${sep}${randomUUID()}.link`;
       try {
-        await ensureDir(join(target, '..'));
+        await ensureDir(dirname(target));
+        await ensureDir(staging);
         await link(abs(from), temp);
         await rename(temp, target);
       } catch (err) {

@@ -56,8 +56,9 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
       if (existing && existing.fingerprint === action.fingerprint && existing.path === action.path) present += 1;
       else actions.push(action);
     };
-    const paths = pathsOf(files);
-    const meta = metadataOf(asset, paths);
+    // Only conversions that write EXIF and sidecars read it: a bytes-only plan does not build it per asset.
+    let metadata: ReturnType<typeof metadataOf> | undefined;
+    const meta = () => metadata ??= metadataOf(asset, pathsOf(files));
 
     for (const [role, entry] of files.entries) {
       if ((role !== 'original' && role !== 'edited') || !isHeic(entry.resource)) continue;
@@ -66,7 +67,7 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
       const derivedRole = `${role}.jpeg` as const;
       const stem = entry.path.replace(/\.[^./]*$/, '');
       const path = placedAs(derivedRole)?.path ?? claim(input.claimed, `${stem}.jpg`, asset.id);
-      const metaPart = options.writeExif ? `|exif:${sha(JSON.stringify(meta)).slice(0, 16)}` : '';
+      const metaPart = options.writeExif ? `|exif:${sha(JSON.stringify(meta())).slice(0, 16)}` : '';
       want({ type: 'convert', asset, role: derivedRole, path, resource: entry.resource, quality, writeExif: options.writeExif,
         fingerprint: `${entry.fingerprint}|jpeg:q${quality}${metaPart}` });
     }
@@ -76,13 +77,13 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
         const entry = files.entries.get(subject);
         if (!entry) continue;
         want({ type: 'sidecar', format: 'xmp', asset, role: `xmp:${subject}`, path: `${entry.path}.xmp`, subject, files,
-          fingerprint: `sha256:${sha(renderXmp(meta, subject))}` });
+          fingerprint: `sha256:${sha(renderXmp(meta(), subject))}` });
       }
     }
     const primary = files.entries.has('original') ? 'original' : [...files.entries.keys()][0];
     if (options.sidecars.json && primary) {
       want({ type: 'sidecar', format: 'json', asset, role: 'json', path: `${files.entries.get(primary)!.path}.json`, subject: primary, files,
-        fingerprint: `sha256:${sha(renderJsonSidecar(asset, meta))}` });
+        fingerprint: `sha256:${sha(renderJsonSidecar(asset, meta()))}` });
     }
 
     const wantedLinks = new Set<string>();
