@@ -1,5 +1,5 @@
 /** @module Adapts any FileStore to a Destination: staging, verify before visible, cleanup of interrupted runs. */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TransferError } from '../core/transfer-error.ts';
 import { endStage, startStage } from '../core/stages.ts';
@@ -8,10 +8,12 @@ import type { FileStore, StoredFile, WriteMeta } from './file-store.ts';
 import { STAGING_DIR } from './store-path.ts';
 
 /**
- * The write check's file, in the staging folder: a check killed mid-write leaves it where the next run's cleanup
- * sweeps (it was `.photoferry/check`, and a kill there left the store's temp file beside it for good).
+ * The write check's file. Where the store stages (atomic rename), a name of its own in the staging folder: a check
+ * killed mid-write leaves it where the next run's cleanup sweeps (at `.photoferry/check` a kill left the store's
+ * temp file beside it for good), and no leftover of an earlier check is in its way. Elsewhere one fixed name, which
+ * the next check overwrites.
  */
-const MARKER = `${STAGING_DIR}/check`;
+const markerOf = (caps: { readonly atomicRename: boolean }): string => caps.atomicRename ? `${STAGING_DIR}/check-${randomUUID()}` : '.photoferry/check';
 
 /**
  * The same file always stages under the same name, so a retry after a dropped connection finds what the
@@ -77,14 +79,13 @@ export function createFileDestination(id: string, store: FileStore): Destination
 
     async check(signal) {
       const body = `photoferry write check ${new Date().toISOString()}\n`;
-      // A staging name is written in place and exclusively: what a killed check left goes first.
-      await store.remove(MARKER, signal);
-      await store.write(MARKER, Readable.from([Buffer.from(body)]), { size: Buffer.byteLength(body) }, signal);
-      const stored = await store.stat(MARKER, signal);
+      const marker = markerOf(caps);
+      await store.write(marker, Readable.from([Buffer.from(body)]), { size: Buffer.byteLength(body) }, signal);
+      const stored = await store.stat(marker, signal);
       if (!stored || stored.size !== Buffer.byteLength(body)) {
         throw new TransferError('permanent', `${id}: a test file was written but cannot be read back`, { connector: store.kind });
       }
-      await store.remove(MARKER, signal);
+      await store.remove(marker, signal);
     },
 
     put: (item, signal) => stageAndVerify(item.path, item.body, meta(item), item, signal),

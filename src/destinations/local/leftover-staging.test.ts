@@ -67,7 +67,7 @@ describe('local destination: staging files left by an interrupted worker', () =>
     try {
       const staging = join(root, ...STAGING_DIR.split('/'));
       await mkdir(staging, { recursive: true });
-      await writeFile(join(staging, 'check'), 'photoferry wri'); // a check killed mid-write
+      await writeFile(join(staging, 'check-0a1b'), 'photoferry wri'); // a check killed mid-write
       const store = createLocalStore({ root, durability: 'none' });
       const written: string[] = [];
       const destination = createFileDestination(`local:${root}`, { ...store, write: (path, ...rest) => { written.push(path); return store.write(path, ...rest); } });
