@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { TransferError, fromSystemError } from '../../core/transfer-error.ts';
 import { digestFile, type FileDigest } from '../../core/file-digest.ts';
 import { releaseChunk } from '../../core/read-chunks.ts';
+import { underRoot } from '../../core/under-root.ts';
 import type { Durability } from '../durability.ts';
 import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
@@ -71,10 +72,9 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
     const shown = real === root ? root : `${root} (${real})`;
     throw new TransferError('invalid-input', `${shown} is inside ${virtual}, a kernel file system, not storage: choose a folder on a disk`, { connector: KIND });
   }
-  // A checked path has no empty, "." or ".." segment, so it is joined by hand: path.join's normalisation of every
-  // name cost more allocation per small file than the rest of its write.
   const rootDir = resolve(root);
-  const under = (rel: string) => rel === '' ? rootDir : `${rootDir === sep ? '' : rootDir}${sep}${sep === '/' ? rel : rel.replaceAll('/', sep)}`;
+  // Checked paths (and their parents) have no empty, "." or ".." segment.
+  const under = (rel: string) => underRoot(rootDir, rel);
   const abs = (path: string) => under(checkStorePath(path, KIND));
   const fail = (err: unknown, what: string) => fromSystemError(err, KIND, what);
 

@@ -10,7 +10,8 @@ import { ChunkPool } from '../../core/read-chunks.ts';
 import type { Logger } from '../../connectors/context.ts';
 import type { Album, ChangePage, OpenOptions, Source } from '../source.ts';
 import { CONNECTOR, throwIfCancelled, toTransferError } from './errors.ts';
-import { inRoot, walk, type FileEntry } from './walk.ts';
+import { walk, type FileEntry } from './walk.ts';
+import { underRoot } from '../../core/under-root.ts';
 import { extOf, groupFiles, type Group } from './group.ts';
 import { toAsset } from './to-asset.ts';
 import { readCaptureFast, type CaptureInfo } from './metadata.ts';
@@ -93,7 +94,7 @@ export class FolderSource implements Source {
    */
   async #toAssets(groups: readonly Group<FileEntry>[], signal: AbortSignal): Promise<Asset[]> {
     const infos = new Array<CaptureInfo | null>(groups.length);
-    const pathOf = (g: Group<FileEntry>) => inRoot(this.#o.path, g.primary.diskRel);
+    const pathOf = (g: Group<FileEntry>) => underRoot(this.#o.path, g.primary.diskRel);
     let next = 0;
     const worker = async () => {
       while (next < groups.length) {
@@ -109,7 +110,7 @@ export class FolderSource implements Source {
     throwIfCancelled(signal);
     return groups.map((g, i) => {
       const asset = toAsset(g, this.#o, infos[i] ?? fromExiftool?.get(pathOf(g)) ?? {});
-      for (const m of g.members) this.#paths.set(`${asset.id}\0${m.role}`, inRoot(this.#o.path, m.file.diskRel));
+      for (const m of g.members) this.#paths.set(`${asset.id}\0${m.role}`, underRoot(this.#o.path, m.file.diskRel));
       return asset;
     });
   }

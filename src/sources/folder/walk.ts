@@ -1,7 +1,7 @@
 /** @module Recursive listing of an export folder: every regular file with its size and times, hidden things skipped. */
 import { statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { sep } from 'node:path';
+import { underRoot } from '../../core/under-root.ts';
 import { throwIfCancelled, toTransferError } from './errors.ts';
 
 export interface FileEntry {
@@ -23,13 +23,6 @@ export function isIgnored(name: string): boolean {
 }
 
 /**
- * `rel` (a walk's `/`-separated name, made of readdir's names: no "." or ".." segment) under `root`, joined by hand:
- * path.join's normalisation of every name was a tenth of a listing's allocation.
- */
-export const inRoot = (root: string, rel: string): string =>
-  rel === '' ? root : `${root.endsWith(sep) ? root.slice(0, -1) : root}${sep}${sep === '/' ? rel : rel.replaceAll('/', sep)}`;
-
-/**
  * All files under `root`. A folder that cannot be read fails the whole walk: a listing that silently
  * missed a folder would make its assets look deleted. A file that vanishes mid-walk is simply absent.
  */
@@ -37,7 +30,7 @@ export async function walk(root: string, signal: AbortSignal): Promise<FileEntry
   const found: { diskRel: string }[] = [];
   const visit = async (diskRel: string): Promise<void> => {
     throwIfCancelled(signal);
-    const abs = inRoot(root, diskRel);
+    const abs = underRoot(root, diskRel);
     let entries;
     try {
       entries = await readdir(abs, { withFileTypes: true });
@@ -59,12 +52,13 @@ export async function walk(root: string, signal: AbortSignal): Promise<FileEntry
   // stat(2) of a listed name is a cached metadata lookup: synchronous calls cost a fraction of 10k thread-pool hops.
   const out: FileEntry[] = [];
   for (const { diskRel } of found) {
+    const abs = underRoot(root, diskRel);
     let s;
     try {
-      s = statSync(inRoot(root, diskRel));
+      s = statSync(abs);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw toTransferError(err, `reading ${inRoot(root, diskRel)}`);
+      throw toTransferError(err, `reading ${abs}`);
     }
     if (!s.isFile()) continue;
     const rel = diskRel.normalize('NFC');
