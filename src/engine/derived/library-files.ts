@@ -4,11 +4,9 @@
  * manifests plus `albums/index.json`. A file is only sent when its content changed since the last run.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Destination } from '../../destinations/destination.ts';
@@ -18,6 +16,7 @@ import type { Asset } from '../../core/asset.ts';
 import { albumHeader, walkLibrary, type ManifestEntry } from './library-model.ts';
 import { patchLibrary, type PatchedLibrary, type PatchInput } from './library-patch.ts';
 import { putBytes } from './put-bytes.ts';
+import { digestAfter, LineFile, lineFileBody } from './line-file.ts';
 import type { FidelityOptions } from './types.ts';
 
 export const MANIFEST_PATH = 'photoferry-manifest.jsonl';
@@ -25,12 +24,6 @@ export const ALBUMS_DIR = 'albums';
 const STATE_KEY = 'library-files';
 const STAMP_KEY = 'library-files-stamp';
 const PATCH_KEY = 'library-files-patch';
-/**
- * Chunk size of the manifest's temp-file streams: with Node's 16/64 KiB defaults an 8 MB manifest (10k assets) took
- * ~500 thread-pool round trips to write and ~250 to read back, each a wait on a busy machine. 1 MiB chunks held 6 MB
- * at once when a copy's memory peaks (heaptrack, 10k files); 256 KiB keeps the round trips to a few dozen.
- */
-export const MANIFEST_CHUNK = 256 * 1024;
 
 /** null when a source has no change cursor (a folder): its assets may have changed unseen, so the files are rebuilt. */
 async function libraryStamp(catalog: Catalog, destinationId: string, settings: { fidelity: FidelityOptions; policy: ResourcePolicy }): Promise<string | null> {
@@ -125,7 +118,7 @@ interface LibraryBuild {
   readonly albums: PatchedLibrary['albums'];
 }
 
-const fileBody = (f: PatchedLibrary['manifest']) => ({ body: () => createReadStream(f.file, { highWaterMark: MANIFEST_CHUNK }), size: f.size, sha256: f.sha256 });
+const fileBody = (f: PatchedLibrary['manifest']) => ({ body: () => lineFileBody(f.file), size: f.size, sha256: f.sha256 });
 
 /** What the last written files were built from: the change number and the settings. */
 interface PatchState { readonly seq: number; readonly basis: string }
@@ -146,24 +139,18 @@ async function walkedLibrary(
 ): Promise<LibraryBuild> {
   const { destination, catalog, fidelity } = deps;
   // The entries are written to a file as the library is walked; the header (the album list) is known only after.
-  const entries = createWriteStream(entriesFile, { highWaterMark: MANIFEST_CHUNK });
-  const onEntry = async (entry: ManifestEntry) => {
-    if (!entries.write(`${JSON.stringify(entry)}\n`)) await once(entries, 'drain');
-  };
+  const entries = LineFile.create(entriesFile);
+  const onEntry = (entry: ManifestEntry) => { entries.text(JSON.stringify(entry)); return Promise.resolve(); };
   // Without a manifest or album files nothing needs the library walked (what was written before is still removed).
   const walked = fidelity.manifest || fidelity.albums !== 'none'
     ? walkLibrary(catalog, destination.id, wantedOf(deps.policy), fidelity.manifest ? onEntry : async () => undefined)
     : Promise.resolve({ albums: [] });
-  const library = await walked.catch((err: unknown) => { entries.destroy(); throw err; });
-  entries.end();
-  await once(entries, 'finish');
+  const library = await walked.catch((err: unknown) => { entries.abandon(); throw err; });
+  entries.close();
   const albums = library.albums.map((album) => ({ album, count: album.entries.length, entries: album.entries }));
   if (!fidelity.manifest) return { manifest: null, albums };
   const header = Buffer.from(`${JSON.stringify({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: library.albums.map(albumHeader) })}\n`);
-  const hash = createHash('sha256').update(header);
-  for await (const chunk of createReadStream(entriesFile, { highWaterMark: MANIFEST_CHUNK })) hash.update(chunk as Buffer);
-  const body = () => Readable.from((async function* () { yield header; yield* createReadStream(entriesFile, { highWaterMark: MANIFEST_CHUNK }); })());
-  return { manifest: { body, size: header.length + (await stat(entriesFile)).size, sha256: hash.digest('hex') }, albums };
+  return { manifest: { body: () => lineFileBody(entriesFile, header), ...digestAfter(header, entriesFile) }, albums };
 }
 
 /** Whether every file written last time is still there (one removed by hand is written again). */

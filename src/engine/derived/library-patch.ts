@@ -6,14 +6,14 @@
  * too many changes, an album the catalog does not list) the caller walks the whole library instead.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import type { Album } from '../../sources/source.ts';
 import type { ResourceRole, Asset } from '../../core/asset.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Destination } from '../../destinations/destination.ts';
 import { albumEntryOf, albumHeader, entryOf, orderAlbums, orderSources, placedOf, type AlbumEntry, type ManifestEntry } from './library-model.ts';
-import { compareKeys, LineSink, lineAlbums, lineKey, readLines, type LineKey } from './manifest-lines.ts';
+import { compareKeys, lineAlbums, lineKey, readLines, type LineKey } from './manifest-lines.ts';
+import { LineFile } from './line-file.ts';
 
 /** Past this many changed assets a full walk is about as fast, and holding their new lines costs more. */
 export const PATCH_LIMIT = 5000;
@@ -80,9 +80,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
   const albums = orderAlbums([...listed.values()]);
   const fresh = await changedEntries(input, sources, changed, rank, listed);
 
-  const out = createWriteStream(input.file);
-  const sink = new LineSink(out);
-  const emit = (line: string) => sink.add(Buffer.from(`${line}\n`));
+  const file = LineFile.create(input.file);
   const counts = new Map<string, number>();
   const count = (sourceId: string, ids: readonly string[]) => {
     for (const id of ids) {
@@ -96,7 +94,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
   let previousHeader: Map<string, string> | undefined;
   const previous = createHash('sha256');
   try {
-    await emit(JSON.stringify({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: albums.map(albumHeader) }));
+    file.text(JSON.stringify({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: albums.map(albumHeader) }));
     let next = 0;
     let last: LineKey | undefined;
     for await (const line of readLines(await destination.read(input.manifestPath, signal), (chunk) => previous.update(chunk))) {
@@ -106,7 +104,7 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
       last = key;
       for (; next < fresh.length && compareKeys(fresh[next]!.key, key, rank) < 0; next += 1) {
         count(fresh[next]!.key.sourceId, fresh[next]!.entry.albums);
-        await emit(fresh[next]!.line);
+        file.text(fresh[next]!.line);
       }
       const ids = lineAlbums(line);
       if (ids === null) throw new Unpatchable();
@@ -115,23 +113,23 @@ async function patch(input: PatchInput, signal: AbortSignal): Promise<PatchedLib
         continue;
       }
       count(key.sourceId, ids);
-      await sink.add(line);
+      file.bytes(line);
     }
     for (; next < fresh.length; next += 1) {
       count(fresh[next]!.key.sourceId, fresh[next]!.entry.albums);
-      await emit(fresh[next]!.line);
+      file.text(fresh[next]!.line);
     }
-    await sink.flush();
-  } finally {
-    out.end();
-    await once(out, 'close');
+  } catch (err) {
+    file.abandon();
+    throw err;
   }
+  const written = file.close();
   if (previous.digest('hex') !== input.previousSha256 || previousHeader === undefined) throw new Unpatchable();
   for (const { key, entry } of fresh) for (const id of entry.albums) touched.add(albumKey(key.sourceId, id));
   const rebuilt = input.albumFiles ? albumsToRebuild(input.albumFiles, albums, previousHeader, touched) : new Set<string>();
   const entries = rebuilt.size > 0 ? await albumEntries(input.file, rebuilt) : new Map<string, AlbumEntry[]>();
   return {
-    manifest: { file: input.file, ...sink.digest() },
+    manifest: { file: input.file, ...written },
     albums: albums.map((album) => {
       const key = albumKey(album.sourceId, album.id);
       return { album, count: counts.get(key) ?? 0, entries: rebuilt.has(key) ? entries.get(key) ?? [] : null };

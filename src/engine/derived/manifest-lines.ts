@@ -4,9 +4,7 @@
  * This holds because a JSON string never contains `,"` unescaped (a quote inside a string is written `\"`), so the
  * first `,"key":` in a line is that key of the top-level object when the keys before it are fixed.
  */
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /** Where a line sorts: source, then the time taken, then the asset id (the catalog's page order). */
 export interface LineKey {
@@ -78,40 +76,4 @@ export async function* readLines(stream: Readable, onChunk: (chunk: Buffer) => v
     rest = from < data.length ? data.subarray(from) : undefined;
   }
   if (rest) yield rest;
-}
-
-/**
- * Bytes written to a stream and hashed, with consecutive views of one chunk sent as one write: lines kept as they
- * were go out a run at a time, not 100k writes of one line each.
- */
-export class LineSink {
-  private pending: Buffer | undefined;
-  private bytes = 0;
-  private readonly hash = createHash('sha256');
-
-  constructor(private readonly out: Writable) {}
-
-  async add(line: Buffer): Promise<void> {
-    const p = this.pending;
-    if (p && p.buffer === line.buffer && p.byteOffset + p.length === line.byteOffset) {
-      this.pending = Buffer.from(p.buffer, p.byteOffset, p.length + line.length);
-      return;
-    }
-    await this.flush();
-    this.pending = line;
-  }
-
-  async flush(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    this.hash.update(p);
-    this.bytes += p.length;
-    if (!this.out.write(p)) await once(this.out, 'drain');
-  }
-
-  /** Size and SHA-256 of everything added (after `flush`). */
-  digest(): { size: number; sha256: string } {
-    return { size: this.bytes, sha256: this.hash.digest('hex') };
-  }
 }
