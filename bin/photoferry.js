@@ -1,7 +1,11 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --initial-old-space-size=64 --heap-growing-percent=50
-// --initial-old-space-size=64 (MB): V8's small default limit forced hundreds of full collections per GB a copy streams
-// through short-lived buffers. 128 MB was used until the stream paths reused their read chunks (core/read-chunks.ts);
-// since then 64 MB costs no CPU there (3.8 GB through the stream path: user time 0.98× that of 128 MB) and saves RSS.
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --initial-old-space-size=48 --heap-growing-percent=50
+// --initial-old-space-size=48 (MB): V8's small default limit forced hundreds of full collections per GB a copy streams
+// through short-lived buffers. 128 MB was used until the stream paths reused their read chunks (core/read-chunks.ts),
+// then 64 MB (3.8 GB through the stream path: user time 0.98× that of 128 MB). Below the first full collection's
+// limit the old space fills with promoted garbage: a 10k-small-file copy (≈ 30 MB live) peaked with it. Since the
+// manifest stopped making garbage, 48 against 64 side by side: 10k small files 148.5 vs 158 MiB (6 pairs, user
+// 1.01×, wall 0.99×), with sidecars 161 vs 165 MiB; a 100k iCloud listing 170–178 vs 178–185 MB at the same user
+// time (2 pairs); the mixed library runs no full collection either way. 40 cost 4–9% more CPU on that listing.
 // --heap-growing-percent=50: after each full collection V8 lets old space grow to up to 4× the live heap by
 // default, and long runs fill it with garbage they promoted. At 1.5× the live heap, against 128 MB and 2×
 // (side by side, medians of 5): 10k small files 168 vs 183 MB and 205 vs 256 MB with sidecars, same wall and CPU;
