@@ -17,23 +17,29 @@ export interface FileDigest {
   readonly sha256: string;
 }
 
-/** Reads `handle` from its start to its end and hashes every byte; `onBytes` sees each piece as it is hashed. */
-export async function digestFile(handle: FileHandle, signal: AbortSignal, onBytes?: (n: number) => void): Promise<FileDigest> {
+/**
+ * Reads `handle` from its start to its end and hashes every byte, after `prefix` when given (a header sent before the
+ * file, counted in `bytes`); `onBytes` sees each piece of the file as it is hashed.
+ */
+export async function digestFile(
+  handle: FileHandle, signal: AbortSignal, options: { readonly onBytes?: ((n: number) => void) | undefined; readonly prefix?: Buffer } = {},
+): Promise<FileDigest> {
   const buf = spare.pop() ?? Buffer.allocUnsafeSlow(PIECE_BYTES);
   const hash = createHash('sha256');
-  let bytes = 0;
+  if (options.prefix) hash.update(options.prefix);
+  let position = 0;
   try {
     for (;;) {
       signal.throwIfAborted();
-      const { bytesRead } = await handle.read(buf, 0, PIECE_BYTES, bytes);
+      const { bytesRead } = await handle.read(buf, 0, PIECE_BYTES, position);
       if (bytesRead === 0) break;
       hash.update(buf.subarray(0, bytesRead));
-      bytes += bytesRead;
-      onBytes?.(bytesRead);
+      position += bytesRead;
+      options.onBytes?.(bytesRead);
     }
   } finally {
     // The hash has consumed every piece read into it, so the buffer is free whatever happened.
     if (spare.length < SPARE_MAX) spare.push(buf);
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes: (options.prefix?.length ?? 0) + position, sha256: hash.digest('hex') };
 }

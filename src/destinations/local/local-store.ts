@@ -200,7 +200,7 @@ export function createLocalStore(options: LocalStoreOptions): FileStore {
         });
         const handle = await open(temp, 'r');
         try {
-          digest = await digestFile(handle, signal, onBytes);
+          digest = await digestFile(handle, signal, { onBytes });
           if (perFile) await handle.sync();
         } finally {
           await handle.close();

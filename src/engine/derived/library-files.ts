@@ -4,7 +4,7 @@
  * manifests plus `albums/index.json`. A file is only sent when its content changed since the last run.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,7 +16,8 @@ import type { Asset } from '../../core/asset.ts';
 import { albumHeader, walkLibrary, type ManifestEntry } from './library-model.ts';
 import { patchLibrary, type PatchedLibrary, type PatchInput } from './library-patch.ts';
 import { putBytes } from './put-bytes.ts';
-import { digestAfter, LineFile, lineFileBody } from './line-file.ts';
+import { LineFile, lineFileBody } from './line-file.ts';
+import { digestFile } from '../../core/file-digest.ts';
 import type { FidelityOptions } from './types.ts';
 
 export const MANIFEST_PATH = 'photoferry-manifest.jsonl';
@@ -82,7 +83,7 @@ export async function writeLibraryFiles(
         albumFiles: manifests ? { pathOf: albumManifestPath, written: before } : null,
       }, signal)
       : null;
-    const library: LibraryBuild = patched ? { ...patched, manifest: fileBody(patched.manifest) } : await walkedLibrary(deps, join(temp, 'entries.jsonl'));
+    const library: LibraryBuild = patched ? { ...patched, manifest: fileBody(patched.manifest) } : await walkedLibrary(deps, join(temp, 'entries.jsonl'), signal);
     if (library.manifest) await send(MANIFEST_PATH, library.manifest, 'application/x-ndjson');
     if (fidelity.albums !== 'none') {
       const index = library.albums.map(({ album, count }) => ({ ...albumHeader(album), files: count, ...(manifests ? { manifest: albumManifestPath(album) } : {}),
@@ -135,22 +136,25 @@ async function patchable(
 
 /** The files built by walking the whole library (first run, other settings, or a previous file we cannot patch). */
 async function walkedLibrary(
-  deps: { destination: Destination; catalog: Catalog; fidelity: FidelityOptions; policy: ResourcePolicy }, entriesFile: string,
+  deps: { destination: Destination; catalog: Catalog; fidelity: FidelityOptions; policy: ResourcePolicy }, entriesFile: string, signal: AbortSignal,
 ): Promise<LibraryBuild> {
   const { destination, catalog, fidelity } = deps;
   // The entries are written to a file as the library is walked; the header (the album list) is known only after.
   const entries = LineFile.create(entriesFile);
-  const onEntry = (entry: ManifestEntry) => { entries.text(JSON.stringify(entry)); return Promise.resolve(); };
+  const onEntry = (entry: ManifestEntry) => entries.text(JSON.stringify(entry));
   // Without a manifest or album files nothing needs the library walked (what was written before is still removed).
   const walked = fidelity.manifest || fidelity.albums !== 'none'
-    ? walkLibrary(catalog, destination.id, wantedOf(deps.policy), fidelity.manifest ? onEntry : async () => undefined)
+    ? walkLibrary(catalog, destination.id, wantedOf(deps.policy), fidelity.manifest ? onEntry : () => undefined)
     : Promise.resolve({ albums: [] });
   const library = await walked.catch((err: unknown) => { entries.abandon(); throw err; });
   entries.close();
   const albums = library.albums.map((album) => ({ album, count: album.entries.length, entries: album.entries }));
   if (!fidelity.manifest) return { manifest: null, albums };
   const header = Buffer.from(`${JSON.stringify({ format: 'photoferry-manifest', version: 1, destination: destination.id, albums: library.albums.map(albumHeader) })}\n`);
-  return { manifest: { body: () => lineFileBody(entriesFile, header), ...digestAfter(header, entriesFile) }, albums };
+  // What is sent is the header, then the entries: hashed in that order, the entries read back once.
+  const handle = await open(entriesFile, 'r');
+  const digest = await digestFile(handle, signal, { prefix: header }).finally(() => handle.close());
+  return { manifest: { body: () => lineFileBody(entriesFile, header), size: digest.bytes, sha256: digest.sha256 }, albums };
 }
 
 /** Whether every file written last time is still there (one removed by hand is written again). */

@@ -78,7 +78,7 @@ export const orderSources = (sourceIds: readonly string[]): string[] => [...sour
  */
 export async function walkLibrary(
   catalog: Catalog, destinationId: string, wanted: (asset: Asset) => readonly ResourceRole[],
-  onEntry: (entry: ManifestEntry) => Promise<void>,
+  onEntry: (entry: ManifestEntry) => void,
 ): Promise<LibraryView> {
   const albums: LibraryAlbum[] = [];
   for (const sourceId of orderSources(await catalog.placementSources(destinationId))) {
@@ -92,7 +92,7 @@ export async function walkLibrary(
           sourceAlbums.set(ref.id, album);
           album.entries.push(listed!);
         }
-        await onEntry(entry);
+        onEntry(entry);
       }
     }
     albums.push(...sourceAlbums.values());

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { LINE_FILE_CHUNK, LineFile, digestAfter, lineFileBody } from './line-file.ts';
+import { open } from 'node:fs/promises';
+import { digestFile } from '../../core/file-digest.ts';
+import { LINE_FILE_CHUNK, LineFile, lineFileBody } from './line-file.ts';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -28,7 +30,9 @@ test('text and bytes past several chunks, multi-byte characters and a line longe
   assert.deepEqual(written, { size: Buffer.byteLength(expected), sha256: sha256(expected) });
 
   const header = Buffer.from('{"format":"x"}\n');
-  assert.deepEqual(digestAfter(header, path), { size: header.length + written.size, sha256: sha256(header + expected) });
+  const handle = await open(path, 'r');
+  const digest = await digestFile(handle, AbortSignal.timeout(60_000), { prefix: header }).finally(() => handle.close());
+  assert.deepEqual({ size: digest.bytes, sha256: digest.sha256 }, { size: header.length + written.size, sha256: sha256(header + expected) });
   assert.equal(await text(lineFileBody(path, header)), header + expected);
   assert.equal(await text(lineFileBody(path)), expected);
 });
