@@ -65,6 +65,12 @@ export class CountsBuilder {
     return this;
   }
 
+  /** `n` assets none of which this builder has seen, their files added on their own (without an asset key). */
+  addAssets(n: number): this {
+    this.disjointAssets += n;
+    return this;
+  }
+
   /** A derived file of no asset's (photoferry-manifest.jsonl, albums/…json). */
   addManifest(bytes: number | null): this { return this.addFile('derived', null, bytes); }
 

@@ -13,6 +13,11 @@ export type WorkItem =
 /** One step in flight: how many of its copies have not settled, and which of its assets had a file fail. */
 export interface StepState {
   readonly failedAssets: Set<string>;
+  /**
+   * Assets with an original copied in this run. An asset's files are all in one step, so the run counts them step
+   * by step (when the step settles) and never holds a set of every asset id it copied: 100k of them were ~10 MB.
+   */
+  readonly copiedAssets: Set<string>;
 }
 
 interface Held extends StepState {
@@ -37,8 +42,15 @@ export class WorkFeed {
   /** The steps' own removes (album entries left behind), run after everything else as a whole plan would. */
   readonly removes: RemoveAction[] = [];
 
-  /** `onStep` sees each step as it is pulled from the plan, before any of its copies is handed out. */
-  constructor(steps: AsyncIterable<PlanStep> | Iterable<PlanStep>, private readonly onStep?: (step: PlanStep) => void) {
+  /**
+   * `onStep` sees each step as it is pulled from the plan, before any of its copies is handed out; `onSettled` sees
+   * each step's state once every one of its copies has settled (a step dropped by `close` is not reported).
+   */
+  constructor(
+    steps: AsyncIterable<PlanStep> | Iterable<PlanStep>,
+    private readonly onStep?: (step: PlanStep) => void,
+    private readonly onSettled?: (state: StepState) => void,
+  ) {
     this.iterator = Symbol.asyncIterator in steps ? steps[Symbol.asyncIterator]() : steps[Symbol.iterator]();
   }
 
@@ -79,6 +91,7 @@ export class WorkFeed {
       const h = this.held[i]!;
       if (h.unsettled > 0 || h.nextCopy < h.step.copies.length) { i += 1; continue; }
       this.held.splice(i, 1);
+      this.onSettled?.(h);
       for (const action of h.step.derived) this.derived.push({ action, step: h });
     }
     this.wake();
@@ -93,7 +106,7 @@ export class WorkFeed {
         this.removes.push(...r.value.removes);
         if (r.value.copies.length + r.value.derived.length === 0) return;
         this.onStep?.(r.value);
-        this.held.push({ step: r.value, nextCopy: 0, unsettled: r.value.copies.length, failedAssets: new Set() });
+        this.held.push({ step: r.value, nextCopy: 0, unsettled: r.value.copies.length, failedAssets: new Set(), copiedAssets: new Set() });
       } finally {
         this.pulling = undefined;
         this.release();

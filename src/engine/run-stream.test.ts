@@ -113,6 +113,28 @@ describe('streamed run', () => {
     assert.equal(told.size, assets.filter((a) => !a.hidden).length);
   });
 
+  it('a run stopped half-way counts each asset it copied once, the ones of unfinished steps too', async () => {
+    const t = await setup(library(40));
+    await refresh(t.source, t.catalog, () => {}, signal());
+    const stop = new AbortController();
+    const copiedIds = new Set<string>();
+    let copiedFiles = 0;
+    const runId = await t.catalog.startRun({ sourceId: t.source.id, destinationId: 'memory:dest', command: 'copy' });
+    const result = await executeSteps(runId, await streamPlan(options, t.catalog, t.target, 10), {
+      source: t.source, destination: createFileDestination('memory:dest', t.store), catalog: t.catalog, concurrency: 2,
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      events: (e) => {
+        if (e.type !== 'file-done' || e.outcome.code !== 'copied' || e.outcome.role.startsWith('xmp')) return;
+        copiedIds.add(e.outcome.assetId);
+        // Mid-step: a Live Photo's photo is in, its video maybe not, and the step has not settled.
+        if ((copiedFiles += 1) === 23) stop.abort(new TransferError('cancelled', 'stopped by the test', { connector: 'test' }));
+      },
+    }, stop.signal);
+    assert.equal(result.summary.status, 'cancelled');
+    assert.ok(copiedIds.size > 5 && copiedIds.size < 36, `stopped part-way: ${copiedIds.size} assets`);
+    assert.equal(result.summary.counts?.assets, copiedIds.size);
+  });
+
   it('a source whose prefetch fails is read file by file, and the run is not hurt', async () => {
     const t = await setup(library(12));
     await refresh(t.source, t.catalog, () => {}, signal());

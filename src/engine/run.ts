@@ -7,7 +7,7 @@ import type { Source } from '../sources/source.ts';
 import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
 import type { StreamedPlan } from './plan-stream.ts';
-import { WorkFeed, type WorkItem } from './run-feed.ts';
+import { WorkFeed, type StepState, type WorkItem } from './run-feed.ts';
 import { SMALL_FILE_BYTES, releaseReadBuffers, transfer } from './transfer.ts';
 import { endStage, startStage, timeStage } from '../core/stages.ts';
 import type { RunGate } from './gate.ts';
@@ -70,11 +70,21 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
   let derivedWritten = 0;
   const counts = new CountsBuilder();
   /** `derived`: a sidecar, conversion or album entry; counted apart so "copied N files" still means library files. */
-  const finish = async (outcome: Outcome, derived = false) => {
+  /** Steps with copied assets not yet added to `counts` (a stopped run's last steps never settle). */
+  const uncounted = new Set<StepState>();
+  const countAssets = (step: StepState) => {
+    counts.addAssets(step.copiedAssets.size);
+    step.copiedAssets.clear();
+    uncounted.delete(step);
+  };
+  const finish = async (outcome: Outcome, derived = false, step?: StepState) => {
     const recording = startStage();
     await deps.catalog.recordOutcome(runId, outcome);
     endStage('catalog-record', recording);
-    if (outcome.status === 'done' && outcome.code === 'copied') counts.addFile(derived ? 'derived' : 'original', outcome.assetId, outcome.bytes);
+    if (outcome.status === 'done' && outcome.code === 'copied') {
+      counts.addFile(derived ? 'derived' : 'original', null, outcome.bytes);
+      if (!derived && step) { step.copiedAssets.add(outcome.assetId); uncounted.add(step); }
+    }
     if (outcome.status === 'failed') files.failed += 1;
     else if (derived) derivedWritten += 1;
     else if (outcome.code === 'copied') files.copied += 1;
@@ -112,7 +122,7 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
   const feed = new WorkFeed(planned.steps, prefetch && ((step) => {
     // Only a hint: a source whose hint fails reads each file as it would have without it.
     if (step.copies.length > 0) void prefetch(step.copies.map((c) => c.asset), inner.signal).catch(() => undefined);
-  }));
+  }), countAssets);
   // Workers waiting for a step to settle must not wait on a run that was stopped.
   const closeFeed = () => { void feed.close(); };
   inner.signal.addEventListener('abort', closeFeed, { once: true });
@@ -156,7 +166,7 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
         largeRunning += 1;
       }
       try {
-        await finish(await work(item), item.kind === 'derived');
+        await finish(await work(item), item.kind === 'derived', item.step);
       } catch (err) {
         fatal ??= asTransferError(err);
         inner.abort(fatal);
@@ -172,6 +182,7 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
     inner.signal.removeEventListener('abort', closeFeed);
     releaseReadBuffers();
     await Promise.allSettled([feed.close(), derived.close()]);
+    for (const step of [...uncounted]) countAssets(step);
   }
 
   for (const { placement } of feed.removes) {
