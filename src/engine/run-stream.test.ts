@@ -113,6 +113,21 @@ describe('streamed run', () => {
     assert.equal(told.size, assets.filter((a) => !a.hidden).length);
   });
 
+  it('album entries link files copied in any step, not only in the first one', async () => {
+    const album = { id: 'al1', path: ['Trips', 'Lisbon'] };
+    const assets = library(30).map((a) => ({ ...a, albums: [album] }));
+    const t = await setup(assets);
+    await refresh(t.source, t.catalog, () => {}, signal());
+    const linking: PlanOptions = { ...options, fidelity: { ...DEFAULT_FIDELITY, manifest: false, albums: 'links' }, destination: { heic: true, serverSideCopy: true } };
+    const held = await streamPlan(linking, t.catalog, t.target);
+    const result = await t.run(await streamPlan(linking, t.catalog, t.target, 10));
+    assert.equal(result.summary.files.failed, 0);
+    assert.equal(result.summary.status, 'ok');
+    const links = held.plan.derived.filter((d) => d.type === 'link');
+    assert.ok(links.length > 20, `album entries over several steps: ${links.length}`);
+    for (const l of links) assert.ok(t.store.files.has(l.path), `missing album entry ${l.path}`);
+  });
+
   it('a run stopped half-way counts each asset it copied once, the ones of unfinished steps too', async () => {
     const t = await setup(library(40));
     await refresh(t.source, t.catalog, () => {}, signal());

@@ -1,7 +1,9 @@
 /** @module Executes derived actions (convert, sidecar, album entry) with retries, recording each as a placement. */
 import { createReadStream } from 'node:fs';
 import type { ExifTool } from 'exiftool-vendored';
+import type { AssetId } from '../../core/asset.ts';
 import type { Outcome } from '../../core/outcome.ts';
+import { trimOldest } from '../../core/trim-oldest.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Destination, Placement, StreamDigest } from '../../destinations/destination.ts';
@@ -30,12 +32,35 @@ export interface DerivedRunner {
   close(): Promise<void>;
 }
 
+/** Placements an album-entry lookup keeps for the entries still to come (a few steps' worth). */
+const KNOWN_PLACEMENTS = 4096;
+
 export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
   let exiftool: ExifTool | undefined;
-  let byPath: Promise<Map<string, Placement>> | undefined;
-  const placementAt = async (path: string) => {
-    byPath ??= deps.catalog.placements(deps.destination.id, deps.source.id).then((all) => new Map(all.map((p) => [p.path, p])));
-    return (await byPath).get(path);
+  /**
+   * Placements of the assets whose album entries are being linked, by path. A run's steps copy their files before
+   * linking them, so each lookup reads the catalog then, for its asset only; the lookups workers make in the same
+   * turn of the event loop share one read. (A snapshot of every placement taken at the first link held the whole
+   * destination in memory and missed the files later steps copied: their entries failed as not recorded.)
+   */
+  const known = new Map<string, Placement>();
+  let lookup: { readonly ids: Set<AssetId>; readonly done: Promise<void> } | undefined;
+  const placementAt = async (action: LinkAction): Promise<Placement | undefined> => {
+    const hit = known.get(action.from);
+    if (hit !== undefined) return hit;
+    if (lookup === undefined) {
+      const ids = new Set<AssetId>();
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        lookup = undefined;
+        for (const p of await deps.catalog.placementsFor(deps.destination.id, deps.source.id, [...ids])) known.set(p.path, p);
+        trimOldest(known, KNOWN_PLACEMENTS);
+      });
+      lookup = { ids, done };
+    }
+    lookup.ids.add(action.asset.id);
+    const { done } = lookup;
+    await done;
+    return known.get(action.from);
   };
 
   async function attempt(action: DerivedAction, onBytes: (n: number) => void, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
@@ -70,7 +95,7 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
 
   async function link(action: LinkAction, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
     if (!deps.destination.copy) throw new TransferError('unsupported', `${deps.destination.kind} cannot copy server-side`, { connector: 'engine' });
-    const from = await placementAt(action.from);
+    const from = await placementAt(action);
     if (!from) throw new TransferError('not-found', `${action.from}: not recorded at the destination`, { connector: 'engine' });
     await deps.destination.copy(action.from, action.path, signal);
     const stored = await deps.destination.stat(action.path, signal);
