@@ -1,5 +1,6 @@
 /** @module Builds the S3Client from the options: preset connection, credentials chain, checksum mode, timeouts, signing. */
 import { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from '../../connectors/context.ts';
 import { resolveConnection, type Connection } from './presets.ts';
 import type { S3Options } from './index.ts';
 
@@ -9,7 +10,17 @@ export interface S3Connection extends Connection {
   readonly label: string;
 }
 
-export function createS3Client(o: S3Options): S3Connection {
+/**
+ * The SDK's own messages, at debug level in our log. Without a logger the SDK writes some to the console itself: each
+ * upload that failed and that the engine then retried printed "An error was encountered in a non-retryable streaming
+ * request." on the user's terminal, even under --quiet. The engine reports what failed in its own words.
+ */
+function sdkLogger(log: Logger | undefined) {
+  const debug = (...content: unknown[]) => log?.debug({ sdk: content.map(String).join(' ') }, 'aws-sdk');
+  return { trace: () => {}, debug, info: debug, warn: debug, error: debug };
+}
+
+export function createS3Client(o: S3Options, log?: Logger): S3Connection {
   const connection = resolveConnection(o);
   const checksums = connection.checksumMode === 'when-supported' ? 'WHEN_SUPPORTED' : 'WHEN_REQUIRED';
   const client = new S3Client({
@@ -21,6 +32,7 @@ export function createS3Client(o: S3Options): S3Connection {
       ? { credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}) } }
       : {}),
     ...(o.profile ? { profile: o.profile } : {}),
+    logger: sdkLogger(log),
     requestChecksumCalculation: checksums,
     responseChecksumValidation: checksums,
     // One attempt per call: the engine retries by TransferError kind, and the multipart writer retries single

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { startS3rver, type S3rverServer } from '../../../test/servers/s3rver.ts';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../../../test/servers/fault-proxy.ts';
 import { bufferStream, patternStream, sha256Of } from '../../../test/conformance/streams.ts';
-import { memoryState, silentLogger, type ConnectorState } from '../../connectors/context.ts';
+import { memoryState, silentLogger, type ConnectorState, type Logger } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
 import { putBytes } from '../../engine/derived/put-bytes.ts';
 import { createFileDestination } from '../file-destination.ts';
@@ -36,10 +36,10 @@ describe('s3 store under injected faults', () => {
   let proxy: FaultProxy;
   let store: S3Store;
   let state: ConnectorState;
-  const makeStore = async (extra: Record<string, unknown> = {}) => await s3Destination.create(s3Destination.options.parse({
+  const makeStore = async (extra: Record<string, unknown> = {}, log: Logger = silentLogger) => await s3Destination.create(s3Destination.options.parse({
     bucket: 'photos', prefix: 'faults', provider: 'custom', endpoint: proxy.endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
     partSizeMiB: 5, multipartThresholdMiB: 5, partConcurrency: 2, ...extra,
-  }), { log: silentLogger, state }) as S3Store;
+  }), { log, state }) as S3Store;
   const p = (name: string) => `${randomUUID().slice(0, 8)}/${name}`;
   const rejectsWith = async (promise: Promise<unknown>, kind: TransferError['kind'], text?: RegExp) => {
     await assert.rejects(promise, (err: unknown) => {
@@ -64,6 +64,23 @@ describe('s3 store under injected faults', () => {
     const err = store.write(path, bufferStream('x'.repeat(1000)), { size: 1000 }, signal());
     await rejectsWith(err, 'transient', /connection to the storage server failed/);
     assert.equal(await store.stat(path, signal()), null);
+  });
+
+  it('a failed streamed PUT prints nothing on the console: what the SDK says goes to the log', async () => {
+    const logged: string[] = [];
+    const quiet = await makeStore({}, { ...silentLogger, debug: (o: object) => { logged.push(JSON.stringify(o)); } });
+    const printed: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => { printed.push(args); };
+    try {
+      proxy.addFault({ match: isPut, fault: { type: 'status', status: 500, code: 'InternalError' }, times: 1 });
+      await rejectsWith(quiet.write(p('quiet.jpg'), bufferStream('x'.repeat(1000)), { size: 1000 }, signal()), 'transient');
+    } finally {
+      console.warn = warn;
+      await quiet.close();
+    }
+    assert.deepEqual(printed, []);
+    assert.ok(logged.some((line) => line.includes('non-retryable streaming request')), `the SDK's warning is in the log: ${logged.join('\n')}`);
   });
 
   it('503 SlowDown is rate-limited with the server\'s Retry-After', async () => {

@@ -44,7 +44,7 @@ function md5FromEtag(etag: string | undefined, sse?: ServerSideEncryption | stri
 }
 
 export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
-  const conn = createS3Client(o);
+  const conn = createS3Client(o, ctx.log);
   const { client } = conn;
   // Parts of every multipart upload share these buffers: one file at full width plus two more parts keep
   // the server busy; more would only cost memory (6 × 5 MiB with the defaults, however many files at once).
