@@ -44,12 +44,13 @@ export class WorkFeed {
 
   /**
    * `onStep` sees each step as it is pulled from the plan, before any of its copies is handed out; `onSettled` sees
-   * each step's state once every one of its copies has settled (a step dropped by `close` is not reported).
+   * each step once every one of its copies has settled, before its derived actions are handed out (a step dropped by
+   * `close` is not reported).
    */
   constructor(
     steps: AsyncIterable<PlanStep> | Iterable<PlanStep>,
     private readonly onStep?: (step: PlanStep) => void,
-    private readonly onSettled?: (state: StepState) => void,
+    private readonly onSettled?: (state: StepState, step: PlanStep) => void,
   ) {
     this.iterator = Symbol.asyncIterator in steps ? steps[Symbol.asyncIterator]() : steps[Symbol.iterator]();
   }
@@ -91,7 +92,7 @@ export class WorkFeed {
       const h = this.held[i]!;
       if (h.unsettled > 0 || h.nextCopy < h.step.copies.length) { i += 1; continue; }
       this.held.splice(i, 1);
-      this.onSettled?.(h);
+      this.onSettled?.(h, h.step);
       for (const action of h.step.derived) this.derived.push({ action, step: h });
     }
     this.wake();

@@ -117,16 +117,19 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
     });
   }, 250);
 
+  const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
   // The source is told each page's assets as the page is pulled (iCloud then looks up their URLs together).
   const prefetch = deps.source.prefetch?.bind(deps.source);
   const feed = new WorkFeed(planned.steps, prefetch && ((step) => {
     // Only a hint: a source whose hint fails reads each file as it would have without it.
     if (step.copies.length > 0) void prefetch(step.copies.map((c) => c.asset), inner.signal).catch(() => undefined);
-  }), countAssets);
+  }), (state, step) => {
+    countAssets(state);
+    derived.prepare(step.derived);
+  });
   // Workers waiting for a step to settle must not wait on a run that was stopped.
   const closeFeed = () => { void feed.close(); };
   inner.signal.addEventListener('abort', closeFeed, { once: true });
-  const derived = createDerivedRunner({ ...deps, onBytes: onDerivedBytes });
   // Derived outputs only once every file of their asset is in place: a Live Photo with one half
   // missing gets no sidecar claiming the pair, and the asset's outcome stays failed.
   const work = async (item: WorkItem): Promise<Outcome> => {

@@ -27,40 +27,43 @@ export interface DerivedDeps {
 }
 
 export interface DerivedRunner {
+  /** Tells the runner the actions it is about to be given (a settled step's): album entries look their files up together. */
+  prepare(actions: readonly DerivedAction[]): void;
   /** Always ends in an Outcome; fatal errors (auth, quota, cancel) are rethrown. */
   run(action: DerivedAction, signal: AbortSignal): Promise<Outcome>;
   close(): Promise<void>;
 }
 
-/** Placements an album-entry lookup keeps for the entries still to come (a few steps' worth). */
-const KNOWN_PLACEMENTS = 4096;
+/** Assets whose placements the album-entry lookups keep (a few steps' worth). */
+const KNOWN_ASSETS = 4096;
 
 export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
   let exiftool: ExifTool | undefined;
   /**
-   * Placements of the assets whose album entries are being linked, by path. A run's steps copy their files before
-   * linking them, so each lookup reads the catalog then, for its asset only; the lookups workers make in the same
-   * turn of the event loop share one read. (A snapshot of every placement taken at the first link held the whole
-   * destination in memory and missed the files later steps copied: their entries failed as not recorded.)
+   * The placements of the assets whose album entries are about to be linked, read from the catalog once their
+   * step's copies have settled (`prepare`): one read for a whole step. (A snapshot of every placement taken at the
+   * first link held the whole destination in memory and missed the files later steps copied: their entries failed as
+   * not recorded.)
    */
-  const known = new Map<string, Placement>();
-  let lookup: { readonly ids: Set<AssetId>; readonly done: Promise<void> } | undefined;
+  const known = new Map<AssetId, Promise<ReadonlyMap<string, readonly Placement[]>>>();
+  const prepare = (actions: readonly DerivedAction[]) => {
+    const ids = [...new Set(actions.filter((a) => a.type === 'link').map((a) => a.asset.id))].filter((id) => !known.has(id));
+    if (ids.length === 0) return;
+    // Older steps' assets make room before these come in: a step's own are all kept, however many it has.
+    trimOldest(known, KNOWN_ASSETS);
+    const read = deps.catalog.placementsFor(deps.destination.id, deps.source.id, ids).then((all) => {
+      const byAsset = new Map<string, Placement[]>();
+      for (const p of all) { const list = byAsset.get(p.assetId); if (list) list.push(p); else byAsset.set(p.assetId, [p]); }
+      return byAsset;
+    });
+    // A failed read is met by the links that wait on it (and read again when retried), never left unhandled.
+    read.catch(() => { for (const id of ids) known.delete(id); });
+    for (const id of ids) known.set(id, read);
+  };
   const placementAt = async (action: LinkAction): Promise<Placement | undefined> => {
-    const hit = known.get(action.from);
-    if (hit !== undefined) return hit;
-    if (lookup === undefined) {
-      const ids = new Set<AssetId>();
-      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        lookup = undefined;
-        for (const p of await deps.catalog.placementsFor(deps.destination.id, deps.source.id, [...ids])) known.set(p.path, p);
-        trimOldest(known, KNOWN_PLACEMENTS);
-      });
-      lookup = { ids, done };
-    }
-    lookup.ids.add(action.asset.id);
-    const { done } = lookup;
-    await done;
-    return known.get(action.from);
+    if (!known.has(action.asset.id)) prepare([action]);
+    const byAsset = await known.get(action.asset.id)!;
+    return byAsset.get(action.asset.id)?.find((p) => p.path === action.from);
   };
 
   async function attempt(action: DerivedAction, onBytes: (n: number) => void, signal: AbortSignal): Promise<{ size: number; sha256: string }> {
@@ -106,6 +109,7 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
   }
 
   return {
+    prepare,
     async run(action, signal) {
       const policy = deps.retry ?? DEFAULT_RETRY;
       const base = { assetId: action.asset.id, role: baseRoleOf(action.role), path: action.path } as const;
