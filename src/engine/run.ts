@@ -16,6 +16,7 @@ import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
 import { baseRoleOf, isAlbumRole, type FidelityOptions } from './derived/types.ts';
 import { CountsBuilder } from '../core/counts.ts';
+import { copyPhaseHeapGrowth } from '../core/heap-growth.ts';
 
 export interface RunDeps {
   readonly source: Source;
@@ -55,6 +56,7 @@ export function executePlan(runId: RunId, planned: Plan, deps: RunDeps, signal: 
  */
 export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: RunDeps, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
+  copyPhaseHeapGrowth();
   const inner = new AbortController();
   const stop = () => inner.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });

@@ -15,6 +15,7 @@ import { closeRun, type RunResult } from '../run.ts';
 import { CountsBuilder } from '../../core/counts.ts';
 import { journalKey, placementOf, uploadAsset, type JournalEntry, type LibraryTransferDeps } from './upload-asset.ts';
 import { applyAlbums } from './apply-albums.ts';
+import { copyPhaseHeapGrowth } from '../../core/heap-growth.ts';
 
 export interface LibraryRunDeps {
   readonly source: Source;
@@ -39,6 +40,7 @@ const groupByAsset = (copies: readonly CopyAction[]) => {
 
 export async function executeLibraryPlan(runId: RunId, planned: Plan, deps: LibraryRunDeps, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
+  copyPhaseHeapGrowth();
   const inner = new AbortController();
   const stop = () => inner.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
