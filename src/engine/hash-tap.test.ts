@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OFFLOAD_MIN_BYTES, hashTap, wantsMd5 } from './hash-tap.ts';
+import { hashWorkerRunning } from '../core/hash-worker.ts';
 
 const MiB = 1024 * 1024;
 const expected = (chunks: Buffer[]) => ({
@@ -14,6 +15,25 @@ const sink = () => new Writable({ write(_c, _e, done) { setImmediate(done); } })
 const chunksOf = (total: number, size: number) => Array.from({ length: Math.ceil(total / size) }, (_, i) => randomBytes(Math.min(size, total - i * size)));
 
 describe('hash tap', () => {
+  // First in the file, so no earlier test has started the worker in this process.
+  it("'if-running' hashes a large body here while no worker runs, and in the worker once one does", async () => {
+    const chunks = chunksOf(OFFLOAD_MIN_BYTES + 5_000, 256 * 1024);
+    const total = OFFLOAD_MIN_BYTES + 5_000;
+    assert.equal(hashWorkerRunning(), false);
+    const here = hashTap({ md5: true, size: total, offload: 'if-running' });
+    await pipeline(Readable.from(chunks), here.stream, sink());
+    assert.deepEqual(await here.digest(), { bytes: total, ...expected(chunks) });
+    assert.equal(hashWorkerRunning(), false, 'no worker was started for it');
+
+    const started = hashTap({ md5: true, size: total });
+    await pipeline(Readable.from(chunks), started.stream, sink());
+    assert.equal(hashWorkerRunning(), true, 'a body of this size starts the worker by default');
+    assert.deepEqual(await started.digest(), { bytes: total, ...expected(chunks) });
+    const there = hashTap({ md5: true, size: total, offload: 'if-running' });
+    await pipeline(Readable.from(chunks), there.stream, sink());
+    assert.deepEqual(await there.digest(), { bytes: total, ...expected(chunks) });
+  });
+
   for (const total of [0, 300_000, OFFLOAD_MIN_BYTES + 12_345, 40 * MiB]) {
     it(`${total} bytes: digest equals SHA-256 and MD5 of the bytes, the bytes pass unchanged, progress counts them`, async () => {
       const chunks = chunksOf(total, 256 * 1024);

@@ -37,7 +37,8 @@ export async function putBytes(destination: Destination, item: DerivedBytes, onB
     body = item.body;
     streamed = () => Promise.resolve(whole);
   } else {
-    const tap = hashTap({ md5, size: item.size, onBytes });
+    // Derived bodies (manifests, conversions) are made here, mostly once per run: the worker only if it already runs.
+    const tap = hashTap({ md5, size: item.size, onBytes, offload: 'if-running' });
     body = pipeline(item.body, tap.stream, () => undefined);
     streamed = () => tap.digest();
   }
