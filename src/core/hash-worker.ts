@@ -119,10 +119,10 @@ function forget(id: number): boolean {
   return had;
 }
 
-/** One digest of bytes in shared memory (an S3 part buffer), computed in the worker without a copy. */
 /** Whether the worker has been started (and has not died): a caller that only wants it when it is already there asks. */
 export const hashWorkerRunning = (): boolean => worker !== undefined;
 
+/** One digest of bytes in shared memory (an S3 part buffer), computed in the worker without a copy. */
 export function digestOfShared(algorithm: 'md5' | 'sha256', bytes: Uint8Array & { buffer: SharedArrayBuffer }): Promise<Buffer> {
   const w = ensureWorker();
   const id = nextId++;

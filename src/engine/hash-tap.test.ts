@@ -17,8 +17,8 @@ const chunksOf = (total: number, size: number) => Array.from({ length: Math.ceil
 describe('hash tap', () => {
   // First in the file, so no earlier test has started the worker in this process.
   it("'if-running' hashes a large body here while no worker runs, and in the worker once one does", async () => {
-    const chunks = chunksOf(OFFLOAD_MIN_BYTES + 5_000, 256 * 1024);
     const total = OFFLOAD_MIN_BYTES + 5_000;
+    const chunks = chunksOf(total, 256 * 1024);
     assert.equal(hashWorkerRunning(), false);
     const here = hashTap({ md5: true, size: total, offload: 'if-running' });
     await pipeline(Readable.from(chunks), here.stream, sink());
