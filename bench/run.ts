@@ -22,6 +22,7 @@ import { smallFiles } from './sections/small-files.ts';
 import { workers } from './sections/workers.ts';
 import { immichLarge } from './sections/immich-large.ts';
 import { largeVideo } from './sections/large-video.ts';
+import { sweepRetired } from './lib/scratch.ts';
 
 const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles, workers, immichLarge, largeVideo];
 
@@ -58,9 +59,13 @@ const ctx: BenchContext = {
 // the machine may be shared: the load says how much to trust the numbers
 const loadBefore = loadavg()[0]!;
 const rows: Row[] = [];
-for (const section of SECTIONS.filter((s) => !only || only.includes(s.name))) {
-  log(`== ${section.name}: ${section.description}`);
-  rows.push(...await section.run(ctx));
+try {
+  for (const section of SECTIONS.filter((s) => !only || only.includes(s.name))) {
+    log(`== ${section.name}: ${section.description}`);
+    rows.push(...await section.run(ctx));
+  }
+} finally {
+  await sweepRetired(ctx);
 }
 const load = `${cpus().length} CPUs; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`;
 process.stdout.write(`${formatTable(rows)}\n${load}\n`);

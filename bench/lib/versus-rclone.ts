@@ -1,9 +1,10 @@
 /** @module photoferry copy vs `rclone copy` of the same cached library to the same kind of server, interleaved, each timed run against a fresh, empty server. */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { flush, measure, type Measured } from './measure.ts';
 import type { BenchContext, Library, Row } from './types.ts';
+import { retire } from './scratch.ts';
 import { STAGES_ENV, stagesNote } from './stages.ts';
 
 export type Tool = 'photoferry' | 'rclone';
@@ -43,7 +44,7 @@ type Side = (typeof SIDES)[number];
 
 async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library, scratch: string): Promise<{ m: Measured; stored: { files: number; bytes: number } }> {
   const { tool } = side;
-  await rm(scratch, { recursive: true, force: true });
+  await retire(ctx, scratch, lib.files);
   await mkdir(scratch, { recursive: true });
   const run = await peer.start();
   try {
@@ -63,7 +64,7 @@ async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library,
     return { m, stored: await run.stored(tool) };
   } finally {
     await run.stop();
-    await rm(scratch, { recursive: true, force: true });
+    await retire(ctx, scratch, lib.files);
   }
 }
 

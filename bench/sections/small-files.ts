@@ -3,10 +3,11 @@
  * `rclone copy` and `cp -r`: local → local interleaved run by run (the median is reported), then to S3 (s3rver) and
  * SFTP (sshd) against rclone. Assets/s, ratios, peak RSS and photoferry's per-stage breakdown.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { flush, measure, type Measured } from '../lib/measure.ts';
+import { retire } from '../lib/scratch.ts';
 import { STAGES_ENV, stagesNote } from '../lib/stages.ts';
 import { versusRclone } from '../lib/versus-rclone.ts';
 import type { BenchContext, Library, Row, Section } from '../lib/types.ts';
@@ -52,7 +53,7 @@ async function local(ctx: BenchContext): Promise<Row[]> {
     for (const side of all) {
       const scratch = join(ctx.work, 'scratch', `${SECTION}-${side.tool.replace(/\W+/g, '-')}`);
       const out = join(scratch, 'out');
-      await rm(scratch, { recursive: true, force: true });
+      await retire(ctx, scratch, lib.files);
       await mkdir(scratch, { recursive: true });
       await flush();
       const load = loadavg()[0]!;
@@ -62,7 +63,7 @@ async function local(ctx: BenchContext): Promise<Row[]> {
       const files = await filesUnder(out);
       runs.get(side.tool)!.push({ m, files, load });
       ctx.log(`  ${side.tool} round ${round}/${ctx.runs}: ${m.seconds.toFixed(2)} s, ${files} files, peak ${m.peakTreeRssMb.toFixed(0)} MB, load ${load.toFixed(1)}`);
-      await rm(scratch, { recursive: true, force: true });
+      await retire(ctx, scratch, lib.files);
     }
   }
   const rows: Row[] = all.map((side) => {
