@@ -132,6 +132,26 @@ test('open: offset, chunk size, missing role, vanished file, cancellation', asyn
   assert.equal(await kindOf(list(make(odd)).then(async () => { for await (const _ of s.changes(null, ac.signal)) break; })), 'cancelled');
 });
 
+test('readAll: the whole file in one buffer; one that grew or shrank since listing comes back at its new length', async () => {
+  const dir = join(root, 'read-all');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'plain.jpg');
+  await copyFile(join(odd, 'plain.jpg'), file);
+  const s = make(dir);
+  const [asset] = (await list(s)).assets;
+  const bytes = await readFile(file);
+  const spare = Buffer.alloc(bytes.length * 2, 0xee);
+  assert.deepEqual(await s.readAll(asset!, 'original', signal), bytes);
+  assert.deepEqual(await s.readAll(asset!, 'original', signal, spare), bytes);
+  // The engine's verify compares this length with the listed size: longer and shorter must both show.
+  await writeFile(file, Buffer.concat([bytes, Buffer.from('more')]));
+  assert.equal((await s.readAll(asset!, 'original', signal, spare)).length, bytes.length + 1);
+  await writeFile(file, bytes.subarray(0, 100));
+  assert.equal((await s.readAll(asset!, 'original', signal, spare)).length, 100);
+  await writeFile(file, Buffer.alloc(0));
+  assert.equal((await s.readAll(asset!, 'original', signal)).length, 0);
+});
+
 test('connect fails clearly for a missing folder or a file', async () => {
   assert.equal(await kindOf(make(join(root, 'nope')).connect(signal)), 'not-found');
   assert.equal(await kindOf(make(join(odd, 'plain.jpg')).connect(signal)), 'permanent');
