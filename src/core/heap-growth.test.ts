@@ -1,0 +1,38 @@
+/** @module The phase ends of a run's heap: a full collection made on the spot, and the copy's lower growth. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PerformanceObserver, constants, performance, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+import { collectGarbage, copyPhaseHeapGrowth } from './heap-growth.ts';
+
+/** The full (mark-compact) collections V8 reports as having started between `from` and `to`. */
+async function majorCollections(run: () => void): Promise<number> {
+  const seen: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => { seen.push(...list.getEntries()); });
+  observer.observe({ entryTypes: ['gc'] });
+  const from = performance.now();
+  run();
+  const to = performance.now();
+  // Entries are delivered after the collection, on a later turn of the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  return seen.filter((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+    && e.startTime >= from && e.startTime <= to).length;
+}
+
+test('collectGarbage makes a full collection at once, each time, and leaves no gc on the global', async () => {
+  assert.equal(await majorCollections(() => undefined), 0, 'nothing collects in an idle window');
+  assert.equal(await majorCollections(collectGarbage), 1);
+  assert.equal(await majorCollections(collectGarbage), 1);
+  assert.equal((globalThis as { gc?: unknown }).gc, undefined);
+});
+
+test('a copy phase collects as it starts, every run, under the lower growth', async () => {
+  let garbage: unknown[] | undefined = Array.from({ length: 20_000 }, (_, i) => ({ i, text: `row ${i}` }));
+  assert.ok(garbage.length > 0);
+  garbage = undefined;
+  const before = getHeapStatistics().used_heap_size;
+  assert.equal(await majorCollections(copyPhaseHeapGrowth), 1);
+  assert.ok(getHeapStatistics().used_heap_size < before, 'the dropped rows are gone');
+  assert.equal(await majorCollections(copyPhaseHeapGrowth), 1, 'a later run of the same process collects too');
+});
