@@ -12,8 +12,9 @@
  *
  * Why a collection at phase ends: V8 applies a new growth only when it next sets the old-space limit, after a full
  * collection, and the plan's garbage (parsed pages, claims) stayed in the old space into the copy, as the copy's
- * promoted garbage stayed into the manifest walk. Collected there, 10k small files with sidecars peaked at 142.6
- * against 154.3 MiB (8 pairs each for the two collections, user 1.01–1.02×); bytes only the same (131 vs 132 MiB).
+ * promoted garbage stayed into the manifest walk. Collected at both, 10k small files with sidecars peaked at 148
+ * against 154 MiB (medians of 12 alternating runs, lower in 9; each collection alone, 8 pairs: 145.7 vs 154.3 MiB at
+ * the copy's start, 142.6 vs 146.5 MiB before the manifest, user 1.01–1.02×); bytes only the same (131 vs 132 MiB).
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
