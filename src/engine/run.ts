@@ -16,7 +16,7 @@ import { createDerivedRunner } from './derived/execute.ts';
 import { writeLibraryFiles } from './derived/library-files.ts';
 import { baseRoleOf, isAlbumRole, type FidelityOptions } from './derived/types.ts';
 import { CountsBuilder } from '../core/counts.ts';
-import { collectGarbage, copyPhaseHeapGrowth } from '../core/heap-growth.ts';
+import { collectPhaseGarbage, copyPhaseHeapGrowth } from '../core/heap-growth.ts';
 
 export interface RunDeps {
   readonly source: Source;
@@ -207,7 +207,7 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
     try {
       const libraryDeps = deps.library;
       // The copies' promoted garbage goes before the manifest walk adds its own (see core/heap-growth.ts).
-      collectGarbage();
+      collectPhaseGarbage();
       const library = await timeStage('library-files', () => writeLibraryFiles({ ...deps, ...libraryDeps, onBytes: onDerivedBytes }, inner.signal));
       for (const size of library.writtenSizes) counts.addManifest(size);
     } catch (err) {
