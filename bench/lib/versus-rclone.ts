@@ -17,6 +17,8 @@ export interface PeerRun {
   readonly rclone: { readonly env: Readonly<Record<string, string>>; readonly target: string };
   /** What arrived for one tool, read from the server, to show both really copied everything. */
   stored(tool: Tool): Promise<{ files: number; bytes: number }>;
+  /** The folder the server stores into, which `stop` deletes: set aside first, as the run's scratch is (lib/scratch.ts). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,8 @@ async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library,
       : await measure('rclone', ['copy', lib.dir, run.rclone.target, '--exclude', '.photoferry-bench.json'], rcloneEnv(run.rclone.env));
     return { m, stored: await run.stored(tool) };
   } finally {
+    // Moved while the server still runs (it writes nothing more); its stop then finds nothing to delete there.
+    await retire(ctx, run.dataDir, lib.files);
     await run.stop();
     await retire(ctx, scratch, lib.files);
   }

@@ -38,6 +38,7 @@ export const s3rver: Peer = {
         } while (token);
         return { files, bytes };
       },
+      dataDir: server.dir,
       async stop() { client.destroy(); await server.stop(); },
     };
   },

@@ -37,6 +37,7 @@ export const sshd: Peer = {
       },
       // The server runs on this machine, so what it stored can be counted on disk.
       stored: (tool) => sizeOf(dirOf(tool)),
+      dataDir: server.root,
       stop: () => server.stop(),
     };
   },

@@ -17,6 +17,8 @@ export interface S3rverServer {
   readonly accessKeyId: 'S3RVER';
   readonly secretAccessKey: 'S3RVER';
   readonly region: 'us-east-1';
+  /** The folder s3rver stores objects in; `stop` deletes it. */
+  readonly dir: string;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function startS3rver(options: { buckets?: readonly string[] } = {})
   const front = await startFaultProxy(rawEndpoint, { storeAndForward: true });
   return {
     endpoint: front.endpoint, rawEndpoint, buckets,
-    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1',
+    accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', region: 'us-east-1', dir,
     async stop() {
       await front.stop();
       await stopServer();
