@@ -1,11 +1,14 @@
 /** @module The derived diff with plain objects: conversions, sidecars and album entries planned once, then present. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { anAsset, aResource } from '../../../test/fixtures/build.ts';
 import type { Asset } from '../../core/asset.ts';
 import type { Placement } from '../../destinations/destination.ts';
 import { DEFAULT_POLICY, plan, type Plan } from '../plan.ts';
 import { DEFAULT_FIDELITY, type FidelityOptions } from './types.ts';
+import { metadataOf } from './metadata.ts';
+import { renderXmp } from './xmp.ts';
 
 const live = (albums: Asset['albums'] = []) => anAsset({
   id: 'live-1', filename: 'IMG_0001.HEIC', kind: 'live-photo', albums,
@@ -46,6 +49,26 @@ describe('derived plan', () => {
     const again = planFor([live()], placementsAfter(first), fidelity);
     assert.equal(again.copies.length + again.derived.length + again.removes.length, 0);
     assert.equal(again.derivedPresent, 3);
+  });
+
+  it('an XMP is current by the hash of its inputs; one recorded by the hash of its text stays until its metadata changes', () => {
+    const fidelity = { ...DEFAULT_FIDELITY, sidecars: { xmp: true, json: false } };
+    const first = planFor([live()], [], fidelity);
+    const [xmp] = first.derived;
+    assert.equal(xmp?.role, 'xmp:original');
+    assert.match(xmp.fingerprint, /^xmp1:original:[0-9a-f]{64}$/);
+    const favorite = { ...live(), favorite: true };
+    assert.deepEqual(planFor([favorite], placementsAfter(first), fidelity).derived.map((d) => d.role), ['xmp:original'], 'a new rating is written');
+
+    // What earlier releases recorded: the SHA-256 of the rendered sidecar.
+    const text = renderXmp(metadataOf(live(), new Map([['original', '2021/IMG_0001.HEIC'], ['live-video', '2021/IMG_0001.MOV']])), 'original');
+    const recorded = placementsAfter(first).map((p) => p.role === 'xmp:original'
+      ? { ...p, fingerprint: `sha256:${createHash('sha256').update(text).digest('hex')}` } : p);
+    const again = planFor([live()], recorded, fidelity);
+    assert.equal(again.derived.length, 0, 'the same text is not written again');
+    assert.equal(again.derivedPresent, 1);
+    const changed = planFor([favorite], recorded, fidelity);
+    assert.deepEqual(changed.derived.map((d) => [d.role, d.fingerprint.slice(0, 13)]), [['xmp:original', 'xmp1:original']]);
   });
 
   it('the JPEG name takes a suffix when another asset already owns it', () => {

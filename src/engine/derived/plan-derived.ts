@@ -5,7 +5,7 @@ import type { DerivedRole, Placement } from '../../destinations/destination.ts';
 import { pathKey } from '../../catalog/path-key.ts';
 import { sanitizeSegment, withSuffix } from '../path-template.ts';
 import { metadataOf, renderJsonSidecar } from './metadata.ts';
-import { renderXmp } from './xmp.ts';
+import { XMP_RENDER_VERSION, renderXmp } from './xmp.ts';
 import { isAlbumRole, isHeic, pathsOf, type AssetFiles, type DerivedAction, type FidelityOptions, type LinkAction, type PathClaims } from './types.ts';
 
 export interface DerivedPlanInput {
@@ -51,14 +51,18 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
   for (const files of input.files) {
     const { asset } = files;
     const placedAs = (role: DerivedRole) => input.placed.get(asset.id)?.get(role);
-    const want = (action: DerivedAction) => {
+    /** `recordedAlike` says whether a recorded fingerprint of an older form stands for the same output. */
+    const want = (action: DerivedAction, recordedAlike?: (recorded: string) => boolean) => {
       const existing = placedAs(action.role);
-      if (existing && existing.fingerprint === action.fingerprint && existing.path === action.path) present += 1;
+      const same = existing?.path === action.path && (existing.fingerprint === action.fingerprint || recordedAlike?.(existing.fingerprint) === true);
+      if (same) present += 1;
       else actions.push(action);
     };
     // Only conversions that write EXIF and sidecars read it: a bytes-only plan does not build it per asset.
     let metadata: ReturnType<typeof metadataOf> | undefined;
     const meta = () => metadata ??= metadataOf(asset, pathsOf(files));
+    let metadataDigest: string | undefined;
+    const metaDigest = () => metadataDigest ??= sha(JSON.stringify(meta()));
 
     for (const [role, entry] of files.entries) {
       if ((role !== 'original' && role !== 'edited') || !isHeic(entry.resource)) continue;
@@ -67,7 +71,7 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
       const derivedRole = `${role}.jpeg` as const;
       const stem = entry.path.replace(/\.[^./]*$/, '');
       const path = placedAs(derivedRole)?.path ?? claim(input.claimed, `${stem}.jpg`, asset.id);
-      const metaPart = options.writeExif ? `|exif:${sha(JSON.stringify(meta())).slice(0, 16)}` : '';
+      const metaPart = options.writeExif ? `|exif:${metaDigest().slice(0, 16)}` : '';
       want({ type: 'convert', asset, role: derivedRole, path, resource: entry.resource, quality, writeExif: options.writeExif,
         fingerprint: `${entry.fingerprint}|jpeg:q${quality}${metaPart}` });
     }
@@ -76,8 +80,12 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
       for (const subject of SIDECAR_SUBJECTS) {
         const entry = files.entries.get(subject);
         if (!entry) continue;
+        // The XMP is a pure function of the metadata and its subject, so their hash says whether it changed without
+        // rendering it: the plan no longer renders every new asset's sidecar once for its fingerprint and again to write it.
+        // Sidecars recorded before carry the rendered text's hash; the same text still counts as present.
         want({ type: 'sidecar', format: 'xmp', asset, role: `xmp:${subject}`, path: `${entry.path}.xmp`, subject, files,
-          fingerprint: `sha256:${sha(renderXmp(meta(), subject))}` });
+          fingerprint: `xmp${XMP_RENDER_VERSION}:${subject}:${metaDigest()}` },
+        (recorded) => recorded.startsWith('sha256:') && recorded === `sha256:${sha(renderXmp(meta(), subject))}`);
       }
     }
     const primary = files.entries.has('original') ? 'original' : [...files.entries.keys()][0];

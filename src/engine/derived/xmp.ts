@@ -6,7 +6,7 @@ import type { AssetMetadata } from './metadata.ts';
 export const PHOTOFERRY_NS = 'https://photoferry.app/ns/xmp/1.0/';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-// Rendered twice per sidecar (plan fingerprint, then the write): most values need no escaping, so test before copying.
+// Most values need no escaping, so test before copying.
 const esc = (s: string) => (/[&<>"]/.test(s) ? s.replace(/[&<>"]/g, (c) => ESCAPES[c]!) : s);
 
 /** XMP GPS coordinate: "DDD,MM.mmmmmmK" (the form exiftool and Adobe write). */
@@ -26,7 +26,15 @@ const ROLE_ATTR: Partial<Record<ResourceRole, string>> = {
   original: 'OriginalFile', 'live-video': 'LivePhotoVideo', raw: 'RawFile', edited: 'EditedFile', 'edited-video': 'EditedVideo',
 };
 
-/** Renders the sidecar of the file with role `subject`; deterministic, so its hash tells whether it changed. */
+/**
+ * The version of what renderXmp writes. A sidecar's fingerprint is this version with the hash of its inputs (the
+ * metadata and the subject: plan-derived.ts), so the plan knows an XMP is current without rendering it. Bump it
+ * whenever the rendered text changes for the same inputs, and every XMP sidecar is rewritten once; xmp.test.ts pins
+ * the rendered text of a fixture so that such a change cannot go unnoticed.
+ */
+export const XMP_RENDER_VERSION = 1;
+
+/** Renders the sidecar of the file with role `subject`; deterministic: the same metadata and subject give the same text. */
 export function renderXmp(meta: AssetMetadata, subject: ResourceRole): string {
   const attrs: [string, string][] = [
     ['exif:DateTimeOriginal', meta.localTime], ['xmp:CreateDate', meta.localTime], ['photoshop:DateCreated', meta.localTime],
