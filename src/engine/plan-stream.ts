@@ -60,6 +60,8 @@ const EARLIER_PAGE = '\u0000earlier page';
  * Runs planStep on a page; every path key it asks about that neither this plan nor the page's own placements answer
  * is looked up in the catalog, and the page is planned again with the answers, until it asks nothing new (one lookup
  * for the new paths of a page, a second only when a collision suffix is tried). Only the final run's claims are kept.
+ * When no asked path has an owner, the run that asked already took each as free, which is what the next run would be
+ * told: planStep is pure, so that run's step stands (on a first copy, every page is planned once, not twice).
  */
 async function planPageWithOwners(
   options: PlanOptions, page: { assets: readonly Asset[]; placements: readonly Placement[] }, chosen: NameSet,
@@ -80,11 +82,11 @@ async function planPageWithOwners(
       },
       set(key, assetId) { mine.set(key, assetId); },
     });
-    if (asked.size === 0) {
+    const answers = asked.size === 0 ? new Map<string, string>() : await owners([...asked]);
+    if (answers.size === 0) {
       for (const key of mine.keys()) chosen.add(key);
       return step;
     }
-    const answers = await owners([...asked]);
     for (const key of asked) known.set(key, answers.get(key) ?? null);
   }
 }
