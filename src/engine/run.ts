@@ -8,7 +8,8 @@ import type { EventSink } from './events.ts';
 import type { Plan, ResourcePolicy } from './plan.ts';
 import type { StreamedPlan } from './plan-stream.ts';
 import { WorkFeed, type StepState, type WorkItem } from './run-feed.ts';
-import { SMALL_FILE_BYTES, releaseReadBuffers, transfer } from './transfer.ts';
+import { SMALL_FILE_BYTES, transfer } from './transfer.ts';
+import { releaseSmallBuffers } from './small-buffers.ts';
 import { endStage, startStage, timeStage } from '../core/stages.ts';
 import type { RunGate } from './gate.ts';
 import { asTransferError, type RetryPolicy } from './retry.ts';
@@ -185,7 +186,7 @@ export async function executeSteps(runId: RunId, planned: StreamedPlan, deps: Ru
     await Promise.all(Array.from({ length: slots * SMALL_FANOUT }, worker));
   } finally {
     inner.signal.removeEventListener('abort', closeFeed);
-    releaseReadBuffers();
+    releaseSmallBuffers();
     await Promise.allSettled([feed.close(), derived.close()]);
     for (const step of [...uncounted]) countAssets(step);
   }

@@ -10,6 +10,7 @@ import type { EventSink } from './events.ts';
 import type { CopyAction } from './plan.ts';
 import { digestBytes, hashTap, wantsMd5 } from './hash-tap.ts';
 import { endStage, startStage } from '../core/stages.ts';
+import { giveBack, takeBuffer } from './small-buffers.ts';
 import type { RunGate } from './gate.ts';
 import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryPolicy } from './retry.ts';
 
@@ -52,28 +53,6 @@ export function checkStoredHashes(stored: StoredFile, digest: StreamDigest, bad:
  * flight (run.ts), so this also bounds the memory they hold.
  */
 export const SMALL_FILE_BYTES = 1 << 20;
-
-/**
- * Read buffers for small files, reused by power-of-two size class: a fresh 30 KB buffer per file is a malloc'd
- * backing store freed only when V8 collects it, and 10k of them fragmented the heap by tens of MB of RSS.
- */
-const spare = new Map<number, Buffer[]>();
-const SPARE_PER_CLASS = 64;
-const classOf = (size: number) => Math.max(1 << 14, 2 ** Math.ceil(Math.log2(size + 1)));
-const takeBuffer = (size: number) => spare.get(classOf(size))?.pop() ?? Buffer.allocUnsafeSlow(classOf(size));
-function giveBack(buf: Buffer): void {
-  const list = spare.get(buf.length) ?? [];
-  if (list.length < SPARE_PER_CLASS) list.push(buf);
-  spare.set(buf.length, list);
-}
-
-/**
- * Lets the spare read buffers go once a run's copies are over: several MB (61 of 64 KiB after 10k small files) that
- * the manifests written next, when a copy peaks, would otherwise hold for nothing.
- */
-export function releaseReadBuffers(): void {
-  spare.clear();
-}
 
 /** The whole body of a source resource: the source's own one-call read when it has one, else its stream collected. */
 async function readWhole(action: CopyAction, source: Source, signal: AbortSignal, into: Buffer): Promise<Buffer> {

@@ -13,6 +13,7 @@ import { DEFAULT_RETRY, asTransferError, isFatal, retryDelay, sleep, type RetryP
 import { convertHeic } from './convert.ts';
 import { metadataOf, renderJsonSidecar } from './metadata.ts';
 import { putBytes } from './put-bytes.ts';
+import { giveBack, takeBuffer } from '../small-buffers.ts';
 import { baseRoleOf, pathsOf, type DerivedAction, type LinkAction } from './types.ts';
 import { renderXmp } from './xmp.ts';
 import { endStage, startStage, timeStage } from '../../core/stages.ts';
@@ -73,10 +74,12 @@ export function createDerivedRunner(deps: DerivedDeps): DerivedRunner {
         const rendering = startStage();
         const meta = metadataOf(action.asset, pathsOf(action.files));
         const text = action.format === 'xmp' ? renderXmp(meta, action.subject) : renderJsonSidecar(action.asset, meta);
-        const data = Buffer.from(text, 'utf8');
+        const buffer = takeBuffer(Buffer.byteLength(text));
+        const data = buffer.subarray(0, buffer.write(text));
         endStage('sidecar-render', rendering);
         const contentType = action.format === 'xmp' ? 'application/rdf+xml' : 'application/json';
         const d = await timeStage('sidecar-write', () => putBytes(deps.destination, { asset: action.asset, role, path: action.path, body: data, size: data.length, contentType }, onBytes, signal));
+        giveBack(buffer);
         return { size: d.bytes, sha256: d.sha256 };
       }
       case 'convert': {
