@@ -13,7 +13,7 @@ const classOf = (size: number) => Math.max(1 << 14, 2 ** Math.ceil(Math.log2(siz
 /** A buffer of at least `size` + 1 bytes, spare or new. */
 export const takeBuffer = (size: number): Buffer => spare.get(classOf(size))?.pop() ?? Buffer.allocUnsafeSlow(classOf(size));
 
-/** Hands back a buffer from takeBuffer once nothing reads it any more (after a put that succeeded: a failed one may still). */
+/** Hands back a buffer from takeBuffer once nothing reads it: after a put that succeeded, not a failed one. */
 export function giveBack(buf: Buffer): void {
   const list = spare.get(buf.length) ?? [];
   if (list.length < SPARE_PER_CLASS) list.push(buf);

@@ -81,8 +81,8 @@ export function planDerived(input: DerivedPlanInput): DerivedPlan {
         const entry = files.entries.get(subject);
         if (!entry) continue;
         // The XMP is a pure function of the metadata and its subject, so their hash says whether it changed without
-        // rendering it: the plan no longer renders every new asset's sidecar once for its fingerprint and again to write it.
-        // Sidecars recorded before carry the rendered text's hash; the same text still counts as present.
+        // rendering it (the run renders it once, to write it). Sidecars recorded before carry the rendered text's
+        // hash; the same text still counts as present.
         want({ type: 'sidecar', format: 'xmp', asset, role: `xmp:${subject}`, path: `${entry.path}.xmp`, subject, files,
           fingerprint: `xmp${XMP_RENDER_VERSION}:${subject}:${metaDigest()}` },
         (recorded) => recorded.startsWith('sha256:') && recorded === `sha256:${sha(renderXmp(meta(), subject))}`);
