@@ -17,6 +17,7 @@ import { copyLocal } from './sections/copy-local.ts';
 import { convertHeic } from './sections/convert-heic.ts';
 import { s3 } from './sections/s3.ts';
 import { sftp } from './sections/sftp.ts';
+import { webdav } from './sections/webdav.ts';
 import { icloud } from './sections/icloud.ts';
 import { smallFiles } from './sections/small-files.ts';
 import { workers } from './sections/workers.ts';
@@ -24,7 +25,7 @@ import { immichLarge } from './sections/immich-large.ts';
 import { largeVideo } from './sections/large-video.ts';
 import { sweepRetired } from './lib/scratch.ts';
 
-const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, convertHeic, icloud, smallFiles, workers, immichLarge, largeVideo];
+const SECTIONS: readonly Section[] = [listFolder, copyLocal, s3, sftp, webdav, convertHeic, icloud, smallFiles, workers, immichLarge, largeVideo];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string', default: '2' } } });
 const only = values.only?.split(',').map((s) => s.trim());

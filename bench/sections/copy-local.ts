@@ -1,19 +1,10 @@
 /** @module photoferry copy folder:LIB local:OUT (defaults and bytes only) against rclone copy and cp -r of the same bytes, on the mixed and the 10k-small library. */
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { flush, measure, type Measured } from '../lib/measure.ts';
 import { retire } from '../lib/scratch.ts';
 import type { BenchContext, Library, Row, Section } from '../lib/types.ts';
-
-async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
-  let files = 0, bytes = 0;
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    files += 1;
-    bytes += (await stat(join(e.parentPath, e.name))).size;
-  }
-  return { files, bytes };
-}
+import { sizeOf } from '../lib/disk.ts';
 
 interface Side { readonly tool: string; command(lib: Library, out: string, scratch: string): [string, string[], NodeJS.ProcessEnv?] }
 

@@ -1,19 +1,9 @@
 /** @module photoferry copy folder: → sftp: vs `rclone copy` to the same OpenSSH sshd (fresh per run), mixed ≥ 2 GB library and 10k small files. */
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSshd } from '../../test/servers/sshd.ts';
 import { versusRclone, type Peer } from '../lib/versus-rclone.ts';
 import type { Section } from '../lib/types.ts';
-
-async function sizeOf(dir: string): Promise<{ files: number; bytes: number }> {
-  let files = 0, bytes = 0;
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])) {
-    if (!e.isFile()) continue;
-    files += 1;
-    bytes += (await stat(join(e.parentPath, e.name))).size;
-  }
-  return { files, bytes };
-}
+import { sizeOf } from '../lib/disk.ts';
 
 export const sshd: Peer = {
   section: 'sftp', server: 'OpenSSH sshd',

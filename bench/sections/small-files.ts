@@ -1,8 +1,8 @@
 /**
  * @module The 10k-small-file corpus (10–60 KB each) copied by photoferry (bytes only, and with its defaults),
  * `rclone copy` (alone, and followed by `sync`) and `cp -r`: local → local interleaved run by run (the median is
- * reported), then to S3 (s3rver) and SFTP (sshd) against rclone. Assets/s, ratios, peak RSS and photoferry's
- * per-stage breakdown.
+ * reported), then to S3 (s3rver) and SFTP (sshd) against rclone (WebDAV: the webdav section). Assets/s, ratios, peak
+ * RSS and photoferry's per-stage breakdown.
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
