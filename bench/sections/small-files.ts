@@ -4,9 +4,10 @@
  * reported), then to S3 (s3rver) and SFTP (sshd) against rclone (WebDAV: the webdav section). Assets/s, ratios, peak
  * RSS and photoferry's per-stage breakdown.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
+import { sizeOf } from '../lib/disk.ts';
 import { flush, measure, type Measured } from '../lib/measure.ts';
 import { retire } from '../lib/scratch.ts';
 import { STAGES_ENV, stagesNote } from '../lib/stages.ts';
@@ -43,10 +44,6 @@ const sides = (ctx: BenchContext): Side[] => {
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function filesUnder(dir: string): Promise<number> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile()).length;
-}
-
 /** Local → local, sides interleaved within each round so they share the machine's load; medians reported. */
 async function local(ctx: BenchContext): Promise<Row[]> {
   const lib = await ctx.library('small');
@@ -64,7 +61,7 @@ async function local(ctx: BenchContext): Promise<Row[]> {
       const [cmd, args, env] = side.command(lib, out, scratch);
       const m = await measure(cmd, args, env);
       if (m.code !== 0) throw new Error(`${side.tool} failed (exit ${m.code}):\n${m.stderr.slice(-2000)}`);
-      const files = await filesUnder(out);
+      const { files } = await sizeOf(out);
       runs.get(side.tool)!.push({ m, files, load });
       ctx.log(`  ${side.tool} round ${round}/${ctx.runs}: ${m.seconds.toFixed(2)} s, ${files} files, peak ${m.peakTreeRssMb.toFixed(0)} MB, load ${load.toFixed(1)}`);
       await retire(ctx, scratch, lib.files);

@@ -5,7 +5,7 @@ import { PerformanceObserver, constants, performance, type PerformanceEntry } fr
 import { getHeapStatistics } from 'node:v8';
 import { collectPhaseGarbage, copyPhaseHeapGrowth } from './heap-growth.ts';
 
-/** The full (mark-compact) collections V8 reports as having started between `from` and `to`. */
+/** The full (mark-compact) collections V8 reports as having started while `run` ran. */
 async function majorCollections(run: () => void): Promise<number> {
   const seen: PerformanceEntry[] = [];
   const observer = new PerformanceObserver((list) => { seen.push(...list.getEntries()); });
