@@ -156,6 +156,40 @@ export function describeFileStore(name: string, options: FileStoreSuiteOptions):
       assert.deepEqual(await listAll(store, p('kernel-gone/')), []);
     });
 
+    /** writeBytes is no declared capability either: a store has it when a whole small body costs it less than a stream. */
+    const withBytes = (title: string, fn: (writeBytes: NonNullable<FileStore['writeBytes']>) => Promise<void>) => {
+      const reason = skipped.get(title);
+      it(title, reason ? { skip: reason } : {}, async (t) => {
+        if (!store.writeBytes) { t.skip('store has no writeBytes: a small body goes through write as a stream'); return; }
+        await fn(store.writeBytes.bind(store));
+      });
+    };
+
+    withBytes('writeBytes stores the whole buffer, creating folders, and stat reports its size', async (writeBytes) => {
+      const bytes = randomBytes(40 * 1024 + 3);
+      const stored = await writeBytes(p('bytes/a/b/small.jpg'), bytes, { size: bytes.length }, signal());
+      assert.equal(stored.size, bytes.length);
+      assert.equal((await store.stat(p('bytes/a/b/small.jpg'), signal()))?.size, bytes.length);
+      if (store.read) assert.deepEqual(await sha256Of(await store.read(p('bytes/a/b/small.jpg'), signal())), { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+    });
+
+    withBytes('writeBytes replaces an existing file', async (writeBytes) => {
+      await put(store, p('bytes-over/x.txt'), 'first version, long');
+      await writeBytes(p('bytes-over/x.txt'), Buffer.from('second'), { size: 6 }, signal());
+      assert.equal((await store.stat(p('bytes-over/x.txt'), signal()))?.size, 6);
+      if (store.read) assert.equal(await text(store, p('bytes-over/x.txt')), 'second');
+    });
+
+    withBytes('writeBytes of a buffer whose length is not the declared size fails and leaves nothing', async (writeBytes) => {
+      await assert.rejects(writeBytes(p('bytes-short/x.bin'), Buffer.from('only ten b'), { size: 20 }, signal()),
+        (err: unknown) => err instanceof TransferError && err.kind === 'corrupted');
+      assert.deepEqual(await listAll(store, p('bytes-short/')), []);
+    });
+
+    withBytes('writeBytes of a path that escapes the root is refused', async (writeBytes) => {
+      await assert.rejects(writeBytes('../escape.jpg', Buffer.from('x'), { size: 1 }, signal()), (err: unknown) => err instanceof TransferError);
+    });
+
     test('unicode, spaces and punctuation survive in names', async () => {
       const names = ['Été à Paris/IMG 0001 (1).HEIC', '日本/写真.jpg', 'emoji 🎉/a&b=c+d#e.jpg'];
       for (const n of names) await put(store, p(n), n);

@@ -17,7 +17,9 @@ export interface S3Connection extends Connection {
  */
 function sdkLogger(log: Logger | undefined) {
   const debug = (...content: unknown[]) => log?.debug({ sdk: content.map(String).join(' ') }, 'aws-sdk');
-  return { trace: () => {}, debug, info: debug, warn: debug, error: debug };
+  // No `info`: the SDK logs every request it completes at info, and only when the logger has one does it build that
+  // entry (the input and output copied through their sensitivity filter): ~0.1 ms of CPU per small file's PUT.
+  return { trace: () => {}, debug, warn: debug, error: debug } as unknown as { debug: typeof debug; info: typeof debug; warn: typeof debug; error: typeof debug };
 }
 
 export function createS3Client(o: S3Options, log?: Logger): S3Connection {
