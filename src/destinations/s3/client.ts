@@ -1,5 +1,5 @@
 /** @module Builds the S3Client from the options: preset connection, credentials chain, checksum mode, timeouts, signing. */
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Logger } from '../../connectors/context.ts';
 import { resolveConnection, type Connection } from './presets.ts';
 import type { S3Options } from './index.ts';
@@ -10,16 +10,19 @@ export interface S3Connection extends Connection {
   readonly label: string;
 }
 
+/** The SDK's logger type requires `info`, which it only calls when present (see below). */
+type SdkLogger = NonNullable<S3ClientConfig['logger']>;
+
 /**
  * The SDK's own messages, at debug level in our log. Without a logger the SDK writes some to the console itself: each
  * upload that failed and that the engine then retried printed "An error was encountered in a non-retryable streaming
  * request." on the user's terminal, even under --quiet. The engine reports what failed in its own words.
  */
-function sdkLogger(log: Logger | undefined) {
+function sdkLogger(log: Logger | undefined): SdkLogger {
   const debug = (...content: unknown[]) => log?.debug({ sdk: content.map(String).join(' ') }, 'aws-sdk');
   // No `info`: the SDK logs every request it completes at info, and only when the logger has one does it build that
   // entry (the input and output copied through their sensitivity filter): ~0.1 ms of CPU per small file's PUT.
-  return { trace: () => {}, debug, warn: debug, error: debug } as unknown as { debug: typeof debug; info: typeof debug; warn: typeof debug; error: typeof debug };
+  return { trace: () => {}, debug, warn: debug, error: debug } as unknown as SdkLogger;
 }
 
 export function createS3Client(o: S3Options, log?: Logger): S3Connection {
