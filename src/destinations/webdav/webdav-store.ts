@@ -1,6 +1,6 @@
 /** @module FileStore over WebDAV: cached MKCOL, streamed PUT to a hidden temp + MOVE, PROPFIND walks, COPY, and Nextcloud chunking. */
 import { randomUUID } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { Checksum, ChecksumAlgorithm } from '../../core/asset.ts';
 import type { ConnectorContext } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
@@ -111,8 +111,9 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
     return { stream, seen: () => seen };
   }
 
-  async function put(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<void> {
-    const { stream, seen } = counted(body, meta.size, path);
+  /** A whole small body (a Buffer) is sent as it is, its length checked before; a stream is counted on its way. */
+  async function put(path: string, body: Readable | Buffer, meta: WriteMeta, signal: AbortSignal): Promise<void> {
+    const { stream, seen } = Buffer.isBuffer(body) ? { stream: body, seen: () => body.length } : counted(body, meta.size, path);
     const headers: Record<string, string> = { 'content-length': String(meta.size), 'content-type': meta.contentType ?? 'application/octet-stream' };
     if (o.nextcloud && meta.sha256) headers['oc-checksum'] = `SHA256:${meta.sha256}`;
     if (o.nextcloud && meta.modTime) headers['x-oc-mtime'] = String(Math.floor(meta.modTime.getTime() / 1000));
@@ -129,13 +130,17 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
     if (seen() !== meta.size) throw new TransferError('corrupted', `${path}: body ended after ${seen()} of ${meta.size} bytes`, { connector: KIND });
   }
 
-  async function write(path: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
+  async function write(path: string, body: Readable | Buffer, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     checkStorePath(path, KIND);
+    if (Buffer.isBuffer(body) && body.length !== meta.size) {
+      throw new TransferError('corrupted', `${path}: body is ${body.length} of the declared ${meta.size} bytes`, { connector: KIND });
+    }
     let staged: string | undefined;
     try {
       await ensureFolder(parentOf(path), signal);
       if (o.nextcloud && meta.size >= o.nextcloud.chunkThreshold) {
-        await chunkedUpload({ dav, nextcloud: o.nextcloud, state: ctx.state, log: ctx.log }, url(path), path, body, meta, signal);
+        const stream = Buffer.isBuffer(body) ? Readable.from([body]) : body;
+        await chunkedUpload({ dav, nextcloud: o.nextcloud, state: ctx.state, log: ctx.log }, url(path), path, stream, meta, signal);
       } else if (o.nextcloud) {
         await put(path, body, meta, signal); // Nextcloud writes a .part file and renames it: already atomic.
       } else {
@@ -146,7 +151,7 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
       }
       return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}) };
     } catch (err) {
-      body.destroy();
+      if (!Buffer.isBuffer(body)) body.destroy();
       if (staged) await dav.send('DELETE', url(staged), { signal: AbortSignal.timeout(10_000), ok: [200, 204, 404] }).then((r) => r.body.dump()).catch(() => undefined);
       throw toTransferError(err, `write ${path}`);
     }
@@ -178,6 +183,8 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
       } catch (err) { throw toTransferError(err, `stat ${path}`); }
     },
     write,
+    // A small file's whole body in one PUT (then the MOVE), without a counting stream and pipe of its own.
+    writeBytes: write,
     async copy(from, to, signal) {
       // COPY to a temp name, then MOVE: the copy may take a while on the server and must not show half-done.
       const temp = tempNear(to);
