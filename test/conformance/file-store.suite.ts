@@ -186,6 +186,15 @@ export function describeFileStore(name: string, options: FileStoreSuiteOptions):
       assert.deepEqual(await listAll(store, p('bytes-short/')), []);
     });
 
+    withBytes('concurrent writeBytes calls all land intact, each at its own path', async (writeBytes) => {
+      const files = Array.from({ length: 24 }, (_, i) => ({ path: p(`bytes-many/${i}.jpg`), bytes: randomBytes(1000 + i * 997) }));
+      await Promise.all(files.map((f) => writeBytes(f.path, f.bytes, { size: f.bytes.length }, signal())));
+      for (const f of files) {
+        assert.equal((await store.stat(f.path, signal()))?.size, f.bytes.length, f.path);
+        if (store.read) assert.deepEqual(await sha256Of(await store.read(f.path, signal())), { sha256: createHash('sha256').update(f.bytes).digest('hex'), size: f.bytes.length });
+      }
+    });
+
     withBytes('writeBytes of a path that escapes the root is refused', async (writeBytes) => {
       await assert.rejects(writeBytes('../escape.jpg', Buffer.from('x'), { size: 1 }, signal()), (err: unknown) => err instanceof TransferError);
     });

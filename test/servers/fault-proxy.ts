@@ -7,7 +7,9 @@ export type Fault =
   /** Reads `afterBytes` of the request body, then drops the connection without answering. */
   | { readonly type: 'drop'; readonly afterBytes: number }
   /** Answers with this response instead of the upstream server (e.g. a feature the server lacks). */
-  | { readonly type: 'respond'; readonly status: number; readonly body: string };
+  | { readonly type: 'respond'; readonly status: number; readonly body: string }
+  /** Reads the whole request body and never answers: a server that hangs (until the client gives up or `stop`). */
+  | { readonly type: 'stall' };
 
 export interface FaultRule {
   readonly match: (req: IncomingMessage) => boolean;
@@ -48,6 +50,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   const requests: { method: string; url: string; headers: IncomingMessage['headers'] }[] = [];
 
   const inject = (req: IncomingMessage, res: ServerResponse, fault: Fault) => {
+    if (fault.type === 'stall') { req.resume(); return; }
     if (fault.type === 'drop') {
       let seen = 0;
       req.on('data', (c: Buffer) => { seen += c.length; if (seen >= fault.afterBytes) req.socket.destroy(); });

@@ -43,6 +43,10 @@ export function createS3Client(o: S3Options, log?: Logger): S3Connection {
     // One attempt per call: the engine retries by TransferError kind, and the multipart writer retries single
     // parts itself (a streamed PUT body cannot be replayed by the SDK anyway).
     maxAttempts: 1,
+    // The SDK resolves a command's middleware stack once per command class instead of on every send: about a third of
+    // what a small file's PUT allocated, and 11% of a 10k-small-file upload's CPU. It holds only for sends without
+    // per-call options, so the one hot send (a small file's PUT, s3-store.ts writeBytes) is cancelled another way.
+    cacheMiddleware: true,
     // requestTimeout is socket inactivity: a slow source (iCloud download feeding the PUT) must not trip it.
     requestHandler: { connectionTimeout: 15_000, requestTimeout: 180_000 },
   });

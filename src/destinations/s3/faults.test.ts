@@ -83,6 +83,22 @@ describe('s3 store under injected faults', () => {
     assert.ok(logged.some((line) => line.includes('non-retryable streaming request')), `the SDK's warning is in the log: ${logged.join('\n')}`);
   });
 
+  it('a small PUT to a server that never answers is cancelled at once by its signal, and the store works after', async () => {
+    proxy.addFault({ match: isPut, fault: { type: 'stall' } });
+    const stop = new AbortController();
+    const path = p('stalled.jpg');
+    const started = Date.now();
+    const write = store.writeBytes!(path, Buffer.from('x'.repeat(3000)), { size: 3000 }, stop.signal);
+    setTimeout(() => stop.abort(), 300);
+    await rejectsWith(write, 'cancelled');
+    // Far below the request timeout (180 s): the stop closed the connection rather than waiting on the server.
+    assert.ok(Date.now() - started < 10_000, `cancelling took ${Date.now() - started} ms`);
+    proxy.clearFaults();
+    assert.equal(await store.stat(path, signal()), null);
+    await store.writeBytes!(path, Buffer.from('after'), { size: 5 }, signal());
+    assert.equal((await store.stat(path, signal()))?.size, 5);
+  });
+
   it('503 SlowDown is rate-limited with the server\'s Retry-After', async () => {
     const path = p('slow.jpg');
     proxy.addFault({ match: isPut, fault: { type: 'status', status: 503, code: 'SlowDown', retryAfter: 3 }, times: 1 });

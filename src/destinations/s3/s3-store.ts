@@ -161,14 +161,23 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
       if (bytes.length !== meta.size) throw new TransferError('corrupted', `${path}: body is ${bytes.length} of the declared ${meta.size} bytes`, { connector: KIND });
       if (meta.size > o.multipartThreshold || (partsAlways && meta.size > 0)) return write(path, Readable.from([bytes]), meta, signal);
       await ensureLock(signal);
+      signal.throwIfAborted();
+      // Sent without per-call options so the SDK's cached middleware serves it (client.ts): the signal cannot ride
+      // along, so a stop closes the client's connections instead, failing every PUT in flight on them at once. A
+      // run's files share its signal, so those are all being stopped too; a later call opens new connections.
+      const cut = () => client.destroy();
+      signal.addEventListener('abort', cut, { once: true });
       try {
         const res = await client.send(new PutObjectCommand({
           Bucket: bucket, Key: keyOf(path), Body: bytes, ContentLength: meta.size, ...common(meta),
           ...(meta.sha256 && conn.checksumMode === 'when-supported' ? { ChecksumSHA256: Buffer.from(meta.sha256, 'hex').toString('base64') } : {}),
-        }), { abortSignal: signal });
+        }));
         return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes: md5FromEtag(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm) };
       } catch (err) {
+        if (signal.aborted) throw new TransferError('cancelled', `upload ${path}: stopped`, { connector: KIND, cause: err });
         throw toTransferError(err, errCtx('upload', path));
+      } finally {
+        signal.removeEventListener('abort', cut);
       }
     },
 
