@@ -46,6 +46,8 @@ export function createS3Client(o: S3Options, log?: Logger): S3Connection {
     // The SDK resolves a command's middleware stack once per command class instead of on every send: about a third of
     // what a small file's PUT allocated, and 11% of a 10k-small-file upload's CPU. It holds only for sends without
     // per-call options, so the one hot send (a small file's PUT, s3-store.ts writeBytes) is cancelled another way.
+    // The cached stack shares one context between requests in flight; its middleware write there what follows from
+    // the client and the bucket (endpoint, signing scheme), the same for every request of a store's one bucket.
     cacheMiddleware: true,
     // requestTimeout is socket inactivity: a slow source (iCloud download feeding the PUT) must not trip it.
     requestHandler: { connectionTimeout: 15_000, requestTimeout: 180_000 },
