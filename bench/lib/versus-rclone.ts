@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { flush, measure, type Measured } from './measure.ts';
-import type { BenchContext, Library, Row } from './types.ts';
+import type { BenchContext, Library, Row, Section } from './types.ts';
 import { retire } from './scratch.ts';
 import { STAGES_ENV, stagesNote } from './stages.ts';
 
@@ -119,3 +119,8 @@ export async function versusRclone(ctx: BenchContext, peer: Peer, name: 'mixed' 
   }
   return rows;
 }
+
+/** A section timing photoferry against rclone on one peer, the mixed library then the 10k small files. */
+export const versusRcloneSection = (name: string, description: string, peer: Peer): Section => ({
+  name, description, run: async (ctx) => [...await versusRclone(ctx, peer, 'mixed'), ...await versusRclone(ctx, peer, 'small')],
+});

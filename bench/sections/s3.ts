@@ -1,7 +1,7 @@
 /** @module photoferry copy folder: → s3: vs `rclone copy` to the same s3rver (fresh per run), mixed ≥ 2 GB library and 10k small files. */
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startS3rver } from '../../test/servers/s3rver.ts';
-import { versusRclone, type Peer } from '../lib/versus-rclone.ts';
+import { versusRcloneSection, type Peer } from '../lib/versus-rclone.ts';
 import type { Section } from '../lib/types.ts';
 
 const BUCKET = 'bench-bucket';
@@ -44,8 +44,4 @@ export const s3rver: Peer = {
   },
 };
 
-export const s3: Section = {
-  name: 's3',
-  description: 'photoferry copy → s3: vs rclone copy to the same s3rver (throughput ratio, peak RSS)',
-  run: async (ctx) => [...await versusRclone(ctx, s3rver, 'mixed'), ...await versusRclone(ctx, s3rver, 'small')],
-};
+export const s3: Section = versusRcloneSection('s3', 'photoferry copy → s3: vs rclone copy to the same s3rver (throughput ratio, peak RSS)', s3rver);

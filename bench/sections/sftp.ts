@@ -1,7 +1,7 @@
 /** @module photoferry copy folder: → sftp: vs `rclone copy` to the same OpenSSH sshd (fresh per run), mixed ≥ 2 GB library and 10k small files. */
 import { join } from 'node:path';
 import { startSshd } from '../../test/servers/sshd.ts';
-import { versusRclone, type Peer } from '../lib/versus-rclone.ts';
+import { versusRcloneSection, type Peer } from '../lib/versus-rclone.ts';
 import type { Section } from '../lib/types.ts';
 import { sizeOf } from '../lib/disk.ts';
 
@@ -33,8 +33,4 @@ export const sshd: Peer = {
   },
 };
 
-export const sftp: Section = {
-  name: 'sftp',
-  description: 'photoferry copy → sftp: vs rclone copy to the same OpenSSH sshd (throughput ratio, peak RSS)',
-  run: async (ctx) => [...await versusRclone(ctx, sshd, 'mixed'), ...await versusRclone(ctx, sshd, 'small')],
-};
+export const sftp: Section = versusRcloneSection('sftp', 'photoferry copy → sftp: vs rclone copy to the same OpenSSH sshd (throughput ratio, peak RSS)', sshd);

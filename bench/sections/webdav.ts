@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startApacheWebdav } from '../../test/servers/apache-webdav.ts';
-import { versusRclone, type Peer } from '../lib/versus-rclone.ts';
+import { versusRcloneSection, type Peer } from '../lib/versus-rclone.ts';
 import type { Section } from '../lib/types.ts';
 import { sizeOf } from '../lib/disk.ts';
 
@@ -37,8 +37,4 @@ export const apache: Peer = {
  * each collection it made before the parent existed), so its 10k-small-file run takes minutes. Not part of the
  * small-files section for that reason.
  */
-export const webdav: Section = {
-  name: 'webdav',
-  description: 'photoferry copy → webdav: vs rclone copy to the same Apache mod_dav (throughput ratio, peak RSS; rclone takes minutes on 10k small files)',
-  run: async (ctx) => [...await versusRclone(ctx, apache, 'mixed'), ...await versusRclone(ctx, apache, 'small')],
-};
+export const webdav: Section = versusRcloneSection('webdav', 'photoferry copy → webdav: vs rclone copy to the same Apache mod_dav (throughput ratio, peak RSS; rclone takes minutes on 10k small files)', apache);

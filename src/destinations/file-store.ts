@@ -1,6 +1,7 @@
 /** @module The FileStore contract: the five things a path-addressed store (local, S3, WebDAV, SFTP, rclone) must do. */
 import type { Readable } from 'node:stream';
 import type { Checksum, ChecksumAlgorithm } from '../core/asset.ts';
+import { TransferError } from '../core/transfer-error.ts';
 
 export interface StoredFile {
   /** Path relative to the store root, `/`-separated, no leading slash. */
@@ -73,4 +74,9 @@ export interface FileStore {
   list(prefix: string, signal: AbortSignal): AsyncIterable<StoredFile>;
   /** Releases connections. */
   close(): Promise<void>;
+}
+
+/** A whole body (`writeBytes`) of another length than declared fails as `corrupted` before anything is sent. */
+export function checkWholeBody(path: string, bytes: Buffer, meta: WriteMeta, connector: string): void {
+  if (bytes.length !== meta.size) throw new TransferError('corrupted', `${path}: body of ${bytes.length} bytes, declared ${meta.size}`, { connector });
 }

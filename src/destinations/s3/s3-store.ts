@@ -3,11 +3,11 @@ import { Readable } from 'node:stream';
 import { TransferError } from '../../core/transfer-error.ts';
 import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand,
-  type CreateMultipartUploadCommandInput, type ServerSideEncryption,
+  type CreateMultipartUploadCommandInput, type PutObjectCommandOutput, type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import type { ConnectorContext } from '../../connectors/context.ts';
 import type { Checksum } from '../../core/asset.ts';
-import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
+import { checkWholeBody, type FileStore, type StoredFile, type WriteMeta } from '../file-store.ts';
 import { checkStorePath } from '../store-path.ts';
 import { MeteredBody, sourceFailure } from './body.ts';
 import { createS3Client } from './client.ts';
@@ -75,6 +75,25 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     return lockChecked;
   };
 
+  /** Whether a body goes up in parts: above the threshold, resumed at an offset, or Object Lock without a streamed checksum. */
+  const needsParts = (size: number, offset: number) => size > o.multipartThreshold || offset > 0 || (partsAlways && size > 0);
+
+  /** What a single PUT carries besides bucket, key and body. */
+  const singlePut = (meta: WriteMeta) => ({
+    ContentLength: meta.size, ...common(meta),
+    ...(meta.sha256 && conn.checksumMode === 'when-supported' ? { ChecksumSHA256: Buffer.from(meta.sha256, 'hex').toString('base64') } : {}),
+  });
+
+  /**
+   * The stored file a single PUT answered. The ETag-MD5 goes back to the caller, which compares it with the MD5 it
+   * hashed while reading and removes the object on a mismatch (the engine's verify, file-destination.ts): hashing
+   * here again would be a second MD5 pass over the same bytes.
+   */
+  const singlePutStored = (path: string, meta: WriteMeta, res: PutObjectCommandOutput): StoredFile => ({
+    path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}),
+    hashes: md5FromEtag(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm),
+  });
+
   async function putSingle(path: string, key: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     const metered = new MeteredBody(meta.size, path);
     const inner = new AbortController();
@@ -89,15 +108,10 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     body.pipe(metered);
     try {
       const res = await client.send(new PutObjectCommand({
-        Bucket: bucket, Key: key, Body: metered, ContentLength: meta.size, ...common(meta),
-        ...(meta.sha256 && conn.checksumMode === 'when-supported' ? { ChecksumSHA256: Buffer.from(meta.sha256, 'hex').toString('base64') } : {}),
+        Bucket: bucket, Key: key, Body: metered, ...singlePut(meta),
       }), { abortSignal: inner.signal });
       if (bodyError !== undefined) throw bodyError;
-      // The ETag-MD5 goes back to the caller, which compares it with the MD5 it hashed while streaming and
-      // removes the object on a mismatch (the engine's verify, file-destination.ts): hashing here again
-      // would be a second MD5 pass over the same bytes.
-      const hashes = md5FromEtag(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm);
-      return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes };
+      return singlePutStored(path, meta, res);
     } catch (err) {
       body.unpipe(metered);
       body.destroy();
@@ -112,8 +126,7 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     const key = keyOf(path);
     await ensureLock(signal);
     const offset = meta.offset ?? 0;
-    const needsParts = meta.size > o.multipartThreshold || offset > 0 || (partsAlways && meta.size > 0);
-    if (!needsParts) return putSingle(path, key, body, meta, signal);
+    if (!needsParts(meta.size, offset)) return putSingle(path, key, body, meta, signal);
     await uploadMultipart({
       client, state: ctx.state, log: ctx.log, bucket, key, path, size: meta.size, fingerprint: meta.sha256, offset,
       preferredPartSize: o.partSize, concurrency: o.partConcurrency, staleMs, createInput: common(meta),
@@ -158,8 +171,8 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
     // A small file's whole body in one PUT: no pass-through stream, pipe or abort controller of its own per file,
     // which were most of what a 30 KB upload cost here besides the SDK itself.
     async writeBytes(path, bytes, meta, signal) {
-      if (bytes.length !== meta.size) throw new TransferError('corrupted', `${path}: body is ${bytes.length} of the declared ${meta.size} bytes`, { connector: KIND });
-      if (meta.size > o.multipartThreshold || (partsAlways && meta.size > 0)) return write(path, Readable.from([bytes]), meta, signal);
+      checkWholeBody(path, bytes, meta, KIND);
+      if (needsParts(meta.size, 0)) return write(path, Readable.from([bytes]), meta, signal);
       await ensureLock(signal);
       signal.throwIfAborted();
       // Sent without per-call options so the SDK's cached middleware serves it (client.ts): the signal cannot ride
@@ -169,10 +182,9 @@ export function createS3Store(o: S3Options, ctx: ConnectorContext): S3Store {
       signal.addEventListener('abort', cut, { once: true });
       try {
         const res = await client.send(new PutObjectCommand({
-          Bucket: bucket, Key: keyOf(path), Body: bytes, ContentLength: meta.size, ...common(meta),
-          ...(meta.sha256 && conn.checksumMode === 'when-supported' ? { ChecksumSHA256: Buffer.from(meta.sha256, 'hex').toString('base64') } : {}),
+          Bucket: bucket, Key: keyOf(path), Body: bytes, ...singlePut(meta),
         }));
-        return { path, size: meta.size, ...(meta.modTime ? { modTime: meta.modTime } : {}), hashes: md5FromEtag(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm) };
+        return singlePutStored(path, meta, res);
       } catch (err) {
         if (signal.aborted) throw new TransferError('cancelled', `upload ${path}: stopped`, { connector: KIND, cause: err });
         throw toTransferError(err, errCtx('upload', path));

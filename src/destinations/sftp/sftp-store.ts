@@ -4,8 +4,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Durability } from '../durability.ts';
 import type { ConnectorContext } from '../../connectors/context.ts';
-import { TransferError } from '../../core/transfer-error.ts';
-import type { FileStore, FileStoreCapabilities, StoredFile, WriteMeta } from '../file-store.ts';
+import { checkWholeBody, type FileStore, type FileStoreCapabilities, type StoredFile, type WriteMeta } from '../file-store.ts';
 import { STAGING_DIR, checkStorePath, parentOf } from '../store-path.ts';
 import { KIND, toTransferError } from './errors.ts';
 import { pipelineWrite, writeWhole } from './pipelined-writer.ts';
@@ -130,7 +129,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
       // Once the close is sent the handle is the server's to drop, whatever the reply: never close it twice.
       const end = () => { handle = undefined; return finish(s, opened, meta.modTime); };
       if (whole(body)) {
-        if (body.length !== meta.size) throw new TransferError('corrupted', `${path}: body of ${body.length} bytes, declared ${meta.size}`, { connector: KIND });
+        checkWholeBody(path, body, meta, KIND);
         await writeWhole(body, (data, at) => s.write(opened, data, at), { blockSize: Math.min(o.blockSize, s.maxWrite), skip, ...(s.inOrder ? { tail: end } : {}) });
       } else await pipelineWrite(Buffer.isBuffer(body) ? Readable.from([body]) : body, (data, at) => s.write(opened, data, at), {
         blockSize: Math.min(o.blockSize, s.maxWrite), inFlight: o.inFlight, skip, size: meta.size, copies: s.copiesWrites,

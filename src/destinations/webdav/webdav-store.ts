@@ -4,7 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import type { Checksum, ChecksumAlgorithm } from '../../core/asset.ts';
 import type { ConnectorContext } from '../../connectors/context.ts';
 import { TransferError } from '../../core/transfer-error.ts';
-import type { FileStore, StoredFile, WriteMeta } from '../file-store.ts';
+import { checkWholeBody, type FileStore, type StoredFile, type WriteMeta } from '../file-store.ts';
 import { checkStorePath, parentOf } from '../store-path.ts';
 import { DavStatusError, createDavClient, type DavEntry } from './api/dav-client.ts';
 import { KIND, toTransferError } from './errors.ts';
@@ -132,9 +132,7 @@ export function createWebdavStore(o: WebdavStoreOptions, ctx: ConnectorContext):
 
   async function write(path: string, body: Readable | Buffer, meta: WriteMeta, signal: AbortSignal): Promise<StoredFile> {
     checkStorePath(path, KIND);
-    if (Buffer.isBuffer(body) && body.length !== meta.size) {
-      throw new TransferError('corrupted', `${path}: body is ${body.length} of the declared ${meta.size} bytes`, { connector: KIND });
-    }
+    if (Buffer.isBuffer(body)) checkWholeBody(path, body, meta, KIND);
     let staged: string | undefined;
     try {
       await ensureFolder(parentOf(path), signal);
