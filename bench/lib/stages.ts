@@ -1,4 +1,5 @@
 /** @module photoferry's per-stage timer (PHOTOFERRY_STAGES=1) read back from a run's stderr, for the table's notes. */
+import type { Stage } from '../../src/core/stages.ts';
 
 /** The env that turns the timer on. */
 export const STAGES_ENV = { PHOTOFERRY_STAGES: '1' } as const;
@@ -32,7 +33,7 @@ const PHASES = {
   listing: ['list', 'list-metadata', 'catalog-apply'],
   planning: ['plan'],
   copying: ['source-open', 'source-read', 'hash', 'staging-write', 'rename', 'catalog-record', 'events', 'sidecar-render', 'sidecar-write'],
-} as const;
+} as const satisfies Record<string, readonly Stage[]>;
 
 /**
  * "wall 2.11 s: start-up 0.18, listing 0.53, planning 0.20, copying 1.00, finishing 0.19": how the run's wall time
@@ -41,12 +42,12 @@ const PHASES = {
  * left between phases (the refresh's bookkeeping, starting the run) is in no phase.
  */
 function wallNote(report: NonNullable<ReturnType<typeof stagesReport>>): string {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
   const spans = Object.entries(PHASES).map(([phase, names]) => {
     const ats = names.flatMap((n) => (report.stages[n]?.at ? [report.stages[n].at] : []));
     return ats.length === 0 ? undefined : { phase, from: Math.min(...ats.map((a) => a[0])), to: Math.max(...ats.map((a) => a[1])) };
-  }).filter((s) => s !== undefined);
-  if (spans.length === 0) return `wall ${(report.wallMs / 1000).toFixed(2)} s`;
-  const s = (ms: number) => (ms / 1000).toFixed(2);
+  }).filter((span) => span !== undefined);
+  if (spans.length === 0) return `wall ${s(report.wallMs)} s`;
   const parts = [`start-up ${s(spans[0]!.from)}`, ...spans.map((p) => `${p.phase} ${s(p.to - p.from)}`), `finishing ${s(report.wallMs - spans.at(-1)!.to)}`];
   return `wall ${s(report.wallMs)} s: ${parts.join(', ')}`;
 }
