@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --initial-old-space-size=48 --heap-growing-percent=50
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=4 --initial-old-space-size=48 --heap-growing-percent=50 --max-opt=2
 // --initial-old-space-size=48 (MB): V8's small default limit forced hundreds of full collections per GB a copy streams
 // through short-lived buffers. 128 MB was used until the stream paths reused their read chunks (core/read-chunks.ts),
 // then 64 MB (3.8 GB through the stream path: user time 0.98× that of 128 MB). Below the first full collection's
@@ -12,6 +12,12 @@
 // a 100k iCloud listing 238 vs 292 MB peak RSS.
 // --max-semi-space-size=4 (MB): the young generation grows to 3 × 16 MB by default; a 10k-small-file copy allocates
 // steadily and peaked at ~300 MB RSS with it, ~160 MB with 4 MB semi-spaces, at less CPU (measured side by side).
+// --max-opt=2: V8's tiers stop at Maglev; TurboFan, the top tier, never runs. At a copy's peak its code was 6 MiB of
+// node's own resident pages (41 vs 47 MiB) and what its compile jobs had malloc'd and freed another 5–13 MiB (anon
+// and [heap] mappings). Without it, side by side (medians, 4–6 pairs): 10k small files local 122 vs 127 MiB bytes
+// only and 128 vs 142 MiB with sidecars, to S3 143 vs 155 MiB, to SFTP 138 vs 146 MiB, a 3.8 GB mixed library 97 vs
+// 102 MiB, at 0.96–0.98× the CPU and 0.96–1.03× the wall time; a 100k iCloud listing in the same time (2 pairs).
+// Stopping one tier lower (Sparkplug) saved 6 MiB more at 1.12× the wall time.
 // MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs (V8's compiler and GC helpers, libuv's pool) an arena of
 // its own, up to 8 per core, and each keeps freed memory as RSS. With two, side by side: a 100k iCloud listing peaked
 // at 192–196 MB instead of 216–225 MB (3 pairs, same CPU), a 10k-small-file copy at 168 vs 177 MB (6 pairs, wall
