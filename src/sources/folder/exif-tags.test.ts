@@ -88,3 +88,18 @@ test('a JPEG without EXIF gives no tags; a cut-off head or a non-JPEG is refused
   assert.throws(() => jpegTags(whole.subarray(0, 60)), ExifShapeError);
   assert.throws(() => jpegTags(Buffer.from('89504e470d0a1a0a', 'hex')), ExifShapeError);
 });
+
+test('32-bit values with the top bit set read unsigned, in both byte orders', async () => {
+  // IFD0: the GPS pointer → GPS IFD: GPSAltitude, one RATIONAL 3,000,000,000 / 1,000,000 at offset 44
+  for (const order of ['II', 'MM'] as const) {
+    const b = Buffer.alloc(64);
+    const u16 = (v: number, at: number) => (order === 'II' ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+    const u32 = (v: number, at: number) => (order === 'II' ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+    b.write(order, 0, 'latin1'); u16(42, 2); u32(8, 4);
+    u16(1, 8); u16(0x8825, 10); u16(4, 12); u32(1, 14); u32(26, 18);
+    u16(1, 26); u16(6, 28); u16(5, 30); u32(1, 32); u32(44, 36);
+    u32(3_000_000_000, 44); u32(1_000_000, 48);
+    assert.equal(tiffTags(b).GPSAltitude, 3000, order);
+    assert.equal(used(jpegTags(jpegWith(b))).GPSAltitude, used(await exifr.parse(jpegWith(b), OPTIONS) as ExifTags).GPSAltitude, order);
+  }
+});
