@@ -121,6 +121,36 @@ test('batched sync: without an extra connection (a capped server) batches run on
   assert.deepEqual(made[2]!.calls, ['open /c', 'fsync /c', 'close /c']);
 });
 
+test('batched sync: batches the connection has not reached wait as paths, at most maxRunning sent at once', { timeout: 5000 }, async () => {
+  const { made, connect } = fakeSessions();
+  const releases: (() => void)[] = [];
+  // Each batch's first fsync finishes only when the test lets it.
+  const slow = async () => {
+    const s = await connect() as FakeSession;
+    s.fsync = (h: Buffer) => { s.calls.push(`fsync ${h.toString()}`); return h.toString().endsWith('a') ? new Promise<void>((r) => releases.push(r)) : Promise.resolve(); };
+    return s;
+  };
+  const sync = createBatchedSync({ maxHeld: 2, maxDelayMs: 60_000, maxRunning: 2, log: silentLogger, connect: slow, shared: shareNothing });
+  for (const n of [1, 2, 3]) { sync.hold(`/${n}a`); sync.hold(`/${n}b`); }
+  let flushed = false;
+  const flushing = sync.flush().then(() => { flushed = true; });
+  await new Promise((r) => setImmediate(r));
+  const opened = () => made[0]!.calls.filter((c) => c.startsWith('open'));
+  assert.deepEqual(opened(), ['open /1a', 'open /1b', 'open /2a', 'open /2b'], 'the third batch is not sent while two are on the connection');
+  assert.equal(sync.held, 2);
+  releases.shift()!();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(opened().slice(4), ['open /3a', 'open /3b'], 'a batch done: the next one goes');
+  assert.equal(flushed, false, 'flush waits for every batch, sent or not');
+  while (!flushed) {
+    for (const release of releases.splice(0)) release();
+    await new Promise((r) => setImmediate(r));
+  }
+  await flushing;
+  assert.equal(sync.held, 0);
+  await sync.close();
+});
+
 test('batched sync: a file renamed or removed since it was queued is skipped without a warning', async () => {
   const { made, connect } = fakeSessions();
   const warnings: object[] = [];
