@@ -20,6 +20,7 @@ import { createFreeUpAuditStore } from './repositories/free-up-audit.ts';
 import { assetFromJson, assetToJson, totalBytes } from './asset-json.ts';
 import { pathKey } from './path-key.ts';
 import { paddedIn, shapedBatches } from './statement-shapes.ts';
+import { insertBound } from './bound-insert.ts';
 import { createWriteBehind } from './write-behind.ts';
 import { createLibraryRecords } from './library-records.ts';
 import { assetsChangedSince, currentChangeSeq, nextChangeSeq } from './change-seq.ts';
@@ -222,17 +223,17 @@ async function writePlacements(tx: Db, rows: PlacementRow[]): Promise<void> {
   const seq = await nextChangeSeq(tx);
   const unique = [...last.values()].map((r) => ({ ...r, changed_seq: seq }));
   for (const batch of shapedBatches(unique, BATCH)) {
-    await tx.insertInto('placements').values(batch)
+    await insertBound(tx, 'placements', batch, (some) => tx.insertInto('placements').values(some)
       .onConflict((oc) => oc.columns(['destination_id', 'source_id', 'asset_id', 'role']).doUpdateSet((eb) => ({
         path: eb.ref('excluded.path'), path_key: eb.ref('excluded.path_key'), size: eb.ref('excluded.size'),
         sha256: eb.ref('excluded.sha256'), fingerprint: eb.ref('excluded.fingerprint'), version: eb.ref('excluded.version'),
         verified_at: eb.ref('excluded.verified_at'), changed_seq: eb.ref('excluded.changed_seq'),
-      }))).execute();
+      }))));
   }
 }
 
 async function writeOutcomes(tx: Db, rows: OutcomeRow[]): Promise<void> {
-  for (const batch of shapedBatches(rows, BATCH)) await tx.insertInto('outcomes').values(batch).execute();
+  for (const batch of shapedBatches(rows, BATCH)) await insertBound(tx, 'outcomes', batch, (some) => tx.insertInto('outcomes').values(some));
 }
 
 /** Keyset pages in (taken_at, id) order: each page starts after the last row of the one before, no OFFSET scans. */
@@ -267,11 +268,12 @@ async function applyPage(tx: Db, sourceId: string, page: ChangePage): Promise<vo
       source_id: sourceId, id: a.id, version: a.version, kind: a.kind, taken_at: a.takenAt.getTime(),
       filename: a.filename, bytes: totalBytes(a), data: assetToJson(a), deleted: 0, seen_gen: seenGen, changed_seq: seq,
     }));
-    await tx.insertInto('assets').values(rows).onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet((eb) => ({
+    // deleted as a literal, so the statement's parameters are its rows' values only (bound-insert.ts)
+    await insertBound(tx, 'assets', rows, (some) => tx.insertInto('assets').values(some).onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet((eb) => ({
       version: eb.ref('excluded.version'), kind: eb.ref('excluded.kind'), taken_at: eb.ref('excluded.taken_at'),
       filename: eb.ref('excluded.filename'), bytes: eb.ref('excluded.bytes'), data: eb.ref('excluded.data'),
-      deleted: 0, seen_gen: eb.ref('excluded.seen_gen'), changed_seq: eb.ref('excluded.changed_seq'),
-    }))).execute();
+      deleted: eb.lit(0), seen_gen: eb.ref('excluded.seen_gen'), changed_seq: eb.ref('excluded.changed_seq'),
+    }))));
   }
   for (let i = 0; i < page.deletions.length; i += BATCH) {
     await tx.updateTable('assets').set({ deleted: 1, changed_seq: seq }).where('source_id', '=', sourceId)
