@@ -18,6 +18,11 @@ export async function openSqliteCatalog(file: string): Promise<Catalog> {
 export async function openSqliteDatabase(file: string): Promise<Kysely<CatalogTables>> {
   if (file !== ':memory:') keepPrivate(file);
   const sqlite = new Database(file);
+  // 16 KiB pages instead of 4 KiB: a catalog's rows and keys are long (JSON assets, paths, source and destination
+  // ids in every key), and with 4 KiB pages each batch split and rewrote four times the pages, each one a WAL frame.
+  // A 10k-small-file copy, side by side (6 pairs): CPU 0.94×, wall 0.93×, same peak (the cache is sized in bytes);
+  // 8 and 64 KiB did the same as 16. It takes only on a new file: an existing catalog keeps its pages.
+  sqlite.pragma('page_size = 16384');
   sqlite.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (not a power loss), which is what crash-safety needs here.
   sqlite.pragma('synchronous = NORMAL');
