@@ -36,16 +36,17 @@ export async function insertBound<Db, Row extends object>(
 }
 
 /** Every row's values in column order; null when a row has other columns or an undefined value (a shape of its own). */
+// Indexed loops: below V8's top tier each for-of allocates its iterator's results (15 MB per 10k-file copy here).
 function valuesOf(rows: readonly object[], columns: readonly string[]): unknown[] | null {
   const out = new Array<unknown>(rows.length * columns.length);
   let i = 0;
-  for (const row of rows) {
-    const record = row as Record<string, unknown>;
+  for (let r = 0; r < rows.length; r++) {
+    const record = rows[r] as Record<string, unknown>;
     let count = 0;
     for (const key in record) if (Object.hasOwn(record, key)) count += 1;
     if (count !== columns.length) return null;
-    for (const column of columns) {
-      const value = record[column];
+    for (let c = 0; c < columns.length; c++) {
+      const value = record[columns[c]!];
       if (value === undefined) return null;
       out[i++] = value;
     }
