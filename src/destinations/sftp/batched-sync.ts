@@ -88,8 +88,8 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
       running += 1;
       void sync(waiting.shift()!).finally(() => {
         running -= 1;
-        pump();
-        if (running === 0 && waiting.length === 0) { const done = drained; drained = []; for (const d of done) d(); }
+        pump(); // starts the next batch if one waits, so none running means none left
+        if (running === 0) { const done = drained; drained = []; for (const d of done) d(); }
       });
     }
   }
