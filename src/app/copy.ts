@@ -194,10 +194,8 @@ function wholePlan(whole: Plan): RunPlan {
   return { totals: whole.totals, present: whole.present, filtered: whole.filtered, removes: whole.removes.length, steps: [whole], plan: whole };
 }
 
-/** The whole plan of a run plan (workers cut batches from its copies): the held one, or the steps gathered. */
-async function wholeOf(planned: RunPlan): Promise<Plan> {
-  return Symbol.asyncIterator in planned.steps ? collectPlan(planned.steps) : planned.plan;
-}
+/** The whole plan of a run plan, its steps gathered (workers cut batches from its copies). */
+const wholeOf = (planned: RunPlan): Promise<Plan> => collectPlan(planned.steps);
 
 const EMPTY_PLAN: Plan = {
   copies: [], derived: [], removes: [], derivedPresent: 0, present: 0, filtered: 0, totals: { assets: 0, files: 0, bytes: 0 },

@@ -10,7 +10,7 @@ import { TransferError } from '../core/transfer-error.ts';
 import type { Asset } from '../core/asset.ts';
 import { refresh } from './refresh.ts';
 import { DEFAULT_POLICY, type PlanOptions } from './plan.ts';
-import { streamChanges, streamPlan } from './plan-stream.ts';
+import { collectPlan, streamChanges, streamPlan } from './plan-stream.ts';
 import { executeSteps } from './run.ts';
 import { DEFAULT_FIDELITY } from './derived/types.ts';
 
@@ -48,18 +48,20 @@ describe('streamed run', () => {
     await refresh(t.source, t.catalog, () => {}, signal());
     const held = await streamPlan(options, t.catalog, t.target);
     const streamed = await streamPlan(options, t.catalog, t.target, 10);
-    assert.ok(Array.isArray(held.steps) && !Array.isArray(streamed.steps), 'one held, one re-planned');
+    assert.ok(!(Symbol.asyncIterator in held.steps) && Symbol.asyncIterator in streamed.steps, 'one held, one re-planned');
     assert.deepEqual(streamed.totals, held.totals);
-    assert.equal(streamed.plan.copies.length, 0, 'a streamed plan keeps no actions');
+    assert.equal(streamed.plan.copies.length + held.plan.copies.length, 0, 'neither plan keeps actions beside its steps');
+    const whole = await collectPlan(held.steps);
+    assert.ok(whole.copies.length > 0 && [...held.steps].length === 0, 'held steps are handed out once, then let go');
     const result = await t.run(streamed);
     assert.equal(result.summary.status, 'ok');
     assert.equal(result.summary.files.copied, held.totals.files);
     assert.equal(result.summary.files.filtered, 4);
     assert.equal(result.summary.counts?.assets, held.totals.assets);
-    const copiedPaths = new Set(held.plan.copies.map((c) => c.path));
+    const copiedPaths = new Set(whole.copies.map((c) => c.path));
     for (const path of copiedPaths) assert.ok(t.store.files.has(path), `missing ${path}`);
-    for (const d of held.plan.derived) assert.ok(t.store.files.has(d.path), `missing sidecar ${d.path}`);
-    assert.deepEqual(t.store.files.get(held.plan.copies[0]!.path), contentOf(held.plan.copies[0]!.asset.id, held.plan.copies[0]!.resource.role, held.plan.copies[0]!.resource.size));
+    for (const d of whole.derived) assert.ok(t.store.files.has(d.path), `missing sidecar ${d.path}`);
+    assert.deepEqual(t.store.files.get(whole.copies[0]!.path), contentOf(whole.copies[0]!.asset.id, whole.copies[0]!.resource.role, whole.copies[0]!.resource.size));
     const again = await streamPlan(options, t.catalog, t.target, 10);
     assert.deepEqual(again.totals, { assets: 0, files: 0, bytes: 0 }, 'everything is in place');
   });
@@ -90,7 +92,8 @@ describe('streamed run', () => {
     const incremental = await streamChanges(options, t.catalog, t.target, { ids, before: changedBefore }, settled);
     const full = await streamPlan(options, t.catalog, t.target);
     assert.deepEqual([incremental.present, incremental.filtered, incremental.totals], [full.present, full.filtered, full.totals]);
-    assert.deepEqual(incremental.plan.copies.map((c) => c.path).sort(), full.plan.copies.map((c) => c.path).sort());
+    const pathsOf = async (p: typeof full) => (await collectPlan(p.steps)).copies.map((c) => c.path).sort();
+    assert.deepEqual(await pathsOf(incremental), await pathsOf(full));
   });
 
   it('tells the source each step\'s assets before any of them is read', async () => {
@@ -119,11 +122,11 @@ describe('streamed run', () => {
     const t = await setup(assets);
     await refresh(t.source, t.catalog, () => {}, signal());
     const linking: PlanOptions = { ...options, fidelity: { ...DEFAULT_FIDELITY, manifest: false, albums: 'links' }, destination: { heic: true, serverSideCopy: true } };
-    const held = await streamPlan(linking, t.catalog, t.target);
+    const held = await collectPlan((await streamPlan(linking, t.catalog, t.target)).steps);
     const result = await t.run(await streamPlan(linking, t.catalog, t.target, 10));
     assert.equal(result.summary.files.failed, 0);
     assert.equal(result.summary.status, 'ok');
-    const links = held.plan.derived.filter((d) => d.type === 'link');
+    const links = held.derived.filter((d) => d.type === 'link');
     assert.ok(links.length > 20, `album entries over several steps: ${links.length}`);
     for (const l of links) assert.ok(t.store.files.has(l.path), `missing album entry ${l.path}`);
   });
