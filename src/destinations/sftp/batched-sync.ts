@@ -5,9 +5,11 @@
  * connection with one single-threaded sftp-server: fsyncs there stalled every transfer queued behind them (10k
  * small files: 47 s with fsyncs on the transfer connections, 30 s without). fsync(2) flushes the file, not the
  * descriptor, so opening the file again read-only on the other connection syncs the bytes the transfer wrote.
- * Batches the connection has not reached yet wait here as lists of paths, not as requests sent: sent at once, 20k
+ * Batches the connections have not reached yet wait here as lists of paths, not as requests sent: sent at once, 20k
  * files to a local sshd had ~35 batches (~9k requests, each with its promise and packet) pending by the end, +16–26
  * MiB of RSS, since the one sftp-server runs them one after another whenever they are sent.
+ * Batches can go over a few sync connections (lanes), each served by its own sftp-server: one could not keep up with
+ * the transfers, so a copy of 10k small files to a local sshd ended with 1.5–2.6 s of fsyncs still queued.
  */
 import type { Logger } from '../../connectors/context.ts';
 import type { Session } from './session.ts';
@@ -30,8 +32,10 @@ export interface BatchedSyncOptions {
   readonly maxHeld: number;
   /** ...or this long after its first file, whichever comes first. */
   readonly maxDelayMs: number;
-  /** Batches on the connection at once (default 2: one being served, the next one's requests already there). */
+  /** Batches on a connection at once (default 2: one being served, the next one's requests already there). */
   readonly maxRunning?: number;
+  /** Sync connections at most (default 1); a second one opens once two batches are due at the same time. */
+  readonly lanes?: number;
   readonly log: Logger;
   /** Opens the connection the batches run on (once, and again after it dropped). */
   readonly connect: () => Promise<Session>;
@@ -42,24 +46,32 @@ export interface BatchedSyncOptions {
 export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
   let batch: string[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let own: Promise<Session | undefined> | undefined;
   const maxRunning = o.maxRunning ?? 2;
-  /** Full batches the connection has not started. */
+  /** Each lane's connection, opened when a batch first goes there; it resolves to undefined once refused. */
+  const own: (Promise<Session | undefined> | undefined)[] = [];
+  /** Batches sent on each lane and not finished. */
+  const running: number[] = Array.from({ length: Math.max(1, o.lanes ?? 1) }, () => 0);
+  let runningAll = 0;
+  /** Full batches no connection has started. */
   const waiting: string[][] = [];
-  let running = 0;
   /** Callers of flush waiting for every batch queued before them (all, as batches run in order) to finish. */
   let drained: (() => void)[] = [];
 
-  /** The sync connection, or undefined when it cannot be had (a server that caps connections): then batches share. */
-  function session(): Promise<Session | undefined> {
-    own ??= o.connect().catch((err: unknown) => {
-      o.log.warn({ error: String(err) }, 'sftp: no extra connection for batched fsyncs; they share the transfer connections');
+  /**
+   * A lane's sync connection. One the server refused (it caps connections) sends its batches to the first lane's; when
+   * that one was refused too, it is undefined and batches share the transfer connections.
+   */
+  function session(lane: number): Promise<Session | undefined> {
+    own[lane] ??= o.connect().catch((err: unknown) => {
+      if (lane === 0) o.log.warn({ error: String(err) }, 'sftp: no extra connection for batched fsyncs; they share the transfer connections');
+      else o.log.info({ lane, error: String(err) }, 'sftp: the server refused another connection for batched fsyncs; they share the first');
       return undefined;
     });
-    return own.then((s) => {
-      if (!s?.dead) return s;
-      own = undefined;
-      return session();
+    return own[lane].then((s) => {
+      if (!s) return lane === 0 ? undefined : session(0);
+      if (!s.dead) return s;
+      own[lane] = undefined;
+      return session(lane);
     });
   }
 
@@ -76,20 +88,24 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
     }
   }
 
-  async function sync(paths: readonly string[]): Promise<void> {
-    const s = await session();
+  async function sync(paths: readonly string[], lane: number): Promise<void> {
+    const s = await session(lane);
     await (s ? syncOn(s, paths) : o.shared((shared) => syncOn(shared, paths))).catch((err: unknown) => {
       o.log.warn({ files: paths.length, error: String(err) }, 'sftp: flushing written files to disk failed');
     });
   }
 
   function pump(): void {
-    while (running < maxRunning && waiting.length > 0) {
-      running += 1;
-      void sync(waiting.shift()!).finally(() => {
-        running -= 1;
+    while (waiting.length > 0) {
+      const lane = running.indexOf(Math.min(...running));
+      if (running[lane]! >= maxRunning) return;
+      running[lane]! += 1;
+      runningAll += 1;
+      void sync(waiting.shift()!, lane).finally(() => {
+        running[lane]! -= 1;
+        runningAll -= 1;
         pump(); // starts the next batch if one waits, so none running means none left
-        if (running === 0) { const done = drained; drained = []; for (const d of done) d(); }
+        if (runningAll === 0) { const done = drained; drained = []; for (const d of done) d(); }
       });
     }
   }
@@ -102,7 +118,7 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
       batch = [];
       pump();
     }
-    if (running === 0) return Promise.resolve();
+    if (runningAll === 0) return Promise.resolve();
     return new Promise((resolve) => drained.push(resolve));
   }
 
@@ -117,9 +133,8 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
     get held() { return batch.length + waiting.reduce((n, b) => n + b.length, 0); },
     async close() {
       await flush();
-      const s = await own;
-      own = undefined;
-      await s?.end();
+      const opened = await Promise.all(own.splice(0));
+      await Promise.all(opened.map((s) => s?.end()));
     },
   };
 }

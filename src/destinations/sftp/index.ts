@@ -21,7 +21,7 @@ export const sftpOptions = z.object({
   connections: z.int().min(1).max(16).default(4)
     .describe('SSH connections opened at most; each file being written or read gets one to itself (4 matches the default copy concurrency). The server serves each connection with its own process, so one shared connection kept it on one core'),
   durability: durabilityOption
-    .describe('When written bytes are forced onto the server\'s disk: file = fsync each file before it gets its name (slowest: one journal commit per file, ~3 ms each here); run = fsync written files in batches on one extra connection, within a second and before the run ends; none = leave it to the server. Only a crash or power cut of the server can lose bytes not yet forced'),
+    .describe('When written bytes are forced onto the server\'s disk: file = fsync each file before it gets its name (slowest: one journal commit per file, ~3 ms each here); run = fsync written files in batches on up to two extra connections, within a second and before the run ends; none = leave it to the server. Only a crash or power cut of the server can lose bytes not yet forced'),
   inFlight: z.int().min(1).max(64).default(16).describe('Write requests in flight per file (pipelining; 16 ran at ~230 MB/s on loopback)'),
   blockSizeKiB: z.int().min(4).max(255).default(255).describe('Most bytes per write request, in KiB (OpenSSH accepts up to 255)'),
   resumeMinMiB: z.int().min(1).default(8).describe('A failed upload that got this far keeps its partial file and resumes on the next attempt'),

@@ -151,6 +151,45 @@ test('batched sync: batches the connection has not reached wait as paths, at mos
   await sync.close();
 });
 
+test('batched sync: with two lanes, batches due together run on two connections at once; a refused one sends its batches to the first', { timeout: 5000 }, async () => {
+  const { made, connect } = fakeSessions();
+  const releases: (() => void)[] = [];
+  // Every fsync finishes only when the test lets it, so the batches sent are the ones in flight.
+  const held = async () => {
+    const s = await connect() as FakeSession;
+    s.fsync = (h: Buffer) => { s.calls.push(`fsync ${h.toString()}`); return new Promise<void>((r) => releases.push(r)); };
+    return s;
+  };
+  const sync = createBatchedSync({ maxHeld: 1, maxDelayMs: 60_000, maxRunning: 1, lanes: 2, log: silentLogger, connect: held, shared: shareNothing });
+  sync.hold('/1');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(made.length, 1, 'one batch due: one connection');
+  for (const n of [2, 3]) sync.hold(`/${n}`);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(made.length, 2, 'a second batch due while the first runs opens the second lane');
+  assert.deepEqual(made.map((m) => m.calls.filter((c) => c.startsWith('fsync'))), [['fsync /1'], ['fsync /2']], 'both fsyncs in flight at once');
+  assert.equal(sync.held, 1, 'the third waits as a path, each lane having its one batch');
+  const flushing = sync.flush();
+  while (sync.held > 0 || releases.length > 0) {
+    for (const release of releases.splice(0)) release();
+    await new Promise((r) => setImmediate(r));
+  }
+  await flushing;
+  assert.equal(made.length, 2, 'never more connections than lanes');
+  await sync.close();
+  assert.ok(made.every((m) => m.dead), 'close ends every lane');
+
+  const { made: made2, connect: connect2 } = fakeSessions();
+  const refusesSecond = async () => { if (made2.length >= 1) throw new Error('too many sessions (test)'); return connect2(); };
+  const warnings: object[] = [];
+  const capped = createBatchedSync({ maxHeld: 1, maxDelayMs: 60_000, maxRunning: 1, lanes: 2, log: { ...silentLogger, warn: (o) => { warnings.push(o); } }, connect: refusesSecond, shared: shareNothing });
+  for (const n of [1, 2, 3]) capped.hold(`/${n}`);
+  await capped.flush();
+  assert.deepEqual(made2[0]!.calls.filter((c) => c.startsWith('fsync')).sort(), ['fsync /1', 'fsync /2', 'fsync /3'], 'every batch on the one connection the server allowed');
+  assert.deepEqual(warnings, [], 'not a warning: fsyncs still have a connection of their own');
+  await capped.close();
+});
+
 test('batched sync: a file renamed or removed since it was queued is skipped without a warning', async () => {
   const { made, connect } = fakeSessions();
   const warnings: object[] = [];

@@ -50,7 +50,7 @@ export function createSftpStore(o: SftpStoreOptions, ctx: ConnectorContext): Fil
     onCapped: (open, err) => ctx.log.warn({ connections: open, error: String(err) }, 'sftp: the server refused another connection; sharing the ones open'),
   });
   const partials = createPartials(ctx.state);
-  const batched = createBatchedSync({ maxHeld: 64, maxDelayMs: 1000, log: ctx.log, connect: () => openSession(o), shared: (fn) => pool.use(fn) });
+  const batched = createBatchedSync({ maxHeld: 64, maxDelayMs: 1000, lanes: 2, log: ctx.log, connect: () => openSession(o), shared: (fn) => pool.use(fn) });
   /** A file that got its final name: with `run` durability, queued for the next batched fsync. */
   const named = (s: Session, full: string) => { if (o.durability === 'run' && s.extensions.has(FSYNC)) batched.hold(full); };
 
