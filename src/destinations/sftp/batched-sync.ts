@@ -54,7 +54,7 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
   let runningAll = 0;
   /** Full batches no connection has started. */
   const waiting: string[][] = [];
-  /** Callers of flush waiting for every batch queued before them (all, as batches run in order) to finish. */
+  /** Callers of flush, waiting until no batch runs (then every batch queued before them has finished, on any lane). */
   let drained: (() => void)[] = [];
 
   /**
