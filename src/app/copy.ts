@@ -183,7 +183,7 @@ export async function copyBetween(
     ? await executeLibraryPlan(runId, planned.plan, { source, destination: library!, catalog, events, concurrency: request.concurrency }, signal)
     // Workers get batches cut from the whole plan; in this process the steps stream.
     : request.execute
-      ? await request.execute(runId, await wholeOf(planned), runDeps, signal)
+      ? await request.execute(runId, await collectPlan(planned.steps), runDeps, signal)
       : await executeSteps(runId, planned, runDeps, signal);
   await recordSettled(catalog, source.id, destination.id, settings, result.summary, result.fatal !== undefined);
   return { plan: planned.plan, runId: result.runId, summary: result.summary, ...(result.fatal ? { fatal: result.fatal } : {}) };
@@ -193,9 +193,6 @@ export async function copyBetween(
 function wholePlan(whole: Plan): RunPlan {
   return { totals: whole.totals, present: whole.present, filtered: whole.filtered, removes: whole.removes.length, steps: [whole], plan: whole };
 }
-
-/** The whole plan of a run plan, its steps gathered (workers cut batches from its copies). */
-const wholeOf = (planned: RunPlan): Promise<Plan> => collectPlan(planned.steps);
 
 const EMPTY_PLAN: Plan = {
   copies: [], derived: [], removes: [], derivedPresent: 0, present: 0, filtered: 0, totals: { assets: 0, files: 0, bytes: 0 },

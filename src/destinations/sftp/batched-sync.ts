@@ -51,7 +51,7 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
   const own: (Promise<Session | undefined> | undefined)[] = [];
   /** Batches sent on each lane and not finished. */
   const running: number[] = Array.from({ length: Math.max(1, o.lanes ?? 1) }, () => 0);
-  let runningAll = 0;
+  const idle = () => running.every((n) => n === 0);
   /** Full batches no connection has started. */
   const waiting: string[][] = [];
   /** Callers of flush, waiting until no batch runs (then every batch queued before them has finished, on any lane). */
@@ -100,12 +100,10 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
       const lane = running.indexOf(Math.min(...running));
       if (running[lane]! >= maxRunning) return;
       running[lane]! += 1;
-      runningAll += 1;
       void sync(waiting.shift()!, lane).finally(() => {
         running[lane]! -= 1;
-        runningAll -= 1;
         pump(); // starts the next batch if one waits, so none running means none left
-        if (runningAll === 0) { const done = drained; drained = []; for (const d of done) d(); }
+        if (idle()) { const done = drained; drained = []; for (const d of done) d(); }
       });
     }
   }
@@ -118,7 +116,7 @@ export function createBatchedSync(o: BatchedSyncOptions): BatchedSync {
       batch = [];
       pump();
     }
-    if (runningAll === 0) return Promise.resolve();
+    if (idle()) return Promise.resolve();
     return new Promise((resolve) => drained.push(resolve));
   }
 
