@@ -1,12 +1,12 @@
 /** @module openContext's early vault unlock: started for the remotes a command names, before the catalog opens. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vaultKeyOf } from '../config/app-config.ts';
 import { createVault } from '../vault/vault.ts';
 import type { SecretStore } from '../sources/define.ts';
+import { tempDir } from '../../test/temp-dir.ts';
 import { openContext } from './context.ts';
 
 const CONFIG = `remotes:
@@ -22,7 +22,7 @@ const CONFIG = `remotes:
 
 /** A home with config.yaml and a vault holding nas's password; `reads` lists the vault keys read, in order. */
 async function home(passphrase = 'pass') {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-context-'));
+  const dir = tempDir('pf-context-');
   writeFileSync(join(dir, 'config.yaml'), CONFIG);
   const vaultPath = join(dir, 'vault.json');
   const scrypt = { N: 1024, r: 8, p: 1 };

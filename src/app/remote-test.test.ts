@@ -2,15 +2,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startS3Backend } from '../../test/e2e/storage-backends.ts';
 import { startFaultProxy, type FaultProxy } from '../../test/servers/fault-proxy.ts';
 import { freePort } from '../../test/servers/loopback-port.ts';
 import { runCli } from '../../test/e2e/cli.ts';
+import { tempDir } from '../../test/temp-dir.ts';
 import { TransferError, type TransferErrorKind } from '../core/transfer-error.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { destinationDefinitions } from '../destinations/index.ts';
@@ -37,7 +37,7 @@ async function selfSignedServer(dir: string): Promise<Server> {
 }
 
 describe('remote test', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-remote-test-'));
+  const dir = tempDir('pf-remote-test-');
   const deps = remotesIn(dir);
   let s3: Awaited<ReturnType<typeof startS3Backend>>;
   let faults: FaultProxy;

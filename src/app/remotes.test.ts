@@ -1,12 +1,12 @@
 /** @module Remote use cases with a fake connector definition; real config.yaml and a real vault (cheap scrypt) in a temp folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../core/usage-error.ts';
 import { createVault } from '../vault/vault.ts';
+import { tempDir } from '../../test/temp-dir.ts';
 import { addRemote, listRemotes, removeRemote, resolveRemote, showRemote, type RemotesDeps } from './remotes.ts';
 
 const PASSWORD = 'hunter2-remote-pw';
@@ -23,7 +23,7 @@ const fakeSftp = {
 const fakeLocal = { kind: 'local', title: 'Local folder', options: z.object({ root: z.string() }) };
 
 function setup(): RemotesDeps & { vaultPath: string; opened: () => number } {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-remotes-'));
+  const dir = tempDir('pf-remotes-');
   const vaultPath = join(dir, 'vault.json');
   const vault = createVault({ path: vaultPath, env: { PHOTOFERRY_PASSPHRASE: 'pass' }, scrypt: { N: 1024, r: 8, p: 1 } });
   let opened = 0;

@@ -1,13 +1,13 @@
 /** @module config.yaml writes: atomic, mode 0600, comment-preserving remote edits, never an invalid file. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/usage-error.ts';
+import { tempDir } from '../../test/temp-dir.ts';
 import { readConfigFile, saveConfig, saveRemote } from './config-file.ts';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'pf-cfgfile-'));
+const tmp = () => tempDir('pf-cfgfile-');
 
 test('saveConfig writes YAML readable by readConfigFile, mode 0600, no temp file left, new folder 0700', () => {
   const path = join(tmp(), 'new', 'config.yaml');

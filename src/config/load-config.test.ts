@@ -1,14 +1,14 @@
 /** @module loadConfig: precedence flags > env > file > defaults, and one error listing every problem. Real files in a temp folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/usage-error.ts';
+import { tempDir } from '../../test/temp-dir.ts';
 import { loadConfig } from './load-config.ts';
 
 function home(yaml?: string): { dir: string; env: Record<string, string> } {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-config-'));
+  const dir = tempDir('pf-config-');
   if (yaml !== undefined) writeFileSync(join(dir, 'config.yaml'), yaml);
   return { dir, env: { PHOTOFERRY_HOME: dir } };
 }

@@ -1,15 +1,15 @@
 /** @module Vault: round trip, wrong passphrase, tampering, file modes, no passphrase needed to list/delete. Real files, cheap scrypt. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../test/temp-dir.ts';
 import { createVault, type VaultOptions } from './vault.ts';
 import { VaultError } from './vault-error.ts';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const SECRET = 'hunter2-s3cr3t-value';
-const pathIn = () => join(mkdtempSync(join(tmpdir(), 'pf-vault-')), 'private', 'vault.json');
+const pathIn = () => join(tempDir('pf-vault-'), 'private', 'vault.json');
 const vaultAt = (path: string, more: Partial<VaultOptions> = {}) =>
   createVault({ path, env: { PHOTOFERRY_PASSPHRASE: 'correct horse' }, scrypt: FAST, ...more });
 

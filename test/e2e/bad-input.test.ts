@@ -256,7 +256,11 @@ describe('bad input', () => {
   it('SIGKILL while converting with --write-exif leaves no exiftool behind', async (t) => {
     const lib = join(home, 'heic');
     await generateSampleLibrary({ dir: lib, seed: 13, photos: 60, videos: 0, photoBytes: [50_000, 80_000], videoBytes: [0, 0] });
-    const child = startCli(['--json', 'copy', `folder:${lib}`, `local:${join(home, 'out-exif')}`, '--convert', 'heic=jpeg', '--write-exif', '--concurrency', '2'], env);
+    // The conversions SIGKILL cuts short cannot remove their temp dirs: made under home, they go with it.
+    const tmp = join(home, 'tmp-exif');
+    await mkdir(tmp);
+    const child = startCli(['--json', 'copy', `folder:${lib}`, `local:${join(home, 'out-exif')}`, '--convert', 'heic=jpeg', '--write-exif', '--concurrency', '2'],
+      { ...env, TMPDIR: tmp });
     const closed = once(child, 'close');
     let children: number[] = [];
     // exiftool starts with the first conversion; watch for it rather than guess a delay.

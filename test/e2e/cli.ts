@@ -1,16 +1,17 @@
 /** @module Runs the real photoferry binary for end-to-end tests, each test with its own PHOTOFERRY_HOME. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { tempDir } from '../temp-dir.ts';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/photoferry.js');
 
 export interface CliResult { code: number | null; stdout: string; stderr: string }
 
+/** Removed when the process exits (see tempDir), so a test need not remove it itself. */
 export async function tempHome(prefix = 'pf-e2e-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 export function startCli(args: string[], env: Record<string, string>, input?: string): ChildProcess {

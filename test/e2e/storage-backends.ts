@@ -1,7 +1,6 @@
 /** @module Loopback storage backends for the e2e tests: a started server, the `remote add` that points at it, and a read-back of what it stores. */
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +9,7 @@ import { startS3rver } from '../servers/s3rver.ts';
 import { startRcloneLocal } from '../servers/rclone.ts';
 import { startSshd } from '../servers/sshd.ts';
 import { startApacheWebdav } from '../servers/apache-webdav.ts';
+import { tempDir } from '../temp-dir.ts';
 import { hashTree } from './cli.ts';
 
 export interface Backend {
@@ -85,7 +85,7 @@ export async function startRcloneBackend(name = 'rct'): Promise<Backend> {
 export async function startSftpBackend(name = 'nas'): Promise<Backend & { strangerKnownHosts: string; hostKeyFingerprint: string }> {
   const server = await startSshd();
   // An empty known_hosts: the server's key is then unknown (not mismatched), the first-contact case.
-  const scratch = await mkdtemp(join(tmpdir(), 'pf-e2e-kh-'));
+  const scratch = tempDir('pf-e2e-kh-');
   const strangerKnownHosts = join(scratch, 'known_hosts');
   await writeFile(strangerKnownHosts, '');
   return {

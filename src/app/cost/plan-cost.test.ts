@@ -1,11 +1,11 @@
 /** @module Cost planner: tiers today and after freeing each year, option costs with minimums and free allowances, the dated price file and a user's override. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assetId, type Asset } from '../../core/asset.ts';
 import { UsageError } from '../../core/usage-error.ts';
+import { tempDir } from '../../../test/temp-dir.ts';
 import { costPlanOf } from './plan-cost.ts';
 import { loadPrices, monthlyCost } from './prices.ts';
 
@@ -42,7 +42,7 @@ describe('cost planner', () => {
   });
 
   it('a user\'s own price file is used when valid and named when not', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pf-prices-'));
+    const dir = tempDir('pf-prices-');
     const mine = join(dir, 'prices.json');
     await writeFile(mine, JSON.stringify({ ...prices, file: undefined, date: '2027-01', storage: [{ id: 'nas', name: 'My NAS', perGbMonth: 0.001, source: 'https://example.com' }] }));
     assert.equal(loadPrices(mine).date, '2027-01');

@@ -1,13 +1,13 @@
 /** @module `photoferry remote …` end to end through commander, with a fake connector, a real config file and a real vault. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { createVault } from '../../vault/vault.ts';
 import type { RemotesDeps } from '../../app/remotes.ts';
+import { tempDir } from '../../../test/temp-dir.ts';
 import { parseAddArgs, register, type RemoteCommandDeps } from './remote.ts';
 
 const SECRET = 'hunter2-cli-secret';
@@ -17,7 +17,7 @@ const fakeS3 = {
 };
 
 function cli(extra: Partial<RemoteCommandDeps> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'pf-cli-remote-'));
+  const dir = tempDir('pf-cli-remote-');
   const vault = createVault({ path: join(dir, 'vault.json'), env: { PHOTOFERRY_PASSPHRASE: 'pp' }, scrypt: { N: 1024, r: 8, p: 1 } });
   const remotes: RemotesDeps = { configPath: join(dir, 'config.yaml'), definitions: [fakeS3], secrets: async () => vault };
   let out = '';

@@ -1,8 +1,8 @@
 /** @module Test helpers: load recorded cassettes (working around YAML the strict parser rejects) and replay them as an IcloudSession. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASSETTE_DIR, loadCassette, recordedJson, toResponse, type Cassette } from '../../../../../test/fixtures/icloud/cassette-replayer.ts';
+import { tempDir } from '../../../../../test/temp-dir.ts';
 import type { IcloudSession } from '../../session.ts';
 
 /**
@@ -25,7 +25,7 @@ export function reindentQuotedScalars(text: string): string {
   return out + text.slice(from);
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'photoferry-cassettes-'));
+const tmp = tempDir('photoferry-cassettes-');
 
 export function loadListingCassette(name: string): Cassette {
   const path = join(tmp, `${name.replace(/\//g, '_')}.yml`);
