@@ -33,12 +33,3 @@ export function newOwnerIdentity(): OwnerIdentity {
   return { id: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), node, pid: process.pid, startedAt: Date.now() };
 }
 
-/** Whether a PID on this node is still a live process (EPERM: alive, not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -6,13 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { ExifTool, WriteTags } from 'exiftool-vendored';
 import { TransferError } from '../../core/transfer-error.ts';
+import { makeScratchDir } from '../../core/scratch-dir.ts';
 import type { Source } from '../../sources/source.ts';
 import type { AssetMetadata } from './metadata.ts';
 import type { ConvertAction } from './types.ts';
@@ -53,7 +53,7 @@ export function exifTagsOf(meta: AssetMetadata): WriteTags {
 }
 
 export async function convertHeic(action: ConvertAction, meta: AssetMetadata, deps: ConvertDeps, signal: AbortSignal): Promise<ConvertedFile> {
-  const dir = await mkdtemp(join(deps.tempRoot ?? tmpdir(), 'photoferry-convert-'));
+  const dir = await makeScratchDir('convert', deps.tempRoot);
   const dispose = () => rm(dir, { recursive: true, force: true });
   try {
     const input = join(dir, 'in.heic');

@@ -4,8 +4,7 @@
  * manifests plus `albums/index.json`. A file is only sent when its content changed since the last run.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Catalog } from '../../catalog/catalog.ts';
@@ -18,6 +17,7 @@ import { patchLibrary, type PatchedLibrary, type PatchInput } from './library-pa
 import { putBytes } from './put-bytes.ts';
 import { LineFile, lineFileBody } from './line-file.ts';
 import { digestFile } from '../../core/file-digest.ts';
+import { makeScratchDir } from '../../core/scratch-dir.ts';
 import type { FidelityOptions } from './types.ts';
 
 export const MANIFEST_PATH = 'photoferry-manifest.jsonl';
@@ -66,7 +66,7 @@ export async function writeLibraryFiles(
   const after: Record<string, string> = {};
   const written: string[] = [];
   const writtenSizes: number[] = [];
-  const temp = await mkdtemp(join(tmpdir(), 'photoferry-manifest-'));
+  const temp = await makeScratchDir('manifest');
   try {
     const send = async (path: string, file: { body: () => Readable; size: number; sha256: string }, contentType: string) => {
       after[path] = file.sha256;
