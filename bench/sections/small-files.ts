@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { sizeOf } from '../lib/disk.ts';
 import { flush, measure, type Measured } from '../lib/measure.ts';
+import { warmLibrary } from '../lib/warm.ts';
 import { retire } from '../lib/scratch.ts';
 import { STAGES_ENV, stagesNote } from '../lib/stages.ts';
 import { versusRclone } from '../lib/versus-rclone.ts';
@@ -56,6 +57,7 @@ async function local(ctx: BenchContext): Promise<Row[]> {
       const out = join(scratch, 'out');
       await retire(ctx, scratch, lib.files);
       await mkdir(scratch, { recursive: true });
+      await warmLibrary(lib.dir);
       await flush();
       const load = loadavg()[0]!;
       const [cmd, args, env] = side.command(lib, out, scratch);
