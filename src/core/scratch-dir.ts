@@ -55,8 +55,8 @@ export async function sweepStaleScratch(root: string, now = Date.now()): Promise
     const info = await stat(path).catch(() => null);
     if (!info?.isDirectory()) continue;
     if (now - info.mtimeMs < (pid === undefined ? LEGACY_STALE_AFTER_MS : STALE_AFTER_MS)) continue;
-    await rm(path, { recursive: true, force: true });
-    removed.push(name);
+    // One that cannot be removed (another user's, say) does not stop the rest.
+    if (await rm(path, { recursive: true, force: true }).then(() => true, () => false)) removed.push(name);
   }
   return removed;
 }
