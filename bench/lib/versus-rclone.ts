@@ -2,10 +2,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { flush, measure, type Measured } from './measure.ts';
+import { measure, type Measured } from './measure.ts';
 import type { BenchContext, Library, Row, Section } from './types.ts';
 import { retire } from './scratch.ts';
-import { warmLibrary } from './warm.ts';
+import { warmAndFlush } from './warm.ts';
 import { STAGES_ENV, stagesNote } from './stages.ts';
 
 export type Tool = 'photoferry' | 'rclone';
@@ -59,8 +59,7 @@ async function timedRun(ctx: BenchContext, peer: Peer, side: Side, lib: Library,
       const add = await measure(bin, [...pf, 'remote', 'add', 'bench', ...run.photoferry.addArgs], pfEnv);
       if (add.code !== 0) throw new Error(`photoferry remote add failed:\n${add.stderr}`);
     }
-    await warmLibrary(lib.dir);
-    await flush();
+    await warmAndFlush(lib.dir);
     const m = tool === 'photoferry'
       ? await measure(bin, [...pf, '--quiet', 'copy', `folder:${lib.dir}`, run.photoferry.target, ...side.extra], pfEnv)
       // The bench cache marker is photoferry's own file; the folder source skips it, so rclone must too.

@@ -9,11 +9,12 @@
  */
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { flush } from './measure.ts';
 
 const CHUNK = 1 << 20;
 
-/** Reads every file under `dir` once (untimed); the bytes go nowhere. */
-export async function warmLibrary(dir: string): Promise<void> {
+/** What every timed copy of a library starts from: the library read once (the bytes go nowhere), then the disk flushed. */
+export async function warmAndFlush(dir: string): Promise<void> {
   const buf = Buffer.allocUnsafe(CHUNK);
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -24,4 +25,5 @@ export async function warmLibrary(dir: string): Promise<void> {
       await handle.close();
     }
   }
+  await flush();
 }

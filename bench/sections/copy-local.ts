@@ -1,8 +1,8 @@
 /** @module photoferry copy folder:LIB local:OUT (defaults and bytes only) against rclone copy and cp -r of the same bytes, on the mixed and the 10k-small library. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { flush, measure, type Measured } from '../lib/measure.ts';
-import { warmLibrary } from '../lib/warm.ts';
+import { measure, type Measured } from '../lib/measure.ts';
+import { warmAndFlush } from '../lib/warm.ts';
 import { retire } from '../lib/scratch.ts';
 import type { BenchContext, Library, Row, Section } from '../lib/types.ts';
 import { sizeOf } from '../lib/disk.ts';
@@ -35,8 +35,7 @@ async function timed(ctx: BenchContext, side: Side, lib: Library, name: string):
     // The 10k-file library's outputs are set aside, not deleted (lib/scratch.ts): a delete slowed the next run 10×.
     await retire(ctx, scratch, lib.files);
     await mkdir(scratch, { recursive: true });
-    await warmLibrary(lib.dir);
-    await flush();
+    await warmAndFlush(lib.dir);
     const [cmd, args, env] = side.command(lib, out, scratch);
     last = await measure(cmd, args, env);
     if (last.code !== 0) throw new Error(`${side.tool} failed (exit ${last.code}):\n${last.stderr.slice(-2000)}`);

@@ -5,7 +5,7 @@
 import type { RunId, RunSummary } from '../core/outcome.ts';
 import type { AppContext } from './context.ts';
 import type { TaskRecord, TaskRepository } from './tasks.ts';
-import { pidAlive } from '../core/scratch-dir.ts';
+import { pidAlive } from '../core/pid-alive.ts';
 
 export const INTERRUPTED = 'interrupted';
 export const INTERRUPTED_MESSAGE = 'The process running this run stopped before it finished (crash, kill, or out of touch with the catalog for a minute). Resume finishes it: files already copied are kept.';

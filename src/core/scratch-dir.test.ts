@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { LEGACY_STALE_AFTER_MS, STALE_AFTER_MS, makeScratchDir, pidAlive, sweepStaleScratch } from './scratch-dir.ts';
+import { pidAlive } from './pid-alive.ts';
+import { LEGACY_STALE_AFTER_MS, STALE_AFTER_MS, makeScratchDir, sweepStaleScratch } from './scratch-dir.ts';
 
 /** A PID no process can have: one above the kernel's largest. */
 const deadPid = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1;

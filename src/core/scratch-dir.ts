@@ -6,6 +6,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidAlive } from './pid-alive.ts';
 
 export type ScratchKind = 'convert' | 'manifest';
 
@@ -19,16 +20,6 @@ const NAME = /^photoferry-(?:convert|manifest)-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
 export const STALE_AFTER_MS = 10 * 60_000;
 /** A name without a pid (an older photoferry's) is only judged by age: a day. */
 export const LEGACY_STALE_AFTER_MS = 24 * 3_600_000;
-
-/** Whether a PID on this machine is a live process (EPERM: alive, not ours). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Roots this process has already swept: once each, not at every conversion. */
 const swept = new Set<string>();
