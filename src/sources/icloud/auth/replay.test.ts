@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCassette, replay, type Replayer } from '../../../../test/fixtures/icloud/cassette-replayer.ts';
 import { signIn, type SignInOptions } from './index.ts';
+import { fromBytes, N } from './srp.ts';
 import { sessionKey } from './session-store.ts';
 import { memorySecrets, scriptedPrompt, testCtx } from './testing/fakes.ts';
 import { IcloudError, type IcloudErrorReason } from '../errors.ts';
@@ -57,7 +58,12 @@ test('auth_requires_2fa: after SRP, accountLogin asks for 2FA and the client goe
   const init = JSON.parse(player.calls[0]!.body!) as { a: string; accountName: string; protocols: string[] };
   assert.equal(init.accountName, appleId);
   assert.deepEqual(init.protocols, ['s2k', 's2k_fo']);
-  assert.equal(Buffer.from(init.a, 'base64').length, 256);
+  // A as Apple's SRP clients send it: minimal big-endian bytes of a value of the 2048-bit group. Its top byte is zero one
+  // time in 256, and then A is 255 bytes long (a fixed 256 failed this test that often).
+  const A = Buffer.from(init.a, 'base64');
+  assert.ok(A.length <= 256 && A[0] !== 0, `A is minimal big-endian bytes (${A.length} bytes, first ${A[0]})`);
+  const value = fromBytes(A);
+  assert.ok(value > 1n && value < N, 'A lies in the group');
   const complete = JSON.parse(player.calls[1]!.body!) as Record<string, unknown>;
   assert.deepEqual(Object.keys(complete).sort(), ['accountName', 'c', 'm1', 'm2', 'rememberMe', 'trustTokens']);
   assert.equal(complete.c, 'd-123-456789ab-cdef-0123-4567-89abcdef0123:MSA');
@@ -65,6 +71,17 @@ test('auth_requires_2fa: after SRP, accountLogin asks for 2FA and the client goe
   assert.equal(player.calls[0]!.headers.get('x-apple-widget-key')?.length, 64);
   const login = JSON.parse(player.calls[2]!.body!) as Record<string, unknown>;
   assert.deepEqual(login, { accountCountryCode: 'USA', dsWebAuthToken: 'token-1234567890', extended_login: true, trustToken: '' });
+});
+
+test('an A whose top byte is zero goes out as 255 bytes, as Apple\'s SRP clients send it, and sign-in carries on', async () => {
+  // This private exponent makes A = g^a mod N start with a zero byte (found by trying seeds).
+  const seed = Buffer.alloc(32, 7);
+  seed.writeUInt32BE(1212, 28);
+  const { promise, player } = run('auth_requires_2fa', { random: () => Buffer.from(seed) }, ['123456']);
+  await assert.rejects(promise);
+  assert.deepEqual(paths(player), ['POST /appleauth/auth/signin/init', 'POST /appleauth/auth/signin/complete', 'POST /setup/ws/1/accountLogin']);
+  const init = JSON.parse(player.calls[0]!.body!) as { a: string };
+  assert.equal(Buffer.from(init.a, 'base64').length, 255);
 });
 
 test('auth_non_2fa: 412 "sa" is repaired, then accountLogin succeeds', async () => {
